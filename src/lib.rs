@@ -1,0 +1,1 @@
+//! forcemap: a geospatial force-posture mapping service.
