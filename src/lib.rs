@@ -1,1 +1,14 @@
 //! forcemap: a geospatial force-posture mapping service.
+//!
+//! # Layout
+//! Modules follow the data flow, and each depends only on those listed before it:
+//!
+//! - [`model`]: feature kinds, reduced-precision dates and validity intervals, memberships.
+//! - [`load`]: reading `geodata/` (GeoJSON and the country TopoJSON) and validating it into a
+//!   [`load::Dataset`]; every input the service accepts from files is parsed here.
+//! - [`catalog`]: the immutable, indexed form of a dataset: one R-tree per collection, shared
+//!   borders derived from the topology, grouping footprints per date.
+
+pub mod catalog;
+pub mod load;
+pub mod model;
