@@ -430,6 +430,8 @@ function showDate() {
 }
 
 let dateTimer = null;
+let dateWaiting = false;
+const dateResolvers = [];
 export function setDate(day, { immediate = false } = {}) {
   if (!isDay(day)) return Promise.resolve();
   if (day > today()) day = today();
@@ -438,8 +440,19 @@ export function setDate(day, { immediate = false } = {}) {
   showDate();
   writeHash();
   clearTimeout(dateTimer);
+  if (!dateWaiting) {
+    dateWaiting = true;
+    busy(1); // counts as loading from now, so that idle() waits for the new date's data
+  }
   return new Promise((resolve) => {
-    dateTimer = setTimeout(() => tracked(loadDate()).then(resolve, resolve), immediate ? 0 : 120);
+    dateResolvers.push(resolve);
+    dateTimer = setTimeout(() => {
+      const done = tracked(loadDate());
+      dateWaiting = false;
+      busy(-1);
+      const waiting = dateResolvers.splice(0);
+      done.then(() => waiting.forEach((r) => r()), () => waiting.forEach((r) => r()));
+    }, immediate ? 0 : 120);
   });
 }
 
