@@ -8,7 +8,13 @@
 //!   [`load::Dataset`]; every input the service accepts from files is parsed here.
 //! - [`catalog`]: the immutable, indexed form of a dataset: one R-tree per collection, shared
 //!   borders derived from the topology, grouping footprints per date.
+//! - [`query`]: request parameters, CQL2 filters, coordinate reference systems, item selection.
+//! - [`formats`]: writers from catalog geometry straight into response bytes.
+//! - [`api`]: the axum routers: OGC API – Features, the map page and its assets.
 
+pub mod api;
 pub mod catalog;
+pub mod formats;
 pub mod load;
 pub mod model;
+pub mod query;

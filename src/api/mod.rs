@@ -9,6 +9,7 @@
 //! for GET from any origin (the data is public), a request timeout, and one log line per
 //! request.
 
+pub mod assets;
 pub mod error;
 mod ogc;
 mod openapi;

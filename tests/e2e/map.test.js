@@ -1,0 +1,295 @@
+// End-to-end tests of the map page against a running forcemap server (see run.sh).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  launch, openPage, ready, shot, pixel, hex, distance, blend, share, meanColor, foreignRequests,
+  OUTPUT, DOCS,
+} from './lib.js';
+
+const LAND = hex('#f3f0e8');
+const SEA = hex('#d7e4ee');
+const MEMBER = hex('#2f6fb5');
+const INSTALLATION = hex('#263238');
+const UZBEKISTAN = [63.3, 41.0]; // Kyzylkum, inside Uzbekistan, away from towns
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Page coordinates of a longitude/latitude on the map. */
+function toPage(page, lngLat) {
+  return page.evaluate((ll) => {
+    const { map } = window.forcemap;
+    const p = map.project(ll);
+    const r = map.getContainer().getBoundingClientRect();
+    return [r.left + p.x, r.top + p.y];
+  }, lngLat);
+}
+
+function checkClean(t, { requests, errors }) {
+  assert.ok(requests.length > 0, 'the page made no request');
+  assert.deepEqual(foreignRequests(requests), [], 'every request goes to 127.0.0.1');
+  assert.deepEqual(errors, [], 'no console errors');
+}
+
+test('the map renders the basemap and the features, offline and without errors', async (t) => {
+  const session = await openPage(browser);
+  const { page } = session;
+  const view = await page.evaluate(() => {
+    const b = window.forcemap.map.getBounds();
+    return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+  });
+  // the CSTO region is in view on first load
+  assert.ok(view[0] <= 42 && view[2] >= 88 && view[1] <= 32 && view[3] >= 58, `view ${view}`);
+
+  const { png } = await shot(page, 'map');
+  const mapRect = await page.evaluate(() => {
+    const r = window.forcemap.map.getContainer().getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom].map(Math.round);
+  });
+  const landShare = share(png, LAND, 18, mapRect);
+  const seaShare = share(png, SEA, 18, mapRect);
+  const memberShare = share(png, blend(MEMBER, LAND, 0.78), 40, mapRect);
+  t.diagnostic(`land ${landShare.toFixed(3)}, sea ${seaShare.toFixed(3)}, member ${memberShare.toFixed(3)}`);
+  assert.ok(landShare > 0.03, 'basemap land pixels');
+  assert.ok(seaShare > 0.005, 'basemap sea pixels');
+  assert.ok(memberShare > 0.05, 'member-state pixels');
+
+  // an installation symbol is drawn where the data puts one
+  const inst = await page.evaluate(() => window.forcemap.store.installations
+    .filter((f) => f.geometry?.type === 'Point').map((f) => f.geometry.coordinates));
+  assert.ok(inst.length > 0, 'installations loaded');
+  let found = false;
+  for (const ll of inst) {
+    const [x, y] = await toPage(page, ll);
+    if (x < mapRect[0] || y < mapRect[1] || x >= mapRect[2] || y >= mapRect[3]) continue;
+    for (let dy = -6; dy <= 6 && !found; dy += 1) {
+      for (let dx = -6; dx <= 6 && !found; dx += 1) {
+        if (distance(pixel(png, x + dx, y + dy), INSTALLATION) < 40) found = true;
+      }
+    }
+    if (found) break;
+  }
+  assert.ok(found, 'installation symbol pixels at an installation');
+
+  // the style asks no font server and the page loads nothing from elsewhere
+  const style = await page.evaluate(() => window.forcemap.map.getStyle());
+  assert.equal(style.glyphs, undefined);
+  assert.equal(style.sprite, undefined);
+  assert.ok(session.requests.some((u) => u.includes('basemap.pmtiles')), 'basemap requested');
+  checkClean(t, session);
+  await session.context.close();
+});
+
+test("moving the slider to 2000 changes Uzbekistan's membership colour", async (t) => {
+  const session = await openPage(browser);
+  const { page } = session;
+  // labels off, so that the pixel read is the country fill
+  await page.locator('#layer-places').uncheck();
+
+  const read = async (name) => {
+    await ready(page);
+    const status = await page.evaluate(() => window.forcemap.membership().UZB || 'never');
+    const paint = await page.evaluate(() => JSON.stringify(window.forcemap.map.getPaintProperty('membership', 'fill-color')));
+    const { png } = await shot(page, name);
+    const [x, y] = await toPage(page, UZBEKISTAN);
+    return { status, paint, color: meanColor(png, x, y) };
+  };
+  const setYear = async (year) => {
+    const value = (year - 1992) * 12 + 5; // June of that year
+    await page.locator('#slider').fill(String(value));
+    await page.waitForFunction((y) => window.forcemap.state.date.startsWith(`${y}-06`), year);
+  };
+
+  await setYear(1995);
+  const in1995 = await read('uzbekistan-1995');
+  await setYear(2000);
+  const in2000 = await read('uzbekistan-2000');
+  t.diagnostic(`1995: ${in1995.status} ${in1995.color}; 2000: ${in2000.status} ${in2000.color}`);
+
+  assert.equal(in1995.status, 'member');
+  assert.notEqual(in2000.status, 'member');
+  assert.notEqual(in1995.paint, in2000.paint, 'the membership paint expression changes');
+  assert.ok(distance(in1995.color, blend(MEMBER, LAND, 0.78)) < 30, `member colour in 1995: ${in1995.color}`);
+  assert.ok(distance(in1995.color, in2000.color) > 30, 'the rendered colour changes');
+  assert.match(await page.locator('#date-label').textContent(), /June 2000/);
+  checkClean(t, session);
+  await session.context.close();
+});
+
+test('border zone Tajikistan–Afghanistan at 50 km lists the Kulob garrison, list and map in sync', async (t) => {
+  const session = await openPage(browser, { hash: '#date=2005-06-01' });
+  const { page } = session;
+  await page.locator('#tab-tools').click();
+  await page.locator('input[name="tool"][value="border-zone"]').check();
+  await page.locator('#bz-a').selectOption('TJK');
+  await page.locator('#bz-b').selectOption('AFG');
+  await page.locator('#bz-km').fill('50');
+  await page.locator('#form-border button[type="submit"]').click();
+  const kulob = page.locator('#results .result', { hasText: 'Kulob' }).first();
+  await kulob.waitFor({ timeout: 20000 });
+  await ready(page);
+
+  const rows = await page.locator('#results .result').evaluateAll((els) => els.map((e) => ({
+    text: e.textContent, km: parseFloat(e.querySelector('.result-km')?.textContent || 'NaN'),
+  })));
+  t.diagnostic(rows.map((r) => r.text).join(' | '));
+  const kms = rows.map((r) => r.km).filter(Number.isFinite);
+  assert.deepEqual(kms, [...kms].sort((a, b) => a - b), 'rows sorted by distance');
+  assert.ok(kms.every((k) => k <= 50.5), 'every row within 50 km');
+  const zone = await page.evaluate(() => window.forcemap.map.querySourceFeatures('analysis')
+    .filter((f) => f.properties.role).map((f) => f.properties.role));
+  assert.ok(zone.includes('zone'), 'zone drawn');
+  assert.ok(zone.includes('border'), 'border drawn');
+  await shot(page, 'border-zone');
+
+  // list → map: hovering a row highlights its feature
+  await kulob.hover();
+  const highlighted = await page.evaluate(() => window.forcemap.map.getSource('highlight').getData());
+  assert.equal(highlighted.features.length, 1, 'hovered row highlighted on the map');
+
+  // list → map: clicking a row opens its popup
+  await kulob.click();
+  await page.locator('.maplibregl-popup', { hasText: 'Kulob' }).waitFor();
+  assert.equal(await kulob.getAttribute('aria-current'), 'true');
+
+  // map → list: clicking the feature on the map selects its row
+  await page.evaluate(() => document.querySelector('.maplibregl-popup')?.remove());
+  const uid = await kulob.getAttribute('data-uid');
+  const coords = await page.evaluate((u) => window.forcemap.store.byUid.get(u).feature.geometry.coordinates, uid);
+  await page.locator('#results .result').last().click(); // select another row first
+  await page.evaluate(() => window.forcemap.idle());
+  await page.evaluate((ll) => window.forcemap.map.jumpTo({ center: ll, zoom: 9 }), coords);
+  await ready(page);
+  const [x, y] = await toPage(page, coords);
+  await page.mouse.click(x, y);
+  await page.waitForFunction((u) => document.querySelector(`.result[data-uid="${u}"]`)?.classList.contains('selected'), uid);
+  checkClean(t, session);
+  await session.context.close();
+});
+
+test('a permalink restores the date, the view, the organization, the layers and the tool', async (t) => {
+  const first = await openPage(browser, {
+    hash: '#date=2005-06-01&map=5.5/38.2/69.3&tool=border-zone&countries=TJK,AFG&km=50&tab=tools',
+  });
+  await first.page.locator('#results .result', { hasText: 'Kulob' }).first().waitFor({ timeout: 20000 });
+  await first.page.locator('#tab-layers').click();
+  await first.page.locator('#layer-routes').uncheck();
+  await first.page.locator('#tab-tools').click();
+  await first.page.waitForFunction(() => !location.hash.includes('routes') && location.hash.includes('tab=tools'));
+  const link = await first.page.evaluate(() => location.href);
+  const before = await first.page.evaluate(() => {
+    const { state, map } = window.forcemap;
+    return { date: state.date, org: state.org, layers: [...state.layers].sort(), tool: state.tool, center: map.getCenter().toArray(), zoom: map.getZoom() };
+  });
+  t.diagnostic(link);
+  await shot(first.page, 'permalink-before');
+  checkClean(t, first);
+  await first.context.close();
+
+  const second = await openPage(browser, { hash: new URL(link).hash });
+  const { page } = second;
+  await page.locator('#results .result', { hasText: 'Kulob' }).first().waitFor({ timeout: 20000 });
+  const after_ = await page.evaluate(() => {
+    const { state, map } = window.forcemap;
+    return { date: state.date, org: state.org, layers: [...state.layers].sort(), tool: state.tool, center: map.getCenter().toArray(), zoom: map.getZoom() };
+  });
+  assert.equal(after_.date, '2005-06-01');
+  assert.equal(after_.date, before.date);
+  assert.equal(after_.org, before.org);
+  assert.deepEqual(after_.layers, before.layers);
+  assert.ok(!after_.layers.includes('routes'));
+  assert.deepEqual(after_.tool, before.tool);
+  assert.ok(Math.abs(after_.zoom - before.zoom) < 0.05, 'zoom');
+  assert.ok(Math.abs(after_.center[0] - before.center[0]) < 0.01 && Math.abs(after_.center[1] - before.center[1]) < 0.01, 'center');
+  assert.equal(await page.locator('#slider').inputValue(), String((2005 - 1992) * 12 + 5));
+  assert.equal(await page.locator('#tab-tools').getAttribute('aria-selected'), 'true');
+  assert.equal(await page.locator('#bz-a').inputValue(), 'TJK');
+  assert.equal(await page.locator('#bz-b').inputValue(), 'AFG');
+  assert.equal(await page.locator('#layer-routes').isChecked(), false);
+  await shot(page, 'permalink-after');
+
+  // a hash change in the same page moves to the new state
+  await page.evaluate(() => { location.hash = '#date=1995-06-01&map=4/41/64&org=csto&layers=membership,installations'; });
+  await page.waitForFunction(() => window.forcemap.state.date === '1995-06-01');
+  await ready(page);
+  const moved = await page.evaluate(() => ({ zoom: window.forcemap.map.getZoom(), tool: window.forcemap.state.tool, uzb: window.forcemap.membership().UZB }));
+  assert.ok(Math.abs(moved.zoom - 4) < 0.05);
+  assert.equal(moved.uzb, 'member');
+  checkClean(t, second);
+  await second.context.close();
+});
+
+test('educator tools: timeline chart, GeoJSON of the view, PNG export', async (t) => {
+  const session = await openPage(browser, { hash: '#date=2005-06-01' });
+  const { page } = session;
+  await page.locator('#tab-timeline').click();
+  const labels = await page.locator('#timeline svg text.country').allTextContents();
+  t.diagnostic(labels.join(', '));
+  assert.ok(labels.length >= 5, 'one row per member');
+  assert.ok(labels.some((l) => /Uzbekistan/.test(l)), 'Uzbekistan in the chart');
+  assert.ok(await page.locator('#timeline svg rect.bar').count() >= labels.length);
+  // clicking a year moves the map there
+  await page.locator('#timeline svg rect.year-hit[data-year="1999"]').dispatchEvent('click');
+  await page.waitForFunction(() => window.forcemap.state.date.startsWith('1999'));
+  await ready(page);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#btn-geojson').click()]);
+  const file = path.join(OUTPUT, download.suggestedFilename());
+  await download.saveAs(file);
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  assert.equal(doc.type, 'FeatureCollection');
+  assert.ok(doc.features.length > 0, 'features in view');
+  assert.ok(doc.features.every((f) => f.properties.collection), 'each feature says its collection');
+
+  const dataUrl = await page.evaluate(async () => {
+    const { exportPng } = await import(new URL('assets/js/export.js', document.baseURI).href);
+    return exportPng({ map: window.forcemap.map, title: 'test' }, { download: false });
+  });
+  assert.ok(dataUrl.startsWith('data:image/png;base64,'));
+  assert.ok(dataUrl.length > 20000, 'the PNG holds the map');
+  checkClean(t, session);
+  await session.context.close();
+});
+
+test('phone-sized screen: the panel folds away and the controls stay reachable', async (t) => {
+  const session = await openPage(browser, { width: 390, height: 780 });
+  const { page } = session;
+  assert.equal(await page.locator('#btn-panel').isVisible(), true);
+  assert.equal(await page.locator('#btn-panel').getAttribute('aria-expanded'), 'false');
+  await page.locator('#btn-panel').click();
+  await page.locator('#tab-layers').waitFor({ state: 'visible' });
+  // keyboard: tab through to the slider and move it with the arrow keys
+  await page.locator('#slider').focus();
+  const before = await page.evaluate(() => window.forcemap.state.date);
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction((d) => window.forcemap.state.date !== d, before);
+  await ready(page);
+  await shot(page, 'phone');
+  checkClean(t, session);
+  await session.context.close();
+});
+
+test('a picture of the page for the README', async () => {
+  const session = await openPage(browser, {
+    width: 1400,
+    height: 860,
+    hash: '#date=2005-06-01&map=3.6/43.5/66&tool=border-zone&countries=TJK,AFG&km=50&tab=tools',
+  });
+  await session.page.locator('#results .result').first().waitFor({ timeout: 20000 }).catch(() => {});
+  await session.page.evaluate((ll) => window.forcemap.map.jumpTo({ center: ll, zoom: 3.6 }), [66, 43.5]);
+  await ready(session.page);
+  const { file } = await shot(session.page, 'readme');
+  if (process.env.UPDATE_DOCS === '1') {
+    fs.mkdirSync(DOCS, { recursive: true });
+    fs.copyFileSync(file, path.join(DOCS, 'screenshot.png'));
+  }
+  await session.context.close();
+});

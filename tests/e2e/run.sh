@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# End-to-end tests of the map page: builds the release binary if needed, starts
+# `forcemap serve` on a free loopback port, runs the browser tests against it in headless
+# Chromium, and always stops the server it started.
+#
+#   tests/e2e/run.sh                  run every test
+#   UPDATE_DOCS=1 tests/e2e/run.sh    also refresh docs/screenshot.png
+#   FORCEMAP_BIN=path/to/forcemap     use that binary instead of building one
+#   CHROMIUM=/path/to/chromium        use another Chromium (default /usr/bin/chromium)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+out="$root/tests/output"
+mkdir -p "$out"
+
+# --- the browser
+export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+if [ ! -x "$CHROMIUM" ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "e2e: installing Debian's chromium" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "e2e: $CHROMIUM not found; install chromium (Debian: apt-get install chromium)" >&2
+    exit 1
+  fi
+fi
+
+# --- the test driver (playwright-core and pngjs, pinned in package-lock.json)
+if [ ! -f "$here/node_modules/.package-lock.json" ] || [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# --- the server binary
+if [ -z "${FORCEMAP_BIN:-}" ]; then
+  target="${CARGO_TARGET_DIR:-$root/target}"
+  (cd "$root" && cargo build --release --bin forcemap)
+  FORCEMAP_BIN="$target/release/forcemap"
+fi
+[ -x "$FORCEMAP_BIN" ] || { echo "e2e: no forcemap binary at $FORCEMAP_BIN" >&2; exit 1; }
+
+server_pid=""
+stop_server() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+trap stop_server EXIT INT TERM
+
+log="$out/server.log"
+
+# Answers 0 when something answers HTTP at the URL $1.
+answers() {
+  local code
+  code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1/" 2>/dev/null)" || true
+  [ -n "$code" ] && [ "$code" != "000" ]
+}
+
+# Starts the server bound to $1 and waits until it answers; sets $base to its URL.
+start_server() {
+  local bind="$1" url="" i
+  : >"$log"
+  "$FORCEMAP_BIN" serve --bind "$bind" >"$log" 2>&1 &
+  server_pid=$!
+  for i in $(seq 1 480); do
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+      server_pid=""
+      return 1
+    fi
+    url="$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$log" | head -n1 | sed 's/^listening on //')" || true
+    if [ -z "$url" ] && [ "${bind##*:}" != "0" ]; then
+      url="http://$bind" # no address printed: the port is the one we chose
+    fi
+    if [ -n "$url" ] && answers "$url"; then
+      base="$url"
+      return 0
+    fi
+    if [ "${bind##*:}" = "0" ] && [ "$i" -ge 40 ] && [ -z "$url" ]; then
+      stop_server # the server does not say where it listens: choose a port ourselves
+      return 1
+    fi
+    sleep 0.25
+  done
+  stop_server
+  return 1
+}
+
+base=""
+if ! start_server 127.0.0.1:0; then
+  port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+  if ! start_server "127.0.0.1:$port"; then
+    echo "e2e: the server did not start; its log:" >&2
+    cat "$log" >&2
+    exit 1
+  fi
+fi
+echo "e2e: forcemap at $base (pid $server_pid)"
+
+status=0
+(cd "$here" && FORCEMAP_URL="$base/" node --test --test-concurrency=1 map.test.js) || status=$?
+stop_server
+exit "$status"

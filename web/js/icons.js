@@ -1,0 +1,114 @@
+// Map symbols drawn on a canvas at start-up (no sprite file): one shape per kind of
+// installation and of event. The same drawings appear in the legend.
+
+import { COLORS } from './style.js';
+
+export const INSTALLATION_SHAPES = [
+  { key: 'air', label: 'Air base', match: /air|aviation|airfield/ },
+  { key: 'naval', label: 'Naval base', match: /naval|port|fleet/ },
+  { key: 'hq', label: 'Headquarters or staff', match: /head|staff|command/ },
+  { key: 'radar', label: 'Radar, space or missile site', match: /radar|space|missile|test|warning/ },
+  { key: 'training', label: 'Training ground or range', match: /train|range|polygon|ground/ },
+  { key: 'border', label: 'Border post', match: /border|guard|post/ },
+  { key: 'base', label: 'Military base or garrison', match: /./ },
+];
+
+export const EVENT_SHAPES = [
+  { key: 'exercise', label: 'Exercise', match: /exercise|drill|manoeuv|maneuv/ },
+  { key: 'operation', label: 'Operation', match: /operation|mission|deploy/ },
+  { key: 'summit', label: 'Summit or meeting', match: /summit|meeting|session|council/ },
+  { key: 'agreement', label: 'Agreement or treaty', match: /agree|treaty|accord|decision|protocol/ },
+  { key: 'other', label: 'Other event', match: /./ },
+];
+
+export function shapeFor(list, kind) {
+  const k = String(kind || '').toLowerCase();
+  return (list.find((s) => s.match.test(k)) || list[list.length - 1]).key;
+}
+
+const SIZE = 22;
+
+function draw(ctx, key, color) {
+  const s = SIZE;
+  const c = s / 2;
+  ctx.lineWidth = 2;
+  ctx.strokeStyle = '#ffffff';
+  ctx.fillStyle = color;
+  ctx.lineJoin = 'round';
+  ctx.beginPath();
+  switch (key) {
+    case 'air': // upward triangle with wings
+      ctx.moveTo(c, 2); ctx.lineTo(s - 3, s - 4); ctx.lineTo(c, s - 8); ctx.lineTo(3, s - 4); ctx.closePath();
+      break;
+    case 'naval': // circle with a bar
+      ctx.arc(c, c, 7.5, 0, Math.PI * 2);
+      break;
+    case 'hq': case 'summit': { // star
+      for (let i = 0; i < 10; i += 1) {
+        const r = i % 2 ? 4 : 9.5;
+        const a = -Math.PI / 2 + (i * Math.PI) / 5;
+        const x = c + r * Math.cos(a);
+        const y = c + 1 + r * Math.sin(a);
+        if (i) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+      }
+      ctx.closePath();
+      break;
+    }
+    case 'radar': case 'operation': // diamond
+      ctx.moveTo(c, 2); ctx.lineTo(s - 2, c); ctx.lineTo(c, s - 2); ctx.lineTo(2, c); ctx.closePath();
+      break;
+    case 'training': case 'exercise': // triangle
+      ctx.moveTo(c, 3); ctx.lineTo(s - 2.5, s - 4); ctx.lineTo(2.5, s - 4); ctx.closePath();
+      break;
+    case 'border': // downward triangle
+      ctx.moveTo(3, 4); ctx.lineTo(s - 3, 4); ctx.lineTo(c, s - 3); ctx.closePath();
+      break;
+    case 'agreement': // document
+      ctx.rect(5, 3, s - 10, s - 6);
+      break;
+    case 'other':
+      ctx.arc(c, c, 6, 0, Math.PI * 2);
+      break;
+    default: // base: square
+      ctx.rect(4, 4, s - 8, s - 8);
+  }
+  ctx.stroke();
+  ctx.fill();
+  if (key === 'naval') {
+    ctx.strokeStyle = '#ffffff';
+    ctx.beginPath(); ctx.moveTo(c, 5); ctx.lineTo(c, s - 5); ctx.moveTo(6, c); ctx.lineTo(s - 6, c); ctx.stroke();
+  }
+  if (key === 'agreement') {
+    ctx.strokeStyle = '#ffffff'; ctx.lineWidth = 1.2;
+    ctx.beginPath();
+    for (const y of [8, 11, 14]) { ctx.moveTo(8, y); ctx.lineTo(s - 8, y); }
+    ctx.stroke();
+  }
+}
+
+/** A canvas with the symbol, for the legend. */
+export function iconCanvas(key, color, ratio = 2) {
+  const canvas = document.createElement('canvas');
+  canvas.width = SIZE * ratio;
+  canvas.height = SIZE * ratio;
+  canvas.style.width = `${SIZE}px`;
+  canvas.style.height = `${SIZE}px`;
+  const ctx = canvas.getContext('2d');
+  ctx.scale(ratio, ratio);
+  draw(ctx, key, color);
+  canvas.setAttribute('aria-hidden', 'true');
+  return canvas;
+}
+
+export function addIcons(map) {
+  const ratio = 2;
+  const add = (name, key, color) => {
+    const canvas = iconCanvas(key, color, ratio);
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    if (!map.hasImage(name)) {
+      map.addImage(name, { width: canvas.width, height: canvas.height, data: data.data }, { pixelRatio: ratio });
+    }
+  };
+  for (const s of INSTALLATION_SHAPES) add(`inst-${s.key}`, s.key, COLORS.installation);
+  for (const s of EVENT_SHAPES) add(`event-${s.key}`, s.key, COLORS.event);
+}

@@ -1,0 +1,271 @@
+// The map style: the basemap from the PMTiles archive and the empty overlay sources and layers
+// that app.js fills. No font server and no sprite: labels use the browser's local fonts and
+// icons are drawn on a canvas (icons.js).
+
+export const COLORS = {
+  sea: '#d7e4ee',
+  land: '#f3f0e8',
+  landOutside: '#ebe7dd',
+  boundary: '#8e8a84',
+  text: '#1f2328',
+  halo: '#ffffff',
+  border: '#c2185b',
+  route: '#6a1b9a',
+  event: '#00796b',
+  force: '#b71c1c',
+  installation: '#263238',
+  zone: '#ff8f00',
+  highlight: '#ffd600',
+  here: '#d50000',
+};
+
+export const THEATER_COLORS = ['#00897b', '#e65100', '#8e24aa', '#3949ab', '#6d4c41'];
+export const GROUPING_COLORS = ['#37474f', '#ad1457', '#2e7d32', '#4527a0', '#ef6c00', '#00695c'];
+
+export const FONT = ['Noto Sans Regular'];
+export const FONT_BOLD = ['Noto Sans Bold'];
+
+const emptyFc = () => ({ type: 'FeatureCollection', features: [] });
+
+export function baseStyle(basemapUrl) {
+  const geojson = (extra = {}) => ({ type: 'geojson', data: emptyFc(), ...extra });
+  return {
+    version: 8,
+    name: 'forcemap',
+    sources: {
+      basemap: {
+        type: 'vector',
+        url: `pmtiles://${basemapUrl}`,
+        attribution: 'Natural Earth',
+      },
+      borders: geojson(),
+      routes: geojson(),
+      approx: geojson(),
+      events: geojson(),
+      forces: geojson(),
+      installations: geojson(),
+      analysis: geojson(),
+      here: geojson(),
+      highlight: geojson(),
+    },
+    layers: [
+      { id: 'bg', type: 'background', paint: { 'background-color': COLORS.sea } },
+      {
+        id: 'land', type: 'fill', source: 'basemap', 'source-layer': 'countries',
+        paint: { 'fill-color': COLORS.land, 'fill-antialias': true },
+      },
+      {
+        id: 'membership', type: 'fill', source: 'basemap', 'source-layer': 'countries',
+        metadata: { group: 'membership' },
+        paint: { 'fill-color': 'rgba(0,0,0,0)', 'fill-opacity': 0.78 },
+      },
+      // theater and grouping layers are inserted here (before 'boundaries') by app.js
+      {
+        id: 'boundaries', type: 'line', source: 'basemap', 'source-layer': 'boundaries',
+        paint: {
+          'line-color': COLORS.boundary,
+          'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.5, 6, 1.2, 10, 2],
+        },
+      },
+      {
+        id: 'analysis-zone', type: 'fill', source: 'analysis', metadata: { group: 'analysis' },
+        filter: ['==', ['get', 'role'], 'zone'],
+        paint: { 'fill-color': COLORS.zone, 'fill-opacity': 0.18 },
+      },
+      {
+        id: 'analysis-zone-line', type: 'line', source: 'analysis', metadata: { group: 'analysis' },
+        filter: ['==', ['get', 'role'], 'zone'],
+        paint: { 'line-color': COLORS.zone, 'line-width': 1.5 },
+      },
+      {
+        id: 'borders', type: 'line', source: 'borders', metadata: { group: 'borders' },
+        paint: {
+          'line-color': COLORS.border,
+          'line-width': ['interpolate', ['linear'], ['zoom'], 2, 1, 8, 2.5],
+          'line-opacity': 0.55,
+        },
+      },
+      {
+        id: 'analysis-border', type: 'line', source: 'analysis', metadata: { group: 'analysis' },
+        filter: ['==', ['get', 'role'], 'border'],
+        paint: { 'line-color': COLORS.border, 'line-width': 4 },
+      },
+      {
+        id: 'routes', type: 'line', source: 'routes', metadata: { group: 'routes' },
+        layout: { 'line-cap': 'round', 'line-join': 'round' },
+        paint: { 'line-color': COLORS.route, 'line-width': 2.5, 'line-dasharray': [3, 2] },
+      },
+      {
+        id: 'country-labels', type: 'symbol', source: 'basemap', 'source-layer': 'countries',
+        metadata: { group: 'places' },
+        minzoom: 3,
+        layout: {
+          'text-field': ['get', 'name'],
+          'text-font': FONT,
+          'text-size': ['interpolate', ['linear'], ['zoom'], 3, 11, 7, 15],
+          'text-transform': 'uppercase',
+          'text-letter-spacing': 0.08,
+          'text-max-width': 7,
+          'symbol-sort-key': ['-', 0, ['coalesce', ['get', 'area'], 0]],
+        },
+        paint: { 'text-color': '#5b5650', 'text-halo-color': COLORS.halo, 'text-halo-width': 1.4 },
+      },
+      {
+        id: 'places', type: 'circle', source: 'basemap', 'source-layer': 'places',
+        metadata: { group: 'places' },
+        filter: ['<=', ['coalesce', ['get', 'rank'], 6], ['+', ['zoom'], -1]],
+        paint: {
+          'circle-radius': ['case', ['to-boolean', ['get', 'capital']], 3.5, 2.5],
+          'circle-color': '#ffffff',
+          'circle-stroke-color': '#333333',
+          'circle-stroke-width': 1.2,
+        },
+      },
+      {
+        id: 'places-label', type: 'symbol', source: 'basemap', 'source-layer': 'places',
+        metadata: { group: 'places' },
+        filter: ['<=', ['coalesce', ['get', 'rank'], 6], ['+', ['zoom'], -1]],
+        layout: {
+          'text-field': ['get', 'name'],
+          'text-font': FONT,
+          'text-size': ['case', ['to-boolean', ['get', 'capital']], 13, 11.5],
+          'text-anchor': 'left',
+          'text-offset': [0.6, 0],
+          'text-optional': true,
+          'symbol-sort-key': ['coalesce', ['get', 'rank'], 6],
+        },
+        paint: { 'text-color': '#333333', 'text-halo-color': COLORS.halo, 'text-halo-width': 1.2 },
+      },
+      {
+        id: 'routes-label', type: 'symbol', source: 'routes', metadata: { group: 'routes' },
+        layout: {
+          'symbol-placement': 'line',
+          'text-field': ['concat', ['get', '_label'], ' (schematic)'],
+          'text-font': FONT,
+          'text-size': 11.5,
+          'text-offset': [0, -0.8],
+          'symbol-spacing': 350,
+        },
+        paint: { 'text-color': COLORS.route, 'text-halo-color': COLORS.halo, 'text-halo-width': 1.5 },
+      },
+      {
+        id: 'approx-fill', type: 'fill', source: 'approx', metadata: { group: 'approx' },
+        paint: { 'fill-color': ['get', '_color'], 'fill-opacity': 0.07 },
+      },
+      {
+        id: 'approx-line', type: 'line', source: 'approx', metadata: { group: 'approx' },
+        paint: {
+          'line-color': ['get', '_color'],
+          'line-width': 1.3,
+          'line-dasharray': [2, 2],
+          'line-opacity': 0.8,
+        },
+      },
+      {
+        id: 'events', type: 'symbol', source: 'events', metadata: { group: 'events' },
+        layout: {
+          'icon-image': ['concat', 'event-', ['get', '_icon']],
+          'icon-allow-overlap': true,
+          'icon-size': 1,
+          'text-field': ['get', '_label'],
+          'text-font': FONT,
+          'text-size': 11,
+          'text-anchor': 'top',
+          'text-offset': [0, 1.1],
+          'text-optional': true,
+        },
+        paint: {
+          'text-color': COLORS.event, 'text-halo-color': COLORS.halo, 'text-halo-width': 1.4,
+          'icon-opacity': ['get', '_fade'],
+          'text-opacity': ['get', '_fade'],
+        },
+      },
+      {
+        id: 'forces', type: 'circle', source: 'forces', metadata: { group: 'forces' },
+        paint: {
+          'circle-radius': ['case', ['>', ['get', '_personnel'], 0],
+            ['interpolate', ['linear'], ['sqrt', ['get', '_personnel']], 0, 5, 30, 9, 100, 20, 200, 30],
+            6],
+          'circle-color': COLORS.force,
+          'circle-opacity': ['case', ['>', ['get', '_personnel'], 0], 0.35, 0.15],
+          'circle-stroke-color': COLORS.force,
+          'circle-stroke-width': 1.6,
+        },
+      },
+      {
+        id: 'forces-label', type: 'symbol', source: 'forces', metadata: { group: 'forces' },
+        minzoom: 4,
+        layout: {
+          'text-field': ['get', '_label'],
+          'text-font': FONT,
+          'text-size': 11,
+          'text-anchor': 'bottom',
+          'text-offset': [0, -1.2],
+          'text-optional': true,
+          'text-max-width': 12,
+        },
+        paint: { 'text-color': COLORS.force, 'text-halo-color': COLORS.halo, 'text-halo-width': 1.4 },
+      },
+      {
+        id: 'installations', type: 'symbol', source: 'installations', metadata: { group: 'installations' },
+        layout: {
+          'icon-image': ['concat', 'inst-', ['get', '_icon']],
+          'icon-allow-overlap': true,
+          'icon-ignore-placement': false,
+          'text-field': ['get', '_label'],
+          'text-font': FONT,
+          'text-size': ['interpolate', ['linear'], ['zoom'], 3, 10.5, 8, 13],
+          'text-anchor': 'left',
+          'text-offset': [1.1, 0],
+          'text-optional': true,
+          'text-max-width': 12,
+        },
+        paint: { 'text-color': COLORS.installation, 'text-halo-color': COLORS.halo, 'text-halo-width': 1.5 },
+      },
+      {
+        id: 'analysis-hit', type: 'circle', source: 'analysis', metadata: { group: 'analysis' },
+        filter: ['all', ['==', ['geometry-type'], 'Point'], ['!', ['has', 'role']]],
+        paint: {
+          'circle-radius': 11,
+          'circle-color': 'rgba(0,0,0,0)',
+          'circle-stroke-color': COLORS.zone,
+          'circle-stroke-width': 2.5,
+        },
+      },
+      {
+        id: 'highlight-line', type: 'line', source: 'highlight',
+        filter: ['!=', ['geometry-type'], 'Point'],
+        paint: { 'line-color': COLORS.highlight, 'line-width': 6, 'line-opacity': 0.8 },
+      },
+      {
+        id: 'highlight', type: 'circle', source: 'highlight',
+        filter: ['==', ['geometry-type'], 'Point'],
+        paint: {
+          'circle-radius': 16,
+          'circle-color': 'rgba(255,214,0,0.35)',
+          'circle-stroke-color': '#000000',
+          'circle-stroke-width': 2.5,
+        },
+      },
+      {
+        id: 'here', type: 'circle', source: 'here', metadata: { group: 'analysis' },
+        paint: {
+          'circle-radius': 7,
+          'circle-color': COLORS.here,
+          'circle-stroke-color': '#ffffff',
+          'circle-stroke-width': 2,
+        },
+      },
+    ],
+  };
+}
+
+/** Layers a click can pick, top first, with the collection each shows. */
+export const PICKABLE = [
+  ['analysis-hit', null],
+  ['installations', 'installations'],
+  ['forces', 'forces'],
+  ['events', 'events'],
+  ['routes', 'routes'],
+  ['borders', 'borders'],
+];
