@@ -22,7 +22,6 @@ const VENDOR: &[(&str, &str)] = &[
     ("vendor/maplibre-gl.css", "maplibre-gl/dist/maplibre-gl.css"),
     ("vendor/maplibre-gl.LICENSE.txt", "maplibre-gl/LICENSE.txt"),
     ("vendor/pmtiles.mjs", "pmtiles/dist/esm/index.js"),
-    ("vendor/pmtiles.LICENSE.txt", "pmtiles/LICENSE"),
     ("vendor/fflate.mjs", "fflate/esm/browser.js"),
     ("vendor/fflate.LICENSE.txt", "fflate/LICENSE"),
 ];

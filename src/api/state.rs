@@ -4,23 +4,20 @@
 //! and swap it in one step while requests in flight finish on the old one.
 
 use crate::catalog::Catalog;
-use crate::tiles::TileArchive;
 use std::sync::{Arc, RwLock};
 
 #[derive(Clone)]
 pub struct AppState {
     catalog: Arc<RwLock<Arc<Catalog>>>,
-    pub basemap: Option<Arc<TileArchive>>,
     /// Public base URL (no trailing slash) when behind a proxy; otherwise links are built from
     /// the request's Host header.
     pub public_url: Option<String>,
 }
 
 impl AppState {
-    pub fn new(catalog: Catalog, basemap: Option<TileArchive>, public_url: Option<String>) -> AppState {
+    pub fn new(catalog: Catalog, public_url: Option<String>) -> AppState {
         AppState {
             catalog: Arc::new(RwLock::new(Arc::new(catalog))),
-            basemap: basemap.map(Arc::new),
             public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
         }
     }

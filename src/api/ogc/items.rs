@@ -22,7 +22,7 @@ use geo::Coord;
 use serde_json::{json, Map, Value};
 use std::io::Write;
 
-const ITEMS_PARAMETERS: &[&str] = &[
+pub const ITEMS_PARAMETERS: &[&str] = &[
     "f", "bbox", "bbox-crs", "datetime", "limit", "offset", "filter", "filter-lang", "filter-crs",
     "properties", "sortby", "crs", "skipGeometry",
 ];

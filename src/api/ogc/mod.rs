@@ -8,7 +8,8 @@ mod collections;
 mod html;
 mod items;
 
-pub use collections::collection_document;
+pub use html::{escape, page};
+pub use items::ITEMS_PARAMETERS;
 
 use super::error::ApiResult;
 use super::request::{Format, Request};
