@@ -1,1 +1,3 @@
 //! forcemap: a geospatial force-posture mapping service.
+
+pub mod tiles;

@@ -1,0 +1,779 @@
+//! Mapbox Vector Tile encoding: tile math, clipping, simplification and the protobuf encoder.
+//!
+//! Every geometry goes through the same stages, each one a small function of this module:
+//!
+//! 1. **project**: lon/lat (WGS 84) to *world pixels* of one zoom level, Web Mercator scaled so
+//!    that one tile is [`EXTENT`] units wide (y grows southwards, as in tile coordinates);
+//! 2. **clip** to the tile plus a [`buffer`](TileOptions::buffer), one axis at a time
+//!    (Sutherland–Hodgman for rings, interval clipping for lines), so that a feature crossing
+//!    many tiles costs one pass per tile column and one per tile row, not one per tile;
+//! 3. **simplify** with Ramer–Douglas–Peucker (`geo::Simplify`) in those pixel units, so that
+//!    the tolerance means the same on screen at every zoom;
+//! 4. **quantize** to the integer tile grid: repeated points removed, rings smaller than
+//!    [`min_ring_area`](TileOptions::min_ring_area) dropped (tiny islands vanish at low zooms),
+//!    exterior rings wound clockwise on screen and holes the other way, as the MVT 2.1
+//!    specification requires;
+//! 5. **encode** with geozero's MVT writer (command integers, zigzag deltas) and its tag table,
+//!    then prost for the protobuf bytes.
+//!
+//! [`encode_tile`] runs all stages for one tile, which is what a `/tiles/{collection}/{z}/{x}/{y}`
+//! request needs. The basemap builder, which makes every tile of a pyramid, projects and
+//! simplifies each feature once per zoom level and then clips it column by column, reusing the
+//! same stage functions (`PixelGeometry`, [`LayerBuilder`]).
+//!
+//! Rendering clients draw only the tile square, so the edges that clipping adds along the buffer
+//! never show; the buffer exists so that strokes and symbols near a tile edge are drawn whole.
+
+use geo::{BoundingRect, Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon};
+use geo::{Point, Polygon, Rect, Simplify};
+use geozero::mvt::{tile, Message, TagsBuilder, Tile, TileValue};
+use geozero::ToMvt;
+use std::io::Write;
+
+/// Size of a tile in its own integer coordinates (the MVT default).
+pub const EXTENT: u32 = 4096;
+
+/// Largest latitude Web Mercator shows; points beyond it are pinned to it.
+pub const MAX_LATITUDE: f64 = 85.051_128_779_806_59;
+
+/// Half the circumference of the Web Mercator sphere, in metres (EPSG:3857 x at 180°E).
+pub const MERCATOR_HALF_WORLD: f64 = 20_037_508.342_789_244;
+
+/// MVT layer format version written into every layer.
+const MVT_VERSION: u32 = 2;
+
+// ---------------------------------------------------------------------------------------------
+// Tile math
+// ---------------------------------------------------------------------------------------------
+
+/// Number of tiles along one side of the world at zoom `z`.
+pub fn tiles_per_side(z: u8) -> u32 {
+    1u32 << z
+}
+
+/// Web Mercator position of a lon/lat as fractions of the world: `(0, 0)` is the north-west
+/// corner (180°W, 85.05°N), `(1, 1)` the south-east one. Latitudes are clamped to
+/// ±[`MAX_LATITUDE`], longitudes are not wrapped.
+pub fn lonlat_to_world(lon: f64, lat: f64) -> (f64, f64) {
+    let lat = lat.clamp(-MAX_LATITUDE, MAX_LATITUDE).to_radians();
+    let x = (lon + 180.0) / 360.0;
+    let y = (1.0 - lat.tan().asinh() / std::f64::consts::PI) / 2.0;
+    (x, y)
+}
+
+/// Inverse of [`lonlat_to_world`].
+pub fn world_to_lonlat(x: f64, y: f64) -> (f64, f64) {
+    let lon = x * 360.0 - 180.0;
+    let lat = (std::f64::consts::PI * (1.0 - 2.0 * y))
+        .sinh()
+        .atan()
+        .to_degrees();
+    (lon, lat)
+}
+
+/// The tile `(x, y)` at zoom `z` that contains a lon/lat (the standard "slippy map" formula).
+/// Points on the antimeridian or the poles fall into the last tile of the row or column.
+pub fn lonlat_to_tile(lon: f64, lat: f64, z: u8) -> (u32, u32) {
+    let (wx, wy) = lonlat_to_world(lon, lat);
+    let n = f64::from(tiles_per_side(z));
+    let max = tiles_per_side(z) - 1;
+    let index = |v: f64| ((v * n).floor().max(0.0) as u32).min(max);
+    (index(wx), index(wy))
+}
+
+/// Bounds of tile `z/x/y` in degrees (min is south-west, max is north-east).
+pub fn tile_bounds_lonlat(z: u8, x: u32, y: u32) -> Rect<f64> {
+    let n = f64::from(tiles_per_side(z));
+    let (west, north) = world_to_lonlat(f64::from(x) / n, f64::from(y) / n);
+    let (east, south) = world_to_lonlat(f64::from(x + 1) / n, f64::from(y + 1) / n);
+    Rect::new(Coord { x: west, y: south }, Coord { x: east, y: north })
+}
+
+/// Bounds of tile `z/x/y` in Web Mercator metres (EPSG:3857).
+pub fn tile_bounds_mercator(z: u8, x: u32, y: u32) -> Rect<f64> {
+    let size = 2.0 * MERCATOR_HALF_WORLD / f64::from(tiles_per_side(z));
+    let west = -MERCATOR_HALF_WORLD + f64::from(x) * size;
+    let north = MERCATOR_HALF_WORLD - f64::from(y) * size;
+    Rect::new(
+        Coord {
+            x: west,
+            y: north - size,
+        },
+        Coord {
+            x: west + size,
+            y: north,
+        },
+    )
+}
+
+/// A lon/lat in the coordinates of tile `z/x/y`: `(0, 0)` is its north-west corner and
+/// `(EXTENT, EXTENT)` its south-east one; points outside the tile fall outside that range.
+pub fn lonlat_to_tile_pixel(lon: f64, lat: f64, z: u8, x: u32, y: u32) -> Coord<f64> {
+    let c = lonlat_to_world_pixel(lon, lat, z);
+    Coord {
+        x: c.x - f64::from(x) * f64::from(EXTENT),
+        y: c.y - f64::from(y) * f64::from(EXTENT),
+    }
+}
+
+/// Inverse of [`lonlat_to_tile_pixel`].
+pub fn tile_pixel_to_lonlat(px: f64, py: f64, z: u8, x: u32, y: u32) -> (f64, f64) {
+    let size = f64::from(tiles_per_side(z)) * f64::from(EXTENT);
+    world_to_lonlat(
+        (f64::from(x) * f64::from(EXTENT) + px) / size,
+        (f64::from(y) * f64::from(EXTENT) + py) / size,
+    )
+}
+
+/// A lon/lat in world pixels of zoom `z`: the world is `2^z * EXTENT` units wide.
+fn lonlat_to_world_pixel(lon: f64, lat: f64, z: u8) -> Coord<f64> {
+    let (wx, wy) = lonlat_to_world(lon, lat);
+    let size = f64::from(tiles_per_side(z)) * f64::from(EXTENT);
+    Coord {
+        x: wx * size,
+        y: wy * size,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public encoder
+// ---------------------------------------------------------------------------------------------
+
+/// A typed MVT property value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PropertyValue {
+    /// Text.
+    String(String),
+    /// Signed integer (written as `sint_value`).
+    Int(i64),
+    /// Unsigned integer (written as `uint_value`).
+    UInt(u64),
+    /// Floating point number (written as `double_value`).
+    Double(f64),
+    /// Boolean.
+    Bool(bool),
+}
+
+impl From<&str> for PropertyValue {
+    fn from(v: &str) -> Self {
+        Self::String(v.to_owned())
+    }
+}
+impl From<String> for PropertyValue {
+    fn from(v: String) -> Self {
+        Self::String(v)
+    }
+}
+impl From<i64> for PropertyValue {
+    fn from(v: i64) -> Self {
+        Self::Int(v)
+    }
+}
+impl From<i32> for PropertyValue {
+    fn from(v: i32) -> Self {
+        Self::Int(i64::from(v))
+    }
+}
+impl From<u64> for PropertyValue {
+    fn from(v: u64) -> Self {
+        Self::UInt(v)
+    }
+}
+impl From<u32> for PropertyValue {
+    fn from(v: u32) -> Self {
+        Self::UInt(u64::from(v))
+    }
+}
+impl From<f64> for PropertyValue {
+    fn from(v: f64) -> Self {
+        Self::Double(v)
+    }
+}
+impl From<bool> for PropertyValue {
+    fn from(v: bool) -> Self {
+        Self::Bool(v)
+    }
+}
+
+impl From<PropertyValue> for TileValue {
+    fn from(v: PropertyValue) -> Self {
+        match v {
+            PropertyValue::String(s) => TileValue::Str(s),
+            PropertyValue::Int(i) => TileValue::Sint(i),
+            PropertyValue::UInt(u) => TileValue::Uint(u),
+            PropertyValue::Double(d) => TileValue::Double(d),
+            PropertyValue::Bool(b) => TileValue::Bool(b),
+        }
+    }
+}
+
+/// One feature to put into a tile: a lon/lat geometry (any `geo` type; a
+/// `GeometryCollection` becomes one MVT feature per member, sharing id and properties),
+/// an optional numeric id and its properties in the order given.
+#[derive(Debug, Clone)]
+pub struct TileFeature<'a> {
+    /// MVT feature id (MVT ids are unsigned integers).
+    pub id: Option<u64>,
+    /// Geometry in WGS 84 lon/lat.
+    pub geometry: &'a Geometry<f64>,
+    /// Properties; the same key must not appear twice.
+    pub properties: Vec<(&'a str, PropertyValue)>,
+}
+
+/// How geometries are fitted to a tile.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TileOptions {
+    /// Tile units kept beyond each tile edge when clipping.
+    pub buffer: u32,
+    /// Ramer–Douglas–Peucker tolerance in tile units (`EXTENT` per tile); 0 keeps every vertex.
+    pub tolerance: f64,
+    /// Rings whose area, in square tile units after simplification, is smaller than this are
+    /// dropped; a polygon whose exterior ring is dropped disappears with its holes.
+    pub min_ring_area: f64,
+}
+
+impl Default for TileOptions {
+    /// A 64-unit buffer (1/64 of a tile), a tolerance of 3 units and rings of at least 16 square
+    /// units: a tile is drawn 512 pixels wide, so that is under half a pixel and a quarter of
+    /// a square pixel.
+    fn default() -> Self {
+        Self {
+            buffer: 64,
+            tolerance: 3.0,
+            min_ring_area: 16.0,
+        }
+    }
+}
+
+/// Encodes tile `z/x/y` as an uncompressed MVT (protobuf) with [`TileOptions::default`].
+///
+/// Layers come out in the order given, named as given; a layer left with no feature in this
+/// tile is skipped, and a tile with no feature at all is an empty vector (a valid, empty MVT,
+/// which a server may answer with `204 No Content`).
+pub fn encode_tile(z: u8, x: u32, y: u32, layers: &[(&str, Vec<TileFeature<'_>>)]) -> Vec<u8> {
+    encode_tile_with(z, x, y, layers, &TileOptions::default())
+}
+
+/// [`encode_tile`] with explicit clipping and simplification options.
+pub fn encode_tile_with(
+    z: u8,
+    x: u32,
+    y: u32,
+    layers: &[(&str, Vec<TileFeature<'_>>)],
+    options: &TileOptions,
+) -> Vec<u8> {
+    let window = TileWindow::new(x, y, options.buffer);
+    let lonlat_window = window.lonlat_bounds(z);
+    let mut tile = Tile::default();
+    for (name, features) in layers {
+        let mut layer = LayerBuilder::new();
+        for feature in features {
+            match feature.geometry.bounding_rect() {
+                Some(bbox) if rects_intersect(&bbox, &lonlat_window) => {}
+                _ => continue,
+            }
+            let mut parts = Vec::new();
+            PixelGeometry::project(feature.geometry, z, &mut parts);
+            for part in parts {
+                let Some(clipped) = part
+                    .clip(Axis::X, window.min.x, window.max.x)
+                    .and_then(|g| g.clip(Axis::Y, window.min.y, window.max.y))
+                else {
+                    continue;
+                };
+                let simplified = clipped.simplify(options.tolerance);
+                layer.add(
+                    &simplified,
+                    window.origin,
+                    options.min_ring_area,
+                    feature.id,
+                    &feature.properties,
+                );
+            }
+        }
+        if let Some(layer) = layer.finish(name) {
+            tile.layers.push(layer);
+        }
+    }
+    encode_layers(tile)
+}
+
+/// Compresses an encoded tile with gzip, as PMTiles archives and most tile servers store them.
+/// The output has no timestamp, so the same tile always gives the same bytes.
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    // Writing into a Vec cannot fail.
+    encoder.write_all(data).expect("gzip into memory");
+    encoder.finish().expect("gzip into memory")
+}
+
+/// Serializes a tile; an empty tile is an empty vector.
+pub(crate) fn encode_layers(tile: Tile) -> Vec<u8> {
+    if tile.layers.is_empty() {
+        Vec::new()
+    } else {
+        tile.encode_to_vec()
+    }
+}
+
+fn rects_intersect(a: &Rect<f64>, b: &Rect<f64>) -> bool {
+    a.min().x <= b.max().x
+        && b.min().x <= a.max().x
+        && a.min().y <= b.max().y
+        && b.min().y <= a.max().y
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stages shared with the basemap builder
+// ---------------------------------------------------------------------------------------------
+
+/// The buffered square of one tile in world pixels of its zoom.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TileWindow {
+    /// World pixel of the tile's north-west corner (its `(0, 0)`).
+    pub origin: Coord<f64>,
+    /// Buffered corners.
+    pub min: Coord<f64>,
+    pub max: Coord<f64>,
+}
+
+impl TileWindow {
+    pub fn new(x: u32, y: u32, buffer: u32) -> Self {
+        let e = f64::from(EXTENT);
+        let b = f64::from(buffer);
+        let origin = Coord {
+            x: f64::from(x) * e,
+            y: f64::from(y) * e,
+        };
+        Self {
+            origin,
+            min: Coord {
+                x: origin.x - b,
+                y: origin.y - b,
+            },
+            max: Coord {
+                x: origin.x + e + b,
+                y: origin.y + e + b,
+            },
+        }
+    }
+
+    /// The buffered window in lon/lat, for cheap rejection of far features.
+    fn lonlat_bounds(&self, z: u8) -> Rect<f64> {
+        let size = f64::from(tiles_per_side(z)) * f64::from(EXTENT);
+        let (west, north) = world_to_lonlat(self.min.x / size, self.min.y / size);
+        let (east, south) = world_to_lonlat(self.max.x / size, self.max.y / size);
+        Rect::new(Coord { x: west, y: south }, Coord { x: east, y: north })
+    }
+}
+
+/// A clipping axis in pixel space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Axis {
+    X,
+    Y,
+}
+
+impl Axis {
+    fn of(self, c: Coord<f64>) -> f64 {
+        match self {
+            Axis::X => c.x,
+            Axis::Y => c.y,
+        }
+    }
+
+    fn range(self, r: &Rect<f64>) -> (f64, f64) {
+        match self {
+            Axis::X => (r.min().x, r.max().x),
+            Axis::Y => (r.min().y, r.max().y),
+        }
+    }
+
+    /// The point of segment `a`–`b` where this axis equals `v` (which lies between them).
+    fn intersect(self, a: Coord<f64>, b: Coord<f64>, v: f64) -> Coord<f64> {
+        let t = (v - self.of(a)) / (self.of(b) - self.of(a));
+        match self {
+            Axis::X => Coord {
+                x: v,
+                y: a.y + t * (b.y - a.y),
+            },
+            Axis::Y => Coord {
+                x: a.x + t * (b.x - a.x),
+                y: v,
+            },
+        }
+    }
+}
+
+/// A geometry in pixel space (world pixels of one zoom, or tile pixels), reduced to the three
+/// MVT geometry kinds.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum PixelGeometry {
+    Points(MultiPoint<f64>),
+    Lines(MultiLineString<f64>),
+    Polygons(MultiPolygon<f64>),
+}
+
+impl PixelGeometry {
+    /// Projects a lon/lat geometry to world pixels of zoom `z`, appending one pixel geometry
+    /// (several for a collection of mixed kinds) to `out`.
+    pub fn project(geometry: &Geometry<f64>, z: u8, out: &mut Vec<PixelGeometry>) {
+        let p = |c: &Coord<f64>| lonlat_to_world_pixel(c.x, c.y, z);
+        let line = |l: &LineString<f64>| LineString::new(l.0.iter().map(p).collect());
+        let polygon = |poly: &Polygon<f64>| {
+            Polygon::new(
+                line(poly.exterior()),
+                poly.interiors().iter().map(line).collect(),
+            )
+        };
+        let geometry = match geometry {
+            Geometry::Point(pt) => Self::Points(MultiPoint::new(vec![Point(p(&pt.0))])),
+            Geometry::MultiPoint(mp) => Self::Points(MultiPoint::new(
+                mp.0.iter().map(|pt| Point(p(&pt.0))).collect(),
+            )),
+            Geometry::Line(l) => Self::Lines(MultiLineString::new(vec![LineString::new(vec![
+                p(&l.start),
+                p(&l.end),
+            ])])),
+            Geometry::LineString(l) => Self::Lines(MultiLineString::new(vec![line(l)])),
+            Geometry::MultiLineString(ml) => {
+                Self::Lines(MultiLineString::new(ml.0.iter().map(line).collect()))
+            }
+            Geometry::Polygon(poly) => Self::Polygons(MultiPolygon::new(vec![polygon(poly)])),
+            Geometry::MultiPolygon(mp) => {
+                Self::Polygons(MultiPolygon::new(mp.0.iter().map(polygon).collect()))
+            }
+            Geometry::Rect(r) => Self::Polygons(MultiPolygon::new(vec![polygon(&r.to_polygon())])),
+            Geometry::Triangle(t) => {
+                Self::Polygons(MultiPolygon::new(vec![polygon(&t.to_polygon())]))
+            }
+            Geometry::GeometryCollection(gc) => {
+                for g in gc {
+                    Self::project(g, z, out);
+                }
+                return;
+            }
+        };
+        out.push(geometry);
+    }
+
+    pub fn bounding_rect(&self) -> Option<Rect<f64>> {
+        match self {
+            Self::Points(g) => g.bounding_rect(),
+            Self::Lines(g) => g.bounding_rect(),
+            Self::Polygons(g) => g.bounding_rect(),
+        }
+    }
+
+    /// Ramer–Douglas–Peucker simplification with `tolerance` in pixel units.
+    pub fn simplify(&self, tolerance: f64) -> PixelGeometry {
+        if tolerance <= 0.0 {
+            return self.clone();
+        }
+        match self {
+            Self::Points(g) => Self::Points(g.clone()),
+            Self::Lines(g) => Self::Lines(g.simplify(tolerance)),
+            Self::Polygons(g) => Self::Polygons(g.simplify(tolerance)),
+        }
+    }
+
+    /// Keeps the part with `min <= axis <= max`; `None` when nothing is left.
+    pub fn clip(&self, axis: Axis, min: f64, max: f64) -> Option<PixelGeometry> {
+        let bbox = self.bounding_rect()?;
+        let (lo, hi) = axis.range(&bbox);
+        if hi < min || lo > max {
+            return None;
+        }
+        if lo >= min && hi <= max {
+            return Some(self.clone());
+        }
+        let clipped = match self {
+            Self::Points(g) => Self::Points(MultiPoint::new(
+                g.0.iter()
+                    .filter(|pt| (min..=max).contains(&axis.of(pt.0)))
+                    .copied()
+                    .collect(),
+            )),
+            Self::Lines(g) => {
+                let mut parts = Vec::new();
+                for l in &g.0 {
+                    clip_line(&l.0, axis, min, max, &mut parts);
+                }
+                Self::Lines(MultiLineString::new(parts))
+            }
+            Self::Polygons(g) => Self::Polygons(MultiPolygon::new(
+                g.0.iter()
+                    .filter_map(|poly| clip_polygon(poly, axis, min, max))
+                    .collect(),
+            )),
+        };
+        (!clipped.is_empty()).then_some(clipped)
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Self::Points(g) => g.0.is_empty(),
+            Self::Lines(g) => g.0.is_empty(),
+            Self::Polygons(g) => g.0.is_empty(),
+        }
+    }
+
+    /// Rounds to the integer grid of the tile whose `(0, 0)` is at `origin`, dropping what
+    /// degenerates, and orients rings as MVT wants. The result holds integer coordinates and is
+    /// a single geometry when one part is left, a multi-geometry otherwise.
+    pub fn quantize(&self, origin: Coord<f64>, min_ring_area: f64) -> Option<Geometry<f64>> {
+        let q = |c: &Coord<f64>| Coord {
+            x: (c.x - origin.x).round(),
+            y: (c.y - origin.y).round(),
+        };
+        match self {
+            Self::Points(g) => {
+                let mut points: Vec<Point<f64>> = g.0.iter().map(|pt| Point(q(&pt.0))).collect();
+                points.dedup();
+                match points.len() {
+                    0 => None,
+                    1 => Some(Geometry::Point(points[0])),
+                    _ => Some(Geometry::MultiPoint(MultiPoint::new(points))),
+                }
+            }
+            Self::Lines(g) => {
+                let mut lines: Vec<LineString<f64>> =
+                    g.0.iter()
+                        .filter_map(|l| {
+                            let mut coords: Vec<Coord<f64>> = l.0.iter().map(q).collect();
+                            coords.dedup();
+                            (coords.len() >= 2).then(|| LineString::new(coords))
+                        })
+                        .collect();
+                match lines.len() {
+                    0 => None,
+                    1 => lines.pop().map(Geometry::LineString),
+                    _ => Some(Geometry::MultiLineString(MultiLineString::new(lines))),
+                }
+            }
+            Self::Polygons(g) => {
+                let ring = |l: &LineString<f64>, exterior: bool| -> Option<LineString<f64>> {
+                    let mut coords: Vec<Coord<f64>> = l.0.iter().map(q).collect();
+                    coords.dedup();
+                    if coords.first() != coords.last() {
+                        let first = coords[0];
+                        coords.push(first);
+                    }
+                    if coords.len() < 4 {
+                        return None;
+                    }
+                    let area = twice_signed_area(&coords);
+                    if (area.abs() as f64) < 2.0 * min_ring_area || area == 0 {
+                        return None;
+                    }
+                    // Positive surveyor's area in y-down tile coordinates marks an exterior ring.
+                    if (area > 0) != exterior {
+                        coords.reverse();
+                    }
+                    Some(LineString::new(coords))
+                };
+                let mut polygons: Vec<Polygon<f64>> =
+                    g.0.iter()
+                        .filter_map(|poly| {
+                            let exterior = ring(poly.exterior(), true)?;
+                            let holes = poly
+                                .interiors()
+                                .iter()
+                                .filter_map(|h| ring(h, false))
+                                .collect();
+                            Some(Polygon::new(exterior, holes))
+                        })
+                        .collect();
+                match polygons.len() {
+                    0 => None,
+                    1 => polygons.pop().map(Geometry::Polygon),
+                    _ => Some(Geometry::MultiPolygon(MultiPolygon::new(polygons))),
+                }
+            }
+        }
+    }
+}
+
+/// Twice the surveyor's-formula area of a closed ring of integer-valued coordinates, exactly.
+fn twice_signed_area(ring: &[Coord<f64>]) -> i64 {
+    ring.windows(2)
+        .map(|w| {
+            let (x0, y0, x1, y1) = (w[0].x as i64, w[0].y as i64, w[1].x as i64, w[1].y as i64);
+            x0 * y1 - x1 * y0
+        })
+        .sum()
+}
+
+/// Sutherland–Hodgman clipping of one polygon against `min <= axis <= max`; holes are clipped
+/// on their own (a hole inside the clipped exterior stays inside it).
+fn clip_polygon(poly: &Polygon<f64>, axis: Axis, min: f64, max: f64) -> Option<Polygon<f64>> {
+    let clip = |ring: &LineString<f64>| -> Option<LineString<f64>> {
+        let lower = clip_ring_half(&ring.0, axis, min, true);
+        let both = clip_ring_half(&lower, axis, max, false);
+        (both.len() >= 4).then(|| LineString::new(both))
+    };
+    let exterior = clip(poly.exterior())?;
+    let holes = poly.interiors().iter().filter_map(clip).collect();
+    Some(Polygon::new(exterior, holes))
+}
+
+/// One Sutherland–Hodgman pass: keeps the side of `axis = bound` that is above it when
+/// `keep_above`, below it otherwise. Input and output rings are closed (first = last).
+fn clip_ring_half(
+    ring: &[Coord<f64>],
+    axis: Axis,
+    bound: f64,
+    keep_above: bool,
+) -> Vec<Coord<f64>> {
+    let inside = |c: Coord<f64>| {
+        if keep_above {
+            axis.of(c) >= bound
+        } else {
+            axis.of(c) <= bound
+        }
+    };
+    let mut out = Vec::with_capacity(ring.len() + 4);
+    for edge in ring.windows(2) {
+        let (a, b) = (edge[0], edge[1]);
+        match (inside(a), inside(b)) {
+            (true, true) => out.push(b),
+            (true, false) => out.push(axis.intersect(a, b, bound)),
+            (false, true) => {
+                out.push(axis.intersect(a, b, bound));
+                out.push(b);
+            }
+            (false, false) => {}
+        }
+    }
+    if let (Some(&first), Some(&last)) = (out.first(), out.last()) {
+        if first != last {
+            out.push(first);
+        }
+    }
+    out
+}
+
+/// Clips a polyline to `min <= axis <= max`, appending each piece that stays inside to `out`.
+fn clip_line(
+    coords: &[Coord<f64>],
+    axis: Axis,
+    min: f64,
+    max: f64,
+    out: &mut Vec<LineString<f64>>,
+) {
+    let mut current: Vec<Coord<f64>> = Vec::new();
+    let flush = |current: &mut Vec<Coord<f64>>, out: &mut Vec<LineString<f64>>| {
+        if current.len() >= 2 {
+            out.push(LineString::new(std::mem::take(current)));
+        } else {
+            current.clear();
+        }
+    };
+    if coords.len() == 1 {
+        if (min..=max).contains(&axis.of(coords[0])) {
+            out.push(LineString::new(coords.to_vec()));
+        }
+        return;
+    }
+    for edge in coords.windows(2) {
+        let (a, b) = (edge[0], edge[1]);
+        let (va, vb) = (axis.of(a), axis.of(b));
+        // The part of the segment inside, as parameters t0 <= t1 and their points.
+        let (t0, p0, t1, p1) = if va == vb {
+            if (min..=max).contains(&va) {
+                (0.0, a, 1.0, b)
+            } else {
+                (1.0, a, 0.0, b)
+            }
+        } else {
+            let (enter, exit) = if vb > va { (min, max) } else { (max, min) };
+            let t_enter = (enter - va) / (vb - va);
+            let t_exit = (exit - va) / (vb - va);
+            let p0 = if t_enter <= 0.0 {
+                a
+            } else {
+                axis.intersect(a, b, enter)
+            };
+            let p1 = if t_exit >= 1.0 {
+                b
+            } else {
+                axis.intersect(a, b, exit)
+            };
+            (t_enter.max(0.0), p0, t_exit.min(1.0), p1)
+        };
+        if t0 > t1 {
+            flush(&mut current, out);
+            continue;
+        }
+        if t0 > 0.0 {
+            flush(&mut current, out);
+        }
+        if current.is_empty() {
+            current.push(p0);
+        }
+        current.push(p1);
+        if t1 < 1.0 {
+            flush(&mut current, out);
+        }
+    }
+    flush(&mut current, out);
+}
+
+/// Collects the features of one layer of one tile: geometry commands from geozero, keys and
+/// values deduplicated in first-use order, so the same input always gives the same bytes.
+pub(crate) struct LayerBuilder {
+    tags: TagsBuilder,
+    features: Vec<tile::Feature>,
+}
+
+impl LayerBuilder {
+    pub fn new() -> Self {
+        Self {
+            tags: TagsBuilder::new(),
+            features: Vec::new(),
+        }
+    }
+
+    /// Quantizes `geometry` (pixel space, tile origin at `origin`) and adds it as a feature;
+    /// returns whether anything was left to add.
+    pub fn add(
+        &mut self,
+        geometry: &PixelGeometry,
+        origin: Coord<f64>,
+        min_ring_area: f64,
+        id: Option<u64>,
+        properties: &[(&str, PropertyValue)],
+    ) -> bool {
+        let Some(geometry) = geometry.quantize(origin, min_ring_area) else {
+            return false;
+        };
+        // Quantized geometries always have enough points, so the writer does not fail.
+        let Ok(mut feature) = geometry.to_mvt_unscaled() else {
+            return false;
+        };
+        feature.id = id;
+        for (key, value) in properties {
+            let (k, v) = self.tags.insert_ref(key, value.clone().into());
+            feature.tags.push(k);
+            feature.tags.push(v);
+        }
+        self.features.push(feature);
+        true
+    }
+
+    /// The finished layer, or `None` when no feature was added.
+    pub fn finish(self, name: &str) -> Option<tile::Layer> {
+        if self.features.is_empty() {
+            return None;
+        }
+        let (keys, values) = self.tags.into_tags();
+        Some(tile::Layer {
+            version: MVT_VERSION,
+            name: name.to_owned(),
+            features: self.features,
+            keys,
+            values: values.into_iter().map(Into::into).collect(),
+            extent: Some(EXTENT),
+        })
+    }
+}
