@@ -472,3 +472,122 @@ fn read_varint(input: &mut &[u8]) -> Result<u64, ArchiveError> {
         "number longer than 64 bits".into(),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pmtiles::PmTilesWriter;
+    use std::io::Cursor;
+
+    /// An archive with one tile per position of zooms 0 to `max_zoom`, each holding its own
+    /// tile id, so every tile is distinct.
+    fn numbered_archive(max_zoom: u8, tile_type: TileType) -> Vec<u8> {
+        let mut out = Cursor::new(Vec::new());
+        let mut writer = PmTilesWriter::new(tile_type)
+            .min_zoom(0)
+            .max_zoom(max_zoom)
+            .metadata(r#"{"name":"numbers","vector_layers":[{"id":"n","fields":{}}]}"#)
+            .create(&mut out)
+            .unwrap();
+        let count = pmtiles::PYRAMID_SIZE_BY_ZOOM[usize::from(max_zoom) + 1];
+        for id in 0..count {
+            let coord = TileCoord::from(TileId::new(id).unwrap());
+            writer.add_tile(coord, &id.to_le_bytes()).unwrap();
+        }
+        writer.finalize().unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn not_pmtiles_is_refused_clearly() {
+        let err = |bytes: Vec<u8>| TileArchive::new(bytes).unwrap_err();
+        assert!(matches!(err(Vec::new()), ArchiveError::TooShort(0)));
+        assert!(matches!(err(vec![b'x'; 500]), ArchiveError::NotPmtiles));
+        let mut v2 = b"PM".to_vec();
+        v2.extend([2, 0]);
+        v2.resize(500, 0);
+        assert!(matches!(err(v2), ArchiveError::UnsupportedVersion(2)));
+        let mut v4 = numbered_archive(1, TileType::Mvt);
+        v4[7] = 4;
+        assert!(matches!(err(v4), ArchiveError::UnsupportedVersion(4)));
+        let good = numbered_archive(2, TileType::Mvt);
+        let truncated = good[..good.len() - 10].to_vec();
+        let e = err(truncated);
+        assert!(matches!(e, ArchiveError::Truncated { .. }), "{e}");
+        assert!(e.to_string().contains("truncated PMTiles archive"));
+        assert!(err(vec![b'x'; 500])
+            .to_string()
+            .contains("not a PMTiles archive"));
+    }
+
+    #[test]
+    fn slices_follow_http_range_rules() {
+        let bytes = numbered_archive(1, TileType::Mvt);
+        let archive = TileArchive::new(bytes.clone()).unwrap();
+        assert_eq!(archive.len(), bytes.len() as u64);
+        assert!(!archive.is_empty());
+        assert_eq!(archive.slice(0..7).unwrap(), &b"PMTiles"[..]);
+        let end = archive.len();
+        assert_eq!(archive.slice(end - 3..end + 100).unwrap().len(), 3);
+        assert!(archive.slice(end..end + 1).is_none());
+        assert!(archive.slice(5..5).is_none());
+    }
+
+    #[test]
+    fn tiles_are_found_through_leaf_directories() {
+        // 21 845 entries are more than a root directory holds, so the writer adds leaves.
+        let archive = TileArchive::new(numbered_archive(7, TileType::Mvt)).unwrap();
+        assert!(archive.leaf_length > 0, "the archive has leaf directories");
+        for (z, x, y) in [(0, 0, 0), (3, 5, 2), (7, 0, 0), (7, 100, 27), (7, 127, 127)] {
+            let id = TileId::from(TileCoord::new(z, x, y).unwrap()).value();
+            assert_eq!(archive.tile(z, x, y), Some(id.to_le_bytes().to_vec()));
+        }
+        assert_eq!(archive.tile(8, 0, 0), None);
+        assert_eq!(archive.tile(2, 4, 0), None, "x beyond the zoom");
+        assert_eq!(archive.metadata()["name"], "numbers");
+        assert_eq!(
+            archive.tilejson("t/{z}/{x}/{y}")["vector_layers"][0]["id"],
+            "n"
+        );
+    }
+
+    #[test]
+    fn uncompressed_tiles_come_back_as_stored() {
+        let archive = TileArchive::new(numbered_archive(2, TileType::Png)).unwrap();
+        assert_eq!(archive.tile_type(), TileType::Png);
+        assert_eq!(archive.tile_compression(), Compression::None);
+        let raw = archive.tile_raw(2, 1, 1).unwrap();
+        assert_eq!(archive.tile(2, 1, 1).unwrap(), raw.to_vec());
+    }
+
+    #[test]
+    fn varints_and_directories_decode() {
+        let mut input: &[u8] = &[0xac, 0x02, 0x05];
+        assert_eq!(read_varint(&mut input).unwrap(), 300);
+        assert_eq!(read_varint(&mut input).unwrap(), 5);
+        assert!(read_varint(&mut input).is_err());
+        // Two entries: ids 3 and 4, runs 1 and 2, lengths 10 and 20, offsets 0 and "next".
+        let dir = decode_directory(&[2, 3, 1, 1, 2, 10, 20, 1, 0]).unwrap();
+        assert_eq!(
+            dir,
+            vec![
+                Entry {
+                    tile_id: 3,
+                    offset: 0,
+                    length: 10,
+                    run_length: 1
+                },
+                Entry {
+                    tile_id: 4,
+                    offset: 10,
+                    length: 20,
+                    run_length: 2
+                },
+            ]
+        );
+        assert_eq!(find_entry(&dir, 5).map(|e| e.offset), Some(10));
+        assert_eq!(find_entry(&dir, 6), None);
+        assert_eq!(find_entry(&dir, 2), None);
+        assert!(decode_directory(&[1, 0, 1, 0, 1]).is_err(), "zero length");
+    }
+}

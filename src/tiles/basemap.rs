@@ -262,32 +262,48 @@ fn metadata(options: &BasemapOptions, sources: &Sources<'_>) -> serde_json::Valu
     })
 }
 
-/// The input with what the builder needs per feature: its lon/lat geometry, bounding box and
-/// properties.
+/// One country or border as the builder needs it.
+struct Source<'a> {
+    /// Lon/lat.
+    geometry: Geometry<f64>,
+    /// Lon/lat bounding box.
+    bbox: Rect<f64>,
+    properties: Vec<(&'a str, PropertyValue)>,
+}
+
+/// The input with what the builder needs per feature.
 struct Sources<'a> {
-    countries: Vec<(Geometry<f64>, Rect<f64>, Vec<(&'a str, PropertyValue)>)>,
-    boundaries: Vec<(Geometry<f64>, Rect<f64>, Vec<(&'a str, PropertyValue)>)>,
+    countries: Vec<Source<'a>>,
+    boundaries: Vec<Source<'a>>,
     /// Sorted as they go into tiles.
     places: Vec<(&'a Place<'a>, Vec<(&'a str, PropertyValue)>)>,
 }
 
 impl<'a> Sources<'a> {
     fn new(input: &BasemapInput<'a>, places: &[&'a Place<'a>]) -> Self {
-        let with_bbox = |g: Geometry<f64>| g.bounding_rect().map(|r| (g, r));
+        let source = |geometry: Geometry<f64>, properties| {
+            Some(Source {
+                bbox: geometry.bounding_rect()?,
+                geometry,
+                properties,
+            })
+        };
         let countries = input
             .countries
             .iter()
             .filter_map(|&(id, name, shape)| {
-                let (g, r) = with_bbox(Geometry::MultiPolygon(shape.clone()))?;
-                Some((g, r, vec![("id", id.into()), ("name", name.into())]))
+                let properties = vec![("id", id.into()), ("name", name.into())];
+                source(Geometry::MultiPolygon(shape.clone()), properties)
             })
             .collect();
         let boundaries = input
             .boundaries
             .iter()
             .filter_map(|&(id, line)| {
-                let (g, r) = with_bbox(Geometry::MultiLineString(line.clone()))?;
-                Some((g, r, vec![("id", id.into())]))
+                source(
+                    Geometry::MultiLineString(line.clone()),
+                    vec![("id", id.into())],
+                )
             })
             .collect();
         let places = places
@@ -316,7 +332,7 @@ impl<'a> Sources<'a> {
             .countries
             .iter()
             .chain(&self.boundaries)
-            .map(|(_, r, _)| *r)
+            .map(|s| s.bbox)
             .chain(
                 self.places
                     .iter()
@@ -375,14 +391,15 @@ struct Prepared<'s> {
 }
 
 /// Projects and simplifies one layer's features for zoom `z`.
-fn prepare<'s>(
-    features: &'s [(Geometry<f64>, Rect<f64>, Vec<(&'s str, PropertyValue)>)],
-    z: u8,
-    tolerance: f64,
-) -> Vec<Prepared<'s>> {
+fn prepare<'s>(features: &'s [Source<'s>], z: u8, tolerance: f64) -> Vec<Prepared<'s>> {
     let mut out = Vec::with_capacity(features.len());
     let mut parts = Vec::new();
-    for (geometry, _, properties) in features {
+    for Source {
+        geometry,
+        properties,
+        ..
+    } in features
+    {
         parts.clear();
         PixelGeometry::project(geometry, z, &mut parts);
         for part in parts.drain(..) {
@@ -522,5 +539,214 @@ fn build_column(
             out.push((TileId::from(coord).value(), data));
         }
         progress.inc(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tiles::archive::TileArchive;
+    use crate::tiles::mvt::tests::decode;
+    use geo::{line_string, point, polygon};
+    use geozero::mvt::TileValue;
+
+    fn square(west: f64, south: f64, east: f64, north: f64) -> MultiPolygon<f64> {
+        MultiPolygon::new(vec![polygon![
+            (x: west, y: south), (x: east, y: south), (x: east, y: north),
+            (x: west, y: north), (x: west, y: south)
+        ]])
+    }
+
+    /// Two neighbours sharing the meridian 70°E, their border, a capital and a town.
+    fn build(max_zoom: u8) -> (Vec<u8>, ProgressBar) {
+        let aaa = square(60.0, 40.0, 70.0, 50.0);
+        let bbb = square(70.0, 40.0, 80.0, 50.0);
+        let border =
+            MultiLineString::new(vec![line_string![(x: 70.0, y: 40.0), (x: 70.0, y: 50.0)]]);
+        let input = BasemapInput {
+            countries: vec![("AAA", "Alphaland", &aaa), ("BBB", "Betaland", &bbb)],
+            boundaries: vec![("AAA-BBB", &border)],
+            places: vec![
+                Place {
+                    name: "Betatown",
+                    country: "BBB",
+                    population: 250_000,
+                    capital: false,
+                    rank: rank_for_population(250_000),
+                    point: point!(x: 75.0, y: 45.0),
+                },
+                Place {
+                    name: "Alpha City",
+                    country: "AAA",
+                    population: 900_000,
+                    capital: true,
+                    rank: 4,
+                    point: point!(x: 65.0, y: 45.0),
+                },
+            ],
+        };
+        let progress = ProgressBar::hidden();
+        let options = BasemapOptions {
+            min_zoom: 0,
+            max_zoom,
+        };
+        let bytes = build_basemap(&input, &options, &progress).expect("builds");
+        (bytes, progress)
+    }
+
+    fn layer_names(tile: &[u8]) -> Vec<String> {
+        decode(tile).into_iter().map(|(name, _, _)| name).collect()
+    }
+
+    #[test]
+    fn ranks_and_zooms() {
+        assert_eq!(rank_for_population(10_000_000), 1);
+        assert_eq!(rank_for_population(1_000_000), 3);
+        assert_eq!(rank_for_population(250_000), 5);
+        assert_eq!(rank_for_population(1_000), 9);
+        assert_eq!(rank_for_population(0), 10);
+        let mut place = Place {
+            name: "x",
+            country: "XXX",
+            population: 0,
+            capital: false,
+            rank: 7,
+            point: point!(x: 0.0, y: 0.0),
+        };
+        assert_eq!(place_min_zoom(&place), 7);
+        place.capital = true;
+        assert_eq!(place_min_zoom(&place), 2);
+    }
+
+    #[test]
+    fn tiny_basemap_reads_back_through_the_archive() {
+        let (bytes, progress) = build(5);
+        let archive = TileArchive::new(bytes).expect("a PMTiles v3 archive");
+        assert_eq!((archive.min_zoom(), archive.max_zoom()), (0, 5));
+        assert_eq!(archive.tile_type(), TileType::Mvt);
+        assert_eq!(archive.tile_compression(), pmtiles::Compression::Gzip);
+        assert_eq!(archive.center(), (65.0, 45.0, 3));
+        assert_eq!(archive.bounds(), [60.0, 40.0, 80.0, 50.0]);
+        assert_eq!(progress.position(), progress.length().unwrap());
+        assert!(progress.is_finished());
+
+        // Zoom 0: both countries and the border, no place yet (the capital starts at zoom 2).
+        let world = archive.tile(0, 0, 0).expect("tile 0/0/0");
+        assert_eq!(layer_names(&world), [COUNTRIES_LAYER, BOUNDARIES_LAYER]);
+        let layers = decode(&world);
+        assert_eq!(layers[0].2.len(), 2);
+        assert_eq!(
+            layers[0].2[0].properties,
+            vec![
+                ("id".to_owned(), TileValue::Str("AAA".into())),
+                ("name".to_owned(), TileValue::Str("Alphaland".into())),
+            ]
+        );
+        assert_eq!(
+            layers[1].2[0].properties,
+            vec![("id".to_owned(), TileValue::Str("AAA-BBB".into()))]
+        );
+        assert!(matches!(
+            layers[1].2[0].geometry,
+            Geometry::LineString(_) | Geometry::MultiLineString(_)
+        ));
+
+        // Zoom 2: the capital, with every field typed.
+        let (x, y) = mvt::lonlat_to_tile(65.0, 45.0, 2);
+        let tile = decode(&archive.tile(2, x, y).expect("the capital's tile"));
+        let places = &tile.iter().find(|l| l.0 == PLACES_LAYER).expect("places").2;
+        assert_eq!(places.len(), 1);
+        assert_eq!(
+            places[0].properties,
+            vec![
+                ("name".to_owned(), TileValue::Str("Alpha City".into())),
+                ("country".to_owned(), TileValue::Str("AAA".into())),
+                ("population".to_owned(), TileValue::Uint(900_000)),
+                ("capital".to_owned(), TileValue::Bool(true)),
+                ("rank".to_owned(), TileValue::Sint(4)),
+            ]
+        );
+
+        // The town (rank 5) only from zoom 5, after the capital in its tile.
+        let names_at = |z: u8| -> Vec<TileValue> {
+            let (x, y) = mvt::lonlat_to_tile(75.0, 45.0, z);
+            let tile = decode(&archive.tile(z, x, y).expect("a tile over Betaland"));
+            tile.iter()
+                .filter(|l| l.0 == PLACES_LAYER)
+                .flat_map(|l| l.2.iter().map(|f| f.properties[0].1.clone()))
+                .collect()
+        };
+        assert!(!names_at(4).contains(&TileValue::Str("Betatown".into())));
+        assert!(names_at(5).contains(&TileValue::Str("Betatown".into())));
+
+        // Tiles away from the data are not stored.
+        let (x, y) = mvt::lonlat_to_tile(0.0, 0.0, 3);
+        assert!(archive.tile(3, x, y).is_none());
+        assert!(archive.tile(6, 0, 0).is_none());
+
+        // Stored gzip-compressed.
+        assert_eq!(&archive.tile_raw(0, 0, 0).unwrap()[..2], &[0x1f, 0x8b]);
+
+        let tilejson = archive.tilejson("http://localhost/basemap/{z}/{x}/{y}.mvt");
+        assert_eq!(tilejson["tilejson"], "3.0.0");
+        assert_eq!(tilejson["name"], BASEMAP_NAME);
+        assert_eq!(tilejson["attribution"], BASEMAP_ATTRIBUTION);
+        assert_eq!(
+            tilejson["tiles"][0],
+            "http://localhost/basemap/{z}/{x}/{y}.mvt"
+        );
+        let ids: Vec<&str> = tilejson["vector_layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, [COUNTRIES_LAYER, BOUNDARIES_LAYER, PLACES_LAYER]);
+        assert_eq!(tilejson["vector_layers"][2]["minzoom"], 2);
+        assert_eq!(tilejson["vector_layers"][2]["fields"]["capital"], "Boolean");
+        assert_eq!(
+            (tilejson["minzoom"].as_u64(), tilejson["maxzoom"].as_u64()),
+            (Some(0), Some(5))
+        );
+        assert_eq!(tilejson["center"], json!([65.0, 45.0, 3]));
+    }
+
+    #[test]
+    fn same_input_same_bytes() {
+        assert_eq!(build(4).0, build(4).0);
+    }
+
+    #[test]
+    fn interior_tiles_are_the_whole_square() {
+        // At zoom 6, tile 43/23 lies inside Alphaland (and holds its capital): one country polygon
+        // covering the buffered tile.
+        let archive = TileArchive::new(build(6).0).unwrap();
+        let layers = decode(&archive.tile(6, 43, 23).unwrap());
+        assert_eq!(layers[0].0, COUNTRIES_LAYER);
+        assert_eq!(layers[0].2.len(), 1);
+        let Geometry::Polygon(p) = &layers[0].2[0].geometry else {
+            panic!("one polygon");
+        };
+        assert_eq!(p.exterior().0.len(), 5);
+        assert!(p
+            .exterior()
+            .0
+            .iter()
+            .all(|c| c.x.abs() == 64.0 || c.x == 4160.0));
+    }
+
+    #[test]
+    fn bad_zoom_ranges_are_refused() {
+        let input = BasemapInput::default();
+        let bar = ProgressBar::hidden();
+        let bad = BasemapOptions {
+            min_zoom: 5,
+            max_zoom: 4,
+        };
+        assert!(build_basemap(&input, &bad, &bar).is_err());
+        // Nothing to draw still makes a valid (empty) archive.
+        let empty = build_basemap(&input, &BasemapOptions::default(), &bar).unwrap();
+        let archive = TileArchive::new(empty).unwrap();
+        assert!(archive.tile(0, 0, 0).is_none());
     }
 }

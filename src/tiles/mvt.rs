@@ -777,3 +777,370 @@ impl LayerBuilder {
         })
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use geo::{coord, line_string, point, polygon};
+    use geozero::ToGeo;
+
+    /// A decoded feature: geometry in tile units and properties as given by the layer tables.
+    #[derive(Debug)]
+    pub(crate) struct Decoded {
+        pub id: Option<u64>,
+        pub geometry: Geometry<f64>,
+        pub properties: Vec<(String, TileValue)>,
+    }
+
+    /// Decodes an uncompressed MVT into `(layer name, extent, features)`.
+    pub(crate) fn decode(data: &[u8]) -> Vec<(String, u32, Vec<Decoded>)> {
+        let tile = Tile::decode(data).expect("valid protobuf");
+        tile.layers
+            .into_iter()
+            .map(|layer| {
+                let features = layer
+                    .features
+                    .iter()
+                    .map(|f| Decoded {
+                        id: f.id,
+                        geometry: f.to_geo().expect("valid geometry commands"),
+                        properties: f
+                            .tags
+                            .chunks(2)
+                            .map(|kv| {
+                                let key = layer.keys[kv[0] as usize].clone();
+                                let value = layer.values[kv[1] as usize].clone();
+                                (key, TileValue::try_from(value).expect("typed value"))
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                (layer.name, layer.extent.unwrap_or(4096), features)
+            })
+            .collect()
+    }
+
+    fn close(a: f64, b: f64, eps: f64) -> bool {
+        (a - b).abs() < eps
+    }
+
+    #[test]
+    fn zoom_zero_covers_the_web_mercator_world() {
+        let b = tile_bounds_lonlat(0, 0, 0);
+        assert!(close(b.min().x, -180.0, 1e-9) && close(b.max().x, 180.0, 1e-9));
+        assert!(close(b.min().y, -MAX_LATITUDE, 1e-9) && close(b.max().y, MAX_LATITUDE, 1e-9));
+        let m = tile_bounds_mercator(0, 0, 0);
+        assert!(close(m.min().x, -MERCATOR_HALF_WORLD, 1e-6));
+        assert!(close(m.max().y, MERCATOR_HALF_WORLD, 1e-6));
+        // Zoom 1, tile (1, 0) is the north-east quarter.
+        let m = tile_bounds_mercator(1, 1, 0);
+        assert_eq!((m.min().x, m.min().y), (0.0, 0.0));
+        assert!(close(m.max().x, MERCATOR_HALF_WORLD, 1e-6));
+        assert_eq!(lonlat_to_tile(0.0, 0.0, 0), (0, 0));
+        assert_eq!(lonlat_to_tile(180.0, -90.0, 2), (3, 3));
+        assert_eq!(lonlat_to_tile(-180.0, 90.0, 2), (0, 0));
+    }
+
+    #[test]
+    fn dushanbe_tile_matches_the_slippy_map_formula() {
+        // Checked with x = (lon + 180) / 360 * 2^z, y = (1 - asinh(tan(lat)) / pi) / 2 * 2^z.
+        assert_eq!(lonlat_to_tile(68.78, 38.56, 6), (44, 24));
+        let b = tile_bounds_lonlat(6, 44, 24);
+        assert!(close(b.min().x, 67.5, 1e-9) && close(b.max().x, 73.125, 1e-9));
+        assert!(close(b.min().y, 36.597_889_133, 1e-6));
+        assert!(close(b.max().y, 40.979_898_069, 1e-6));
+        let px = lonlat_to_tile_pixel(68.78, 38.56, 6, 44, 24);
+        assert!(close(px.x, 932.067_555, 1e-4) && close(px.y, 2_292.980_238, 1e-4));
+        let (lon, lat) = tile_pixel_to_lonlat(px.x, px.y, 6, 44, 24);
+        assert!(close(lon, 68.78, 1e-9) && close(lat, 38.56, 1e-9));
+        // Corners of the tile are its (0, 0) and (EXTENT, EXTENT).
+        let nw = lonlat_to_tile_pixel(b.min().x, b.max().y, 6, 44, 24);
+        let se = lonlat_to_tile_pixel(b.max().x, b.min().y, 6, 44, 24);
+        assert!(close(nw.x, 0.0, 1e-6) && close(nw.y, 0.0, 1e-6));
+        assert!(close(se.x, 4096.0, 1e-6) && close(se.y, 4096.0, 1e-6));
+    }
+
+    #[test]
+    fn world_round_trip() {
+        for (lon, lat) in [(0.0, 0.0), (65.0, 45.0), (-122.4, 37.8), (179.9, -84.0)] {
+            let (x, y) = lonlat_to_world(lon, lat);
+            let (lon2, lat2) = world_to_lonlat(x, y);
+            assert!(close(lon, lon2, 1e-9) && close(lat, lat2, 1e-9));
+        }
+        // Beyond the Mercator limit, latitudes are pinned to it.
+        assert!(close(lonlat_to_world(10.0, 89.0).1, 0.0, 1e-12));
+    }
+
+    #[test]
+    fn polygon_clipping_keeps_only_the_buffered_tile() {
+        let big = PixelGeometry::Polygons(MultiPolygon::new(vec![polygon![
+            (x: -1000.0, y: -1000.0), (x: 5000.0, y: -1000.0), (x: 5000.0, y: 5000.0),
+            (x: -1000.0, y: 5000.0), (x: -1000.0, y: -1000.0)
+        ]]));
+        let w = TileWindow::new(0, 0, 64);
+        let clipped = big
+            .clip(Axis::X, w.min.x, w.max.x)
+            .and_then(|g| g.clip(Axis::Y, w.min.y, w.max.y))
+            .unwrap();
+        let bbox = clipped.bounding_rect().unwrap();
+        assert_eq!((bbox.min().x, bbox.min().y), (-64.0, -64.0));
+        assert_eq!((bbox.max().x, bbox.max().y), (4160.0, 4160.0));
+
+        // A triangle poking into the tile from the west keeps only its inside part.
+        let tri = PixelGeometry::Polygons(MultiPolygon::new(vec![polygon![
+            (x: -2000.0, y: 0.0), (x: 1000.0, y: 1000.0), (x: -2000.0, y: 2000.0), (x: -2000.0, y: 0.0)
+        ]]));
+        let PixelGeometry::Polygons(clipped) = tri.clip(Axis::X, -64.0, 4160.0).unwrap() else {
+            panic!("polygons stay polygons");
+        };
+        let ring = &clipped.0[0].exterior().0;
+        assert!(ring.iter().all(|c| c.x >= -64.0 && c.x <= 1000.0));
+        assert!(ring.contains(&coord! { x: 1000.0, y: 1000.0 }));
+
+        // Entirely outside: nothing.
+        let far = PixelGeometry::Polygons(MultiPolygon::new(vec![polygon![
+            (x: 9000.0, y: 0.0), (x: 9100.0, y: 0.0), (x: 9100.0, y: 100.0), (x: 9000.0, y: 0.0)
+        ]]));
+        assert!(far.clip(Axis::X, -64.0, 4160.0).is_none());
+    }
+
+    #[test]
+    fn line_clipping_splits_lines_that_leave_and_return() {
+        // In, out beyond x = 100, back in.
+        let zigzag = PixelGeometry::Lines(MultiLineString::new(vec![line_string![
+            (x: 0.0, y: 0.0), (x: 50.0, y: 10.0), (x: 150.0, y: 20.0), (x: 50.0, y: 30.0), (x: 0.0, y: 40.0)
+        ]]));
+        let PixelGeometry::Lines(parts) = zigzag.clip(Axis::X, -10.0, 100.0).unwrap() else {
+            panic!("lines stay lines");
+        };
+        assert_eq!(parts.0.len(), 2);
+        assert_eq!(parts.0[0].0.first(), Some(&coord! { x: 0.0, y: 0.0 }));
+        assert_eq!(parts.0[0].0.last(), Some(&coord! { x: 100.0, y: 15.0 }));
+        assert_eq!(parts.0[1].0.first(), Some(&coord! { x: 100.0, y: 25.0 }));
+        assert_eq!(parts.0[1].0.last(), Some(&coord! { x: 0.0, y: 40.0 }));
+
+        // A line crossing the whole window in one segment keeps the crossing.
+        let across = PixelGeometry::Lines(MultiLineString::new(vec![line_string![
+            (x: 300.0, y: 0.0), (x: -300.0, y: 60.0)
+        ]]));
+        let PixelGeometry::Lines(parts) = across.clip(Axis::X, -100.0, 100.0).unwrap() else {
+            panic!("lines stay lines");
+        };
+        assert_eq!(
+            parts.0[0].0,
+            vec![coord! { x: 100.0, y: 20.0 }, coord! { x: -100.0, y: 40.0 }]
+        );
+    }
+
+    fn features<'a>(geometries: &'a [Geometry<f64>]) -> Vec<TileFeature<'a>> {
+        geometries
+            .iter()
+            .enumerate()
+            .map(|(i, g)| TileFeature {
+                id: Some(i as u64 + 1),
+                geometry: g,
+                properties: vec![
+                    ("name", PropertyValue::from(format!("f{i}"))),
+                    ("rank", (i as i64 - 1).into()),
+                    ("population", 1000u64.into()),
+                    ("share", 0.5.into()),
+                    ("capital", (i == 0).into()),
+                ],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn encoded_tile_decodes_with_layers_features_and_properties() {
+        // Tile 6/44/24 spans 67.5..73.125 E, 36.6..40.98 N.
+        let inside: Vec<Geometry<f64>> = vec![
+            point!(x: 68.78, y: 38.56).into(),
+            line_string![(x: 60.0, y: 38.0), (x: 70.0, y: 39.0), (x: 80.0, y: 40.0)].into(),
+            polygon![(x: 68.0, y: 37.0), (x: 72.0, y: 37.0), (x: 72.0, y: 40.0), (x: 68.0, y: 40.0),
+                (x: 68.0, y: 37.0)]
+            .into(),
+        ];
+        let outside: Vec<Geometry<f64>> = vec![point!(x: 10.0, y: 10.0).into()];
+        let data = encode_tile(
+            6,
+            44,
+            24,
+            &[
+                ("things", features(&inside)),
+                ("empty", Vec::new()),
+                ("elsewhere", features(&outside)),
+            ],
+        );
+        let layers = decode(&data);
+        assert_eq!(layers.len(), 1, "empty layers are skipped");
+        let (name, extent, features) = &layers[0];
+        assert_eq!((name.as_str(), *extent), ("things", 4096));
+        assert_eq!(features.len(), 3);
+
+        let Geometry::Point(p) = features[0].geometry else {
+            panic!("a point: {:?}", features[0].geometry);
+        };
+        // MVT coordinates are y-down tile units.
+        assert_eq!((p.x(), p.y()), (932.0, 2293.0));
+        assert_eq!(features[0].id, Some(1));
+        assert_eq!(
+            features[0].properties,
+            vec![
+                ("name".to_owned(), TileValue::Str("f0".into())),
+                ("rank".to_owned(), TileValue::Sint(-1)),
+                ("population".to_owned(), TileValue::Uint(1000)),
+                ("share".to_owned(), TileValue::Double(0.5)),
+                ("capital".to_owned(), TileValue::Bool(true)),
+            ]
+        );
+
+        let Geometry::LineString(line) = &features[1].geometry else {
+            panic!("a line: {:?}", features[1].geometry);
+        };
+        // Clipped to the buffered tile.
+        assert!(line.0.iter().all(|c| (-64.0..=4160.0).contains(&c.x)));
+        assert_eq!(line.0.first().unwrap().x, -64.0);
+        assert_eq!(line.0.last().unwrap().x, 4160.0);
+
+        let Geometry::Polygon(poly) = &features[2].geometry else {
+            panic!("a polygon: {:?}", features[2].geometry);
+        };
+        let ring: Vec<Coord<f64>> = poly.exterior().0.clone();
+        assert!(
+            twice_signed_area(&ring) > 0,
+            "exterior rings have positive area"
+        );
+        assert_eq!(features[2].properties[4].1, TileValue::Bool(false));
+    }
+
+    #[test]
+    fn holes_and_multipolygons_keep_their_winding() {
+        // One square with a hole and a second square, both within tile 0/0/0 near (0, 0).
+        let shape: Geometry<f64> = MultiPolygon::new(vec![
+            Polygon::new(
+                line_string![(x: 0.0, y: 0.0), (x: 40.0, y: 0.0), (x: 40.0, y: 40.0), (x: 0.0, y: 40.0), (x: 0.0, y: 0.0)],
+                vec![line_string![(x: 10.0, y: 10.0), (x: 30.0, y: 10.0), (x: 30.0, y: 30.0), (x: 10.0, y: 30.0), (x: 10.0, y: 10.0)]],
+            ),
+            polygon![(x: 60.0, y: 0.0), (x: 80.0, y: 0.0), (x: 80.0, y: 20.0), (x: 60.0, y: 20.0), (x: 60.0, y: 0.0)],
+        ])
+        .into();
+        let layers = decode(&encode_tile(
+            0,
+            0,
+            0,
+            &[("shapes", features(std::slice::from_ref(&shape)))],
+        ));
+        let Geometry::MultiPolygon(mp) = &layers[0].2[0].geometry else {
+            panic!("a multipolygon: {:?}", layers[0].2[0].geometry);
+        };
+        assert_eq!(mp.0.len(), 2);
+        assert_eq!(mp.0[0].interiors().len(), 1);
+        assert!(twice_signed_area(&mp.0[0].exterior().0) > 0);
+        assert!(twice_signed_area(&mp.0[0].interiors()[0].0) < 0);
+        assert!(twice_signed_area(&mp.0[1].exterior().0) > 0);
+    }
+
+    #[test]
+    fn tiny_rings_vanish_at_low_zoom_and_return_when_zoomed_in() {
+        // An islet about 1 km across.
+        let islet: Geometry<f64> = polygon![(x: 68.0, y: 38.0), (x: 68.01, y: 38.0),
+            (x: 68.01, y: 38.01), (x: 68.0, y: 38.01), (x: 68.0, y: 38.0)]
+        .into();
+        let layer = |z: u8| {
+            let (x, y) = lonlat_to_tile(68.005, 38.005, z);
+            decode(&encode_tile(
+                z,
+                x,
+                y,
+                &[("islets", features(std::slice::from_ref(&islet)))],
+            ))
+        };
+        assert!(
+            layer(3).is_empty(),
+            "an islet is less than a pixel at zoom 3"
+        );
+        assert_eq!(layer(10)[0].2.len(), 1);
+    }
+
+    #[test]
+    fn simplification_drops_vertices_below_the_tolerance() {
+        // A line with 1000 vertices wobbling by 1e-5 degrees.
+        let wobbly: Geometry<f64> = LineString::new(
+            (0..1000)
+                .map(
+                    |i| coord! { x: 60.0 + f64::from(i) * 0.01, y: 40.0 + f64::from(i % 2) * 1e-5 },
+                )
+                .collect(),
+        )
+        .into();
+        let layers = decode(&encode_tile(
+            4,
+            10,
+            6,
+            &[("l", features(std::slice::from_ref(&wobbly)))],
+        ));
+        let Geometry::LineString(line) = &layers[0].2[0].geometry else {
+            panic!("a line");
+        };
+        assert!(line.0.len() <= 3, "{} vertices left", line.0.len());
+    }
+
+    #[test]
+    fn all_geometry_kinds_encode() {
+        let geometries: Vec<Geometry<f64>> = vec![
+            point!(x: 1.0, y: 1.0).into(),
+            MultiPoint::new(vec![point!(x: 1.0, y: 1.0), point!(x: 2.0, y: 2.0)]).into(),
+            line_string![(x: 0.0, y: 0.0), (x: 3.0, y: 3.0)].into(),
+            MultiLineString::new(vec![
+                line_string![(x: 0.0, y: 0.0), (x: 3.0, y: 3.0)],
+                line_string![(x: 0.0, y: 3.0), (x: 3.0, y: 0.0)],
+            ])
+            .into(),
+            polygon![(x: 0.0, y: 0.0), (x: 3.0, y: 0.0), (x: 3.0, y: 3.0), (x: 0.0, y: 0.0)].into(),
+            Rect::new(coord! { x: 4.0, y: 4.0 }, coord! { x: 6.0, y: 6.0 }).into(),
+        ];
+        let layers = decode(&encode_tile(5, 16, 15, &[("all", features(&geometries))]));
+        let kinds: Vec<&str> = layers[0]
+            .2
+            .iter()
+            .map(|f| match f.geometry {
+                Geometry::Point(_) => "Point",
+                Geometry::MultiPoint(_) => "MultiPoint",
+                Geometry::LineString(_) => "LineString",
+                Geometry::MultiLineString(_) => "MultiLineString",
+                Geometry::Polygon(_) => "Polygon",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "Point",
+                "MultiPoint",
+                "LineString",
+                "MultiLineString",
+                "Polygon",
+                "Polygon"
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_tiles_are_empty_and_gzip_is_deterministic() {
+        let far: Vec<Geometry<f64>> = vec![point!(x: -100.0, y: 40.0).into()];
+        assert!(encode_tile(6, 44, 24, &[("far", features(&far))]).is_empty());
+
+        let near: Vec<Geometry<f64>> = vec![point!(x: 68.78, y: 38.56).into()];
+        let data = encode_tile(6, 44, 24, &[("near", features(&near))]);
+        let zipped = gzip(&data);
+        assert_eq!(zipped, gzip(&data));
+        assert_eq!(&zipped[..2], &[0x1f, 0x8b]);
+        let mut unzipped = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(&zipped[..]),
+            &mut unzipped,
+        )
+        .unwrap();
+        assert_eq!(unzipped, data);
+    }
+}
