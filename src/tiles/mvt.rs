@@ -3,7 +3,11 @@
 //! Every geometry goes through the same stages, each one a small function of this module:
 //!
 //! 1. **project**: lon/lat (WGS 84) to *world pixels* of one zoom level, Web Mercator scaled so
-//!    that one tile is [`EXTENT`] units wide (y grows southwards, as in tile coordinates);
+//!    that one tile is [`EXTENT`] units wide (y grows southwards, as in tile coordinates).
+//!    A step of more than 180° in longitude is read as crossing the antimeridian, as Natural
+//!    Earth and TopoJSON data write it: the path is kept continuous, a ring that goes round a
+//!    pole is closed along it, and the part beyond ±180° is copied to the other edge of the
+//!    world, so no band is drawn across the map;
 //! 2. **clip** to the tile plus a [`buffer`](TileOptions::buffer), one axis at a time
 //!    (Sutherland–Hodgman for rings, interval clipping for lines), so that a feature crossing
 //!    many tiles costs one pass per tile column and one per tile row, not one per tile;
@@ -25,7 +29,7 @@
 //! never show; the buffer exists so that strokes and symbols near a tile edge are drawn whole.
 
 use geo::{BoundingRect, Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon};
-use geo::{Point, Polygon, Rect, Simplify};
+use geo::{Point, Polygon, Rect, Simplify, Translate};
 use geozero::mvt::{tile, Message, TagsBuilder, Tile, TileValue};
 use geozero::ToMvt;
 use std::io::Write;
@@ -269,8 +273,11 @@ pub fn encode_tile_with(
         let mut layer = LayerBuilder::new();
         for feature in features {
             match feature.geometry.bounding_rect() {
-                Some(bbox) if rects_intersect(&bbox, &lonlat_window) => {}
-                _ => continue,
+                None => continue,
+                // Geometries beyond ±180° wrap around, so the box says nothing about them.
+                Some(bbox) if bbox.min().x < -180.0 || bbox.max().x > 180.0 => {}
+                Some(bbox) if !rects_intersect(&bbox, &lonlat_window) => continue,
+                Some(_) => {}
             }
             let mut parts = Vec::new();
             PixelGeometry::project(feature.geometry, z, &mut parts);
@@ -419,11 +426,13 @@ impl PixelGeometry {
     /// (several for a collection of mixed kinds) to `out`.
     pub fn project(geometry: &Geometry<f64>, z: u8, out: &mut Vec<PixelGeometry>) {
         let p = |c: &Coord<f64>| lonlat_to_world_pixel(c.x, c.y, z);
-        let line = |l: &LineString<f64>| LineString::new(l.0.iter().map(p).collect());
+        let path = |coords: Vec<Coord<f64>>| LineString::new(coords.iter().map(p).collect());
+        let line = |l: &LineString<f64>| path(unwrap_longitudes(&l.0));
+        let ring = |l: &LineString<f64>| path(unwrap_ring(&l.0));
         let polygon = |poly: &Polygon<f64>| {
             Polygon::new(
-                line(poly.exterior()),
-                poly.interiors().iter().map(line).collect(),
+                ring(poly.exterior()),
+                poly.interiors().iter().map(ring).collect(),
             )
         };
         let geometry = match geometry {
@@ -431,10 +440,11 @@ impl PixelGeometry {
             Geometry::MultiPoint(mp) => Self::Points(MultiPoint::new(
                 mp.0.iter().map(|pt| Point(p(&pt.0))).collect(),
             )),
-            Geometry::Line(l) => Self::Lines(MultiLineString::new(vec![LineString::new(vec![
-                p(&l.start),
-                p(&l.end),
-            ])])),
+            Geometry::Line(l) => {
+                Self::Lines(MultiLineString::new(vec![path(unwrap_longitudes(&[
+                    l.start, l.end,
+                ]))]))
+            }
             Geometry::LineString(l) => Self::Lines(MultiLineString::new(vec![line(l)])),
             Geometry::MultiLineString(ml) => {
                 Self::Lines(MultiLineString::new(ml.0.iter().map(line).collect()))
@@ -454,7 +464,29 @@ impl PixelGeometry {
                 return;
             }
         };
-        out.push(geometry);
+        geometry.push_world_copies(f64::from(tiles_per_side(z)) * f64::from(EXTENT), out);
+    }
+
+    /// Appends the copies of this geometry, shifted by whole world widths, that overlap the
+    /// world `0..=size`: one for most geometries, two for one that crosses the antimeridian.
+    fn push_world_copies(self, size: f64, out: &mut Vec<PixelGeometry>) {
+        let Some(bbox) = self.bounding_rect() else {
+            return;
+        };
+        let first = ((bbox.min().x - size) / size).ceil() as i64;
+        let last = (bbox.max().x / size).floor() as i64;
+        if first == 0 && last == 0 {
+            out.push(self);
+            return;
+        }
+        for k in first..=last {
+            let dx = -(k as f64) * size;
+            out.push(match &self {
+                Self::Points(g) => Self::Points(g.translate(dx, 0.0)),
+                Self::Lines(g) => Self::Lines(g.translate(dx, 0.0)),
+                Self::Polygons(g) => Self::Polygons(g.translate(dx, 0.0)),
+            });
+        }
     }
 
     pub fn bounding_rect(&self) -> Option<Rect<f64>> {
@@ -592,6 +624,49 @@ impl PixelGeometry {
             }
         }
     }
+}
+
+/// Longitudes made continuous along a path: a step of more than 180° is taken to cross the
+/// antimeridian (as in Natural Earth and TopoJSON data), and what follows is shifted by 360° to
+/// stay next to it. Longitudes may then leave -180..180; projection copies the geometry back.
+fn unwrap_longitudes(coords: &[Coord<f64>]) -> Vec<Coord<f64>> {
+    let mut out: Vec<Coord<f64>> = Vec::with_capacity(coords.len());
+    let mut shift = 0.0;
+    for c in coords {
+        if let Some(previous) = out.last() {
+            let step = c.x + shift - previous.x;
+            if step > 180.0 {
+                shift -= 360.0;
+            } else if step < -180.0 {
+                shift += 360.0;
+            }
+        }
+        out.push(Coord {
+            x: c.x + shift,
+            y: c.y,
+        });
+    }
+    out
+}
+
+/// [`unwrap_longitudes`] for a ring. A ring that crosses the antimeridian an odd number of times
+/// goes round a pole (Antarctica): it ends 360° from where it started, and is closed along the
+/// pole on its side of the equator.
+fn unwrap_ring(coords: &[Coord<f64>]) -> Vec<Coord<f64>> {
+    let mut ring = unwrap_longitudes(coords);
+    if let (Some(&first), Some(&last)) = (ring.first(), ring.last()) {
+        if (last.x - first.x).abs() > 180.0 {
+            let mean_lat = ring.iter().map(|c| c.y).sum::<f64>() / ring.len() as f64;
+            let pole = if mean_lat < 0.0 { -90.0 } else { 90.0 };
+            ring.push(Coord { x: last.x, y: pole });
+            ring.push(Coord {
+                x: first.x,
+                y: pole,
+            });
+            ring.push(first);
+        }
+    }
+    ring
 }
 
 /// Twice the surveyor's-formula area of a closed ring of integer-valued coordinates, exactly.
@@ -1083,6 +1158,76 @@ pub(crate) mod tests {
             panic!("a line");
         };
         assert!(line.0.len() <= 3, "{} vertices left", line.0.len());
+    }
+
+    /// The polygons of one tile's only layer, in tile units.
+    fn polygons_of(z: u8, x: u32, y: u32, shape: &Geometry<f64>) -> Vec<Polygon<f64>> {
+        let data = encode_tile(z, x, y, &[("l", features(std::slice::from_ref(shape)))]);
+        decode(&data)
+            .into_iter()
+            .flat_map(|(_, _, features)| features)
+            .flat_map(|f| match f.geometry {
+                Geometry::Polygon(p) => vec![p],
+                Geometry::MultiPolygon(mp) => mp.0,
+                other => panic!("not a polygon: {other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rings_across_the_antimeridian_stay_at_the_world_edges() {
+        // Chukotka-like: from 170°E across 180° to 170°W, written with the jump in longitude.
+        let chukotka: Geometry<f64> = polygon![(x: 170.0, y: 60.0), (x: -170.0, y: 60.0),
+            (x: -170.0, y: 70.0), (x: 170.0, y: 70.0), (x: 170.0, y: 60.0)]
+        .into();
+        let east = polygons_of(1, 1, 0, &chukotka);
+        let west = polygons_of(1, 0, 0, &chukotka);
+        assert_eq!((east.len(), west.len()), (1, 1));
+        let east_box = east[0].bounding_rect().unwrap();
+        let west_box = west[0].bounding_rect().unwrap();
+        assert!(
+            east_box.min().x >= 3800.0 && east_box.max().x == 4160.0,
+            "{east_box:?}"
+        );
+        assert!(
+            west_box.min().x == -64.0 && west_box.max().x <= 300.0,
+            "{west_box:?}"
+        );
+        // No band across the world in between.
+        assert!(polygons_of(2, 2, 0, &chukotka).is_empty());
+        assert!(polygons_of(2, 1, 0, &chukotka).is_empty());
+    }
+
+    #[test]
+    fn rings_around_a_pole_are_closed_along_it() {
+        // Antarctica-like: once round the world at about 80°S, crossing 180° once.
+        let antarctica: Geometry<f64> = polygon![(x: -180.0, y: -80.0), (x: -60.0, y: -78.0),
+            (x: 60.0, y: -78.0), (x: 179.0, y: -80.0), (x: -180.0, y: -80.0)]
+        .into();
+        for x in 0..2 {
+            // One polygon, plus a sliver of the world's other copy in the buffer at 180°.
+            let polygons = MultiPolygon::new(polygons_of(1, x, 1, &antarctica));
+            assert!(!polygons.0.is_empty());
+            let b = polygons.bounding_rect().unwrap();
+            // The whole width of the tile, from about 78°S down to the bottom of the world.
+            assert_eq!((b.min().x, b.max().x, b.max().y), (-64.0, 4160.0, 4096.0));
+            let (_, lat) = tile_pixel_to_lonlat(2048.0, b.min().y, 1, x, 1);
+            assert!((-80.1..-77.9).contains(&lat), "top edge at {lat}");
+        }
+        assert!(polygons_of(1, 0, 0, &antarctica).is_empty());
+    }
+
+    #[test]
+    fn longitudes_are_unwrapped_only_across_the_antimeridian() {
+        let c = |x: f64, y: f64| coord! { x: x, y: y };
+        assert_eq!(
+            unwrap_longitudes(&[c(10.0, 0.0), c(100.0, 0.0), c(-60.0, 0.0)]),
+            [c(10.0, 0.0), c(100.0, 0.0), c(-60.0, 0.0)]
+        );
+        assert_eq!(
+            unwrap_longitudes(&[c(179.0, 0.0), c(-179.0, 1.0), c(178.0, 2.0)]),
+            [c(179.0, 0.0), c(181.0, 1.0), c(178.0, 2.0)]
+        );
     }
 
     #[test]
