@@ -20,10 +20,11 @@
 //! 5. **encode** with geozero's MVT writer (command integers, zigzag deltas) and its tag table,
 //!    then prost for the protobuf bytes.
 //!
-//! [`encode_tile`] runs all stages for one tile, which is what a `/tiles/{collection}/{z}/{x}/{y}`
-//! request needs. The basemap builder, which makes every tile of a pyramid, projects and
+//! [`encode_tile`] runs the stages in this order for one tile, which is what a
+//! `/tiles/{collection}/{z}/{x}/{y}` request needs: only the part inside the tile is simplified.
+//! The basemap builder, which makes every tile of a pyramid, projects and
 //! simplifies each feature once per zoom level and then clips it column by column, reusing the
-//! same stage functions (`PixelGeometry`, [`LayerBuilder`]).
+//! same stage functions (`PixelGeometry`, `LayerBuilder`).
 //!
 //! Rendering clients draw only the tile square, so the edges that clipping adds along the buffer
 //! never show; the buffer exists so that strokes and symbols near a tile edge are drawn whole.
@@ -50,9 +51,18 @@ const MVT_VERSION: u32 = 2;
 // Tile math
 // ---------------------------------------------------------------------------------------------
 
-/// Number of tiles along one side of the world at zoom `z`.
+/// Highest zoom level the tile math handles (as in PMTiles).
+pub const MAX_ZOOM: u8 = 31;
+
+/// Number of tiles along one side of the world at zoom `z` (at most [`MAX_ZOOM`]).
 pub fn tiles_per_side(z: u8) -> u32 {
-    1u32 << z
+    1u32 << z.min(MAX_ZOOM)
+}
+
+/// Whether `z/x/y` names a tile: `z` at most [`MAX_ZOOM`], `x` and `y` below `2^z`. The other
+/// functions expect valid tiles; a server checks requests with this first.
+pub fn is_valid_tile(z: u8, x: u32, y: u32) -> bool {
+    z <= MAX_ZOOM && x < tiles_per_side(z) && y < tiles_per_side(z)
 }
 
 /// Web Mercator position of a lon/lat as fractions of the world: `(0, 0)` is the north-west
@@ -253,7 +263,8 @@ impl Default for TileOptions {
 ///
 /// Layers come out in the order given, named as given; a layer left with no feature in this
 /// tile is skipped, and a tile with no feature at all is an empty vector (a valid, empty MVT,
-/// which a server may answer with `204 No Content`).
+/// which a server may answer with `204 No Content`). So is a tile that does not exist
+/// (see [`is_valid_tile`]).
 pub fn encode_tile(z: u8, x: u32, y: u32, layers: &[(&str, Vec<TileFeature<'_>>)]) -> Vec<u8> {
     encode_tile_with(z, x, y, layers, &TileOptions::default())
 }
@@ -266,6 +277,9 @@ pub fn encode_tile_with(
     layers: &[(&str, Vec<TileFeature<'_>>)],
     options: &TileOptions,
 ) -> Vec<u8> {
+    if !is_valid_tile(z, x, y) {
+        return Vec::new();
+    }
     let window = TileWindow::new(x, y, options.buffer);
     let lonlat_window = window.lonlat_bounds(z);
     let mut tile = Tile::default();
@@ -1274,6 +1288,9 @@ pub(crate) mod tests {
     fn empty_tiles_are_empty_and_gzip_is_deterministic() {
         let far: Vec<Geometry<f64>> = vec![point!(x: -100.0, y: 40.0).into()];
         assert!(encode_tile(6, 44, 24, &[("far", features(&far))]).is_empty());
+        assert!(!is_valid_tile(6, 64, 0) && !is_valid_tile(32, 0, 0) && is_valid_tile(31, 0, 0));
+        assert!(encode_tile(6, 64, 24, &[("far", features(&far))]).is_empty());
+        assert!(encode_tile(40, 0, 0, &[("far", features(&far))]).is_empty());
 
         let near: Vec<Geometry<f64>> = vec![point!(x: 68.78, y: 38.56).into()];
         let data = encode_tile(6, 44, 24, &[("near", features(&near))]);
