@@ -182,18 +182,8 @@ pub fn build_basemap(
     progress.set_length(total);
     progress.set_position(0);
 
-    let mut tiles: Vec<(u64, Vec<u8>)> = Vec::new();
-    for z in min_zoom..=max_zoom {
-        progress.set_message(format!("zoom {z}"));
-        let mut level = build_level(&sources, z, z == max_zoom, progress);
-        level.sort_unstable_by_key(|(id, _)| *id);
-        tiles.extend(level);
-    }
-    progress.finish();
-
     let bounds = sources.lonlat_bounds();
     let (lon, lat, zoom) = BASEMAP_CENTER;
-    let metadata = metadata(options, &sources);
     let mut out = Cursor::new(Vec::new());
     let mut writer = PmTilesWriter::new(TileType::Mvt)
         .min_zoom(min_zoom)
@@ -206,15 +196,23 @@ pub fn build_basemap(
         )
         .center(lon, lat)
         .center_zoom(zoom.clamp(min_zoom, max_zoom))
-        .metadata(metadata.to_string())
+        .metadata(metadata(options, &sources).to_string())
         .create(&mut out)
         .context("starting the basemap archive")?;
-    for (id, data) in &tiles {
-        let coord = TileCoord::from(TileId::new(*id).context("tile id")?);
-        writer
-            .add_tile(coord, data)
-            .context("writing a basemap tile")?;
+    // Tile ids grow with the zoom, so writing level by level, each sorted, keeps the archive
+    // clustered while only one level is held in memory.
+    for z in min_zoom..=max_zoom {
+        progress.set_message(format!("zoom {z}"));
+        let mut level = build_level(&sources, z, z == max_zoom, progress);
+        level.sort_unstable_by_key(|(id, _)| *id);
+        for (id, data) in &level {
+            let coord = TileCoord::from(TileId::new(*id).context("tile id")?);
+            writer
+                .add_tile(coord, data)
+                .context("writing a basemap tile")?;
+        }
     }
+    progress.finish();
     writer.finalize().context("finishing the basemap archive")?;
     Ok(out.into_inner())
 }
