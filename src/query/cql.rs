@@ -969,8 +969,7 @@ impl<'q> Ctx<'q> {
             Expr::Geometry(_) => {
                 let geometry = Geometry::<f64>::try_from(e.clone()).map_err(|_| {
                     FilterError::Unsupported(format!(
-                        "cannot use the geometry {} (empty geometries and Z/M coordinates are \
-                         not supported)",
+                        "cannot read the geometry {} as a 2D lon/lat geometry",
                         clip(&show(e), 80)
                     ))
                 })?;
@@ -1877,7 +1876,13 @@ fn strip_accents(s: &str) -> String {
 
 /// The expression as cql2-text, shortened for messages.
 fn show(e: &Expr) -> String {
-    clip(&e.to_text().unwrap_or_else(|_| "(expression)".into()), 120)
+    let text = e.to_text().unwrap_or_else(|_| match e {
+        // Malformed operations (wrong arity) have no text form.
+        Expr::Operation { op, .. } => format!("{}(...)", op.to_uppercase()),
+        Expr::Interval { .. } => "INTERVAL(...)".into(),
+        _ => "(expression)".into(),
+    });
+    clip(&text, 120)
 }
 
 fn op_name(e: &Expr) -> String {
@@ -1961,7 +1966,7 @@ fn text_syntax_error(text: &str, e: cql2::Error) -> FilterError {
                 format!("near \"{near}\"")
             };
             FilterError::Syntax(format!(
-                "invalid cql2-text at line {line}, column {column} {near}{expected}:\n  {}\n  {}^",
+                "invalid cql2-text at line {line}, column {column} ({near}){expected}\n  {}\n  {}^",
                 clip(source_line, 200),
                 " ".repeat(column.saturating_sub(1).min(200))
             ))
@@ -2019,7 +2024,7 @@ fn expected_hint(detail: &str) -> String {
     if words.is_empty() {
         String::new()
     } else {
-        format!(" (expected {})", words.join(", "))
+        format!(": expected {}", words.join(" or "))
     }
 }
 
@@ -2058,7 +2063,12 @@ fn find_bad_json_node(v: &Value, path: &str) -> Option<(String, String)> {
                     .enumerate()
                     .find_map(|(i, a)| find_bad_json_node(a, &format!("{path}.args[{i}]")));
             }
-            let known = ["property", "date", "timestamp", "interval", "bbox", "type"];
+            if map.contains_key("type") {
+                return serde_json::from_value::<geojson::Geometry>(v.clone())
+                    .err()
+                    .map(|e| (path.into(), format!("not a GeoJSON geometry: {e}")));
+            }
+            let known = ["property", "date", "timestamp", "interval", "bbox"];
             if !map.keys().any(|k| known.contains(&k.as_str())) {
                 let keys: Vec<&str> = map.keys().map(String::as_str).collect();
                 return Some((
@@ -2984,10 +2994,12 @@ mod tests {
             panic!("wrong error {e:?}")
         };
         assert!(
-            msg.starts_with("invalid cql2-text at line 1, column 20"),
+            msg.starts_with(
+                "invalid cql2-text at line 1, column 20 (at the end of the filter): expected a \
+                 value, property or function\n"
+            ),
             "{msg}"
         );
-        assert!(msg.contains("at the end of the filter"), "{msg}");
         assert!(msg.contains("country = 'TJK' AND\n"), "{msg}");
         assert!(msg.ends_with(&format!("{}^", " ".repeat(19))), "{msg}");
 
@@ -2998,6 +3010,13 @@ mod tests {
         );
         assert!(
             msg.contains("expected a value, property or function"),
+            "{msg}"
+        );
+        let msg = error("country = 'TJK' name = 'x'").to_string();
+        assert!(
+            msg.contains(
+                "column 17 (near \"name = 'x'\"): expected the end of the filter or AND or OR"
+            ),
             "{msg}"
         );
 
@@ -3025,6 +3044,16 @@ mod tests {
         );
         let msg = json(r#"{"op": "=", "argz": []}"#);
         assert!(msg.contains("needs an \"args\" array"), "{msg}");
+        let msg = json(
+            r#"{"op": "s_intersects", "args": [{"property": "geometry"},
+                {"type": "Point", "coordinates": [1]}]}"#,
+        );
+        assert!(
+            msg.starts_with("invalid cql2-json at $.args[1]: not a GeoJSON geometry"),
+            "{msg}"
+        );
+        let msg = json(r#"{"op": "=", "args": [{"property": "country"}]}"#);
+        assert_eq!(msg, "= takes 2 arguments, found 1 in =(...)");
     }
 
     #[test]
