@@ -2,9 +2,9 @@
 //! `--basemap` archive), served whole at `/basemap.pmtiles` with HTTP range requests, with its
 //! TileJSON at `/basemap.json`.
 //!
-//! The built-in archive is made at start-up on a background thread rather than committed: it
-//! derives entirely from `geodata/`, and building takes about a second in a release build.
-//! Until it is ready the endpoints answer 503 with `Retry-After`.
+//! The built-in archive is made at start-up rather than committed: it derives entirely from
+//! `geodata/`, and building takes about a second in a release build. Should it fail, the
+//! endpoints answer 503 and the rest of the service still runs.
 
 use super::error::{ApiError, ApiResult};
 use super::request::Request;

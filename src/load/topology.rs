@@ -4,14 +4,12 @@
 //! an arc that both neighbours reference. The loader keeps those arcs, because a shared border
 //! is exactly the set of arcs two countries have in common, and builds each country's polygons
 //! from them. Quantization in the source leaves some rings degenerate or self-touching, so
-//! polygons (not arcs) are repaired here: degenerate rings are dropped and invalid polygons are
-//! rebuilt with `geo`'s `MakeValid`. Curated data gets no such mercy; see `curated`.
+//! polygons (not arcs) are repaired here: degenerate rings are dropped and each country's
+//! polygons are rebuilt as their union. Curated data gets no such mercy; see `curated`.
 
 use super::problem::{Problem, Report};
 use crate::model::Feature;
-use geo::{
-    BooleanOps, Coord, Geometry, LineString, MakeValid, MultiPolygon, Polygon, Rect, Validation,
-};
+use geo::{unary_union, BooleanOps, Coord, Geometry, LineString, MultiPolygon, Polygon, Rect};
 use serde_json::{Map, Value};
 use topojson::{TopoJson, Topology};
 
@@ -133,17 +131,10 @@ pub fn parse_topology(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> 
         }
         used.sort_unstable();
         used.dedup();
-        let mut multipolygon = MultiPolygon(built);
-        if !multipolygon.is_valid() {
-            match multipolygon.make_valid() {
-                Ok(repaired) => multipolygon = repaired,
-                Err(e) => {
-                    report.add(&id, "geometry", format!("cannot repair polygon: {e:?}"));
-                    continue;
-                }
-            }
-        }
-        let mut feature = Feature::new(id, Some(Geometry::MultiPolygon(multipolygon)));
+        // A country smaller than the quantization step (the Vatican) keeps no ring with an
+        // area; it stays in the collection without a geometry rather than with a false one.
+        let shape = (!built.is_empty()).then(|| Geometry::MultiPolygon(repair(built)));
+        let mut feature = Feature::new(id, shape);
         let properties = geometry.properties.clone().unwrap_or_default();
         feature.properties.insert(
             "name".into(),
@@ -156,6 +147,21 @@ pub fn parse_topology(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> 
         out.country_arcs.push(used);
     }
     out
+}
+
+/// Rebuilds a country's polygons as their union. The overlay engine behind `geo`'s boolean
+/// operations resolves the self-touching and self-intersecting rings that quantization left,
+/// in time close to linear; checking validity first costs seconds on the largest countries.
+///
+/// Rings are oriented first (exteriors counter-clockwise): the source winds rings both ways,
+/// and the overlay would otherwise drop clockwise exteriors as holes.
+fn repair(polygons: Vec<Polygon<f64>>) -> MultiPolygon<f64> {
+    use geo::orient::{Direction, Orient};
+    let oriented: Vec<Polygon<f64>> = polygons
+        .iter()
+        .map(|p| p.orient(Direction::Default))
+        .collect();
+    unary_union(&oriented)
 }
 
 /// Rings that run across the antimeridian jump from +180° to -180° in the source; read as
