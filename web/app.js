@@ -5,7 +5,7 @@ import * as maplibregl from 'maplibre-gl';
 import { Protocol } from 'pmtiles';
 import { items, url } from './js/api.js';
 import {
-  today, addYears, overlaps, covers, monthIndex, dayOfMonthIndex, formatDate, parts, isDay,
+  today, addYears, overlaps, covers, monthIndex, dayOfMonthIndex, formatDate, formatInterval, parts, isDay,
 } from './js/dates.js';
 import { lineage, statusAt, intervals, STATUS_COLOR, STATUS_LABEL } from './js/membership.js';
 import { baseStyle, THEATER_COLORS, GROUPING_COLORS, PICKABLE } from './js/style.js';
@@ -260,14 +260,19 @@ function ensureDynamicLayers() {
         id: `theater-fill-${id}`, type: 'fill', source: 'basemap', 'source-layer': 'countries',
         metadata: { group: 'theaters', grouping: id, color },
         filter: ['in', ['get', 'id'], ['literal', []]],
-        paint: { 'fill-color': color, 'fill-opacity': 0.07 },
+        paint: { 'fill-color': color, 'fill-opacity': 0.04 },
       }, 'boundaries');
       map.addLayer({
         id: `theater-line-${id}`, type: 'line', source: 'basemap', 'source-layer': 'countries',
         metadata: { group: 'theaters', grouping: id, color },
         filter: ['in', ['get', 'id'], ['literal', []]],
         layout: { 'line-join': 'round' },
-        paint: { 'line-color': color, 'line-width': 2.5, 'line-opacity': 0.9, 'line-offset': 1.5 + 3 * i },
+        paint: {
+          'line-color': color,
+          'line-opacity': 0.9,
+          'line-width': ['interpolate', ['linear'], ['zoom'], 2, 1.2, 6, 2.5],
+          'line-offset': ['interpolate', ['linear'], ['zoom'], 2, 0.6 + 1.2 * i, 6, 1.5 + 3 * i],
+        },
       }, 'boundaries');
       dynamicLayers.theaters.push({ id, layers: [`theater-fill-${id}`, `theater-line-${id}`], color });
     }
@@ -281,8 +286,11 @@ function ensureDynamicLayers() {
         metadata: { group: 'groupings', grouping: id, color },
         filter: ['in', ['get', 'id'], ['literal', []]],
         paint: {
-          'line-color': color, 'line-width': 1.6, 'line-dasharray': [2, 1.5],
-          'line-offset': 1.5 + 3 * theaters.length + 2.5 * i,
+          'line-color': color,
+          'line-dasharray': [2, 1.5],
+          'line-width': ['interpolate', ['linear'], ['zoom'], 2, 1, 6, 1.6],
+          'line-offset': ['interpolate', ['linear'], ['zoom'],
+            2, 0.6 + 1.2 * theaters.length + 1 * i, 6, 1.5 + 3 * theaters.length + 2.5 * i],
         },
       }, 'boundaries');
       dynamicLayers.groupings.push({ id, layers: [`grouping-line-${id}`], color });
@@ -539,9 +547,47 @@ map.on('click', (e) => {
     return;
   }
   const hit = pickAt(e.point);
-  if (hit?.uid) select(hit.uid, { popupAt: [e.lngLat.lng, e.lngLat.lat] });
-  else clearSelection();
+  if (hit?.uid) {
+    select(hit.uid, { popupAt: [e.lngLat.lng, e.lngLat.lat] });
+    return;
+  }
+  clearSelection();
+  const country = map.queryRenderedFeatures(e.point, { layers: ['land'] })[0];
+  if (country?.properties?.id) showCountry(String(country.properties.id), [e.lngLat.lng, e.lngLat.lat]);
 });
+
+/** Popup for a country: its membership of the chosen organization, with the sources. */
+function showCountry(iso3, at) {
+  const status = membership().get(iso3) || 'never';
+  const lin = lineage(state.org, store.groupings);
+  const history = [];
+  const sources = [];
+  for (const g of lin) {
+    for (const m of (g.properties?.members || []).filter((x) => x.country === iso3)) {
+      const refs = (m.sources || []).map((i) => g.properties.sources?.[i]).filter(Boolean);
+      refs.forEach((r) => { if (!sources.includes(r)) sources.push(r); });
+      const org = g.properties.short_name || g.properties.name;
+      const what = !m.status || m.status === 'member' ? `Member of the ${org}`
+        : m.status === 'suspended' ? `Membership of the ${org} suspended` : `${capitalize(m.status)} in the ${org}`;
+      history.push(`${what}, ${formatInterval(m.joined, m.left)}`);
+    }
+  }
+  const label = status === 'future' ? STATUS_LABEL.never : (STATUS_LABEL[status] || status);
+  const feature = {
+    type: 'Feature', id: iso3, geometry: null,
+    properties: {
+      name: countryName(iso3),
+      kind: `${orgName()}: ${label.toLowerCase()} on ${formatDate(state.date)}`,
+      summary: history.length ? history.join('. ') + '.' : `Never a member of the ${orgName()}.`,
+      sources,
+    },
+  };
+  const body = describe(feature, 'countries', ctx, { compact: true });
+  $('details').replaceChildren(describe(feature, 'countries', ctx));
+  popup?.remove();
+  popup = new maplibregl.Popup({ maxWidth: '320px', focusAfterOpen: false }).setLngLat(at).setDOMContent(body).addTo(map);
+}
+const capitalize = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 map.on('mousemove', (e) => {
   const hit = pickAt(e.point);
   map.getCanvas().style.cursor = hit || state.tool?.name === 'here' ? 'pointer' : '';
@@ -616,7 +662,7 @@ $('btn-link').addEventListener('click', async () => {
     await navigator.clipboard.writeText(link);
     toast('Link to this view copied.');
   } catch {
-    window.prompt('Link to this view:', link);
+    toast(`Link to this view: ${link}`, 8000);
   }
 });
 $('btn-geojson').addEventListener('click', () => downloadGeojson({ map, state, store, tools }));
@@ -634,12 +680,12 @@ if (window.matchMedia('(max-width: 700px)').matches && !hashState.tab) {
 }
 
 let toastTimer = null;
-function toast(message) {
+function toast(message, ms = 2500) {
   const t = $('toast');
   t.textContent = message;
   t.classList.add('show');
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => t.classList.remove('show'), 2500);
+  toastTimer = setTimeout(() => t.classList.remove('show'), ms);
 }
 
 // ---------------------------------------------------------------- start

@@ -104,7 +104,7 @@ export function describe(feature, collection, ctx, { compact = false } = {}) {
     } else {
       row('Location', 'Exact site');
     }
-  } else if (!feature.geometry && collection !== 'groupings') {
+  } else if (!feature.geometry && !['groupings', 'countries'].includes(collection)) {
     row('Location', 'Not on the map: the sources give no place.');
   }
   if (p.schematic) row('Drawing', 'Schematic: the line shows the general direction, not the exact path.');
