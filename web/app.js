@@ -115,11 +115,12 @@ function pick(obj, keys) {
 // ---------------------------------------------------------------- loading
 
 let loadController = null;
+let staticLoaded = false;
 
 async function loadStatic() {
   const [countries, borders, groupingsAll] = await Promise.all([
     items('countries', { skipGeometry: 'true' }).catch(() => ({ features: [] })),
-    items('borders').catch(() => ({ features: [] })),
+    items('borders', { skipGeometry: 'true' }).catch(() => ({ features: [] })),
     items('groupings', { skipGeometry: 'true', datetime: '../..' })
       .catch(() => items('groupings', { skipGeometry: 'true' }))
       .catch(() => ({ features: [] })),
@@ -127,7 +128,21 @@ async function loadStatic() {
   for (const f of countries.features) store.countryNames.set(String(f.id), f.properties?.name || String(f.id));
   store.borders = prepare('borders', borders.features);
   for (const g of groupingsAll.features) store.groupings.set(String(g.id), g);
-  map.getSource('borders')?.setData(fc(store.borders.filter((f) => f.geometry)));
+  staticLoaded = true;
+  if (state.layers.has('borders')) loadBorderLines();
+}
+
+/** The border lines are large, so they are fetched only when the layer is first shown. */
+let borderLines = null;
+function loadBorderLines() {
+  borderLines ||= tracked(items('borders').then((answer) => {
+    store.borders = prepare('borders', answer.features);
+    map.getSource('borders')?.setData(fc(store.borders.filter((f) => f.geometry)));
+  }).catch((e) => {
+    borderLines = null;
+    reportError(`Could not load the borders: ${e.message}`);
+  }));
+  return borderLines;
 }
 
 async function loadDate() {
@@ -334,6 +349,7 @@ function drawApprox() {
 }
 
 function applyVisibility() {
+  if (state.layers.has('borders') && staticLoaded) loadBorderLines();
   const set = (layer, on) => {
     if (map.getLayer(layer)) map.setLayoutProperty(layer, 'visibility', on ? 'visible' : 'none');
   };
