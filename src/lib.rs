@@ -1,2 +1,20 @@
 //! forcemap: a geospatial force-posture mapping service.
-pub mod api { pub mod assets; }
+//!
+//! # Layout
+//! Modules follow the data flow, and each depends only on those listed before it:
+//!
+//! - [`model`]: feature kinds, reduced-precision dates and validity intervals, memberships.
+//! - [`load`]: reading `geodata/` (GeoJSON and the country TopoJSON) and validating it into a
+//!   [`load::Dataset`]; every input the service accepts from files is parsed here.
+//! - [`catalog`]: the immutable, indexed form of a dataset: one R-tree per collection, shared
+//!   borders derived from the topology, grouping footprints per date.
+//! - [`query`]: request parameters, CQL2 filters, coordinate reference systems, item selection.
+//! - [`formats`]: writers from catalog geometry straight into response bytes.
+//! - [`api`]: the axum routers: OGC API – Features, the map page and its assets.
+
+pub mod api;
+pub mod catalog;
+pub mod formats;
+pub mod load;
+pub mod model;
+pub mod query;

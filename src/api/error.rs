@@ -1,0 +1,67 @@
+//! Error responses: `{"code": "...", "description": "..."}` with a 4xx status for anything the
+//! client can fix, so that bad input never surfaces as a 500.
+
+use crate::query::params::ParamError;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub description: String,
+}
+
+impl ApiError {
+    pub fn bad_request(description: impl Into<String>) -> ApiError {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code: "InvalidParameterValue",
+            description: description.into(),
+        }
+    }
+
+    pub fn not_found(description: impl Into<String>) -> ApiError {
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            code: "NotFound",
+            description: description.into(),
+        }
+    }
+
+    pub fn not_acceptable(description: impl Into<String>) -> ApiError {
+        ApiError {
+            status: StatusCode::NOT_ACCEPTABLE,
+            code: "NotAcceptable",
+            description: description.into(),
+        }
+    }
+
+    pub fn unavailable(description: impl Into<String>) -> ApiError {
+        ApiError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            code: "Unavailable",
+            description: description.into(),
+        }
+    }
+}
+
+impl From<ParamError> for ApiError {
+    fn from(e: ParamError) -> ApiError {
+        ApiError::bad_request(e.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            Json(json!({"code": self.code, "description": self.description})),
+        )
+            .into_response()
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

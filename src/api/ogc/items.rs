@@ -1,0 +1,345 @@
+//! `/collections/{id}/items` and `/collections/{id}/items/{fid}`.
+
+use super::collections::parse_collection;
+use super::html;
+use crate::api::error::{ApiError, ApiResult};
+use crate::api::request::{Format, Request};
+use crate::api::response;
+use crate::api::state::AppState;
+use crate::catalog::Catalog;
+use crate::formats::geojson::write_feature;
+use crate::model::{CollectionId, Feature};
+use crate::query::cql::{Filter, FilterLang, Queryable, QueryableType};
+use crate::query::crs::Crs;
+use crate::query::items::{select, ItemsQuery};
+use crate::query::params::{self, ParamError};
+use crate::query::queryables::queryables;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue};
+use axum::response::Response;
+use chrono::NaiveDate;
+use geo::Coord;
+use serde_json::{json, Map, Value};
+use std::io::Write;
+
+pub const ITEMS_PARAMETERS: &[&str] = &[
+    "f", "bbox", "bbox-crs", "datetime", "limit", "offset", "filter", "filter-lang", "filter-crs",
+    "properties", "sortby", "crs", "skipGeometry",
+];
+
+/// How items are written: output CRS, selected properties, geometry or not.
+pub struct Output {
+    pub crs: Crs,
+    pub properties: Option<Vec<String>>,
+    pub skip_geometry: bool,
+    pub day: NaiveDate,
+}
+
+impl Output {
+    fn from_request(request: &Request, known: &[Queryable], day: NaiveDate) -> ApiResult<Output> {
+        let crs = match request.param("crs") {
+            None => Crs::Crs84,
+            Some(text) => Crs::parse(text).map_err(|e| ApiError::bad_request(format!("invalid crs: {e}")))?,
+        };
+        let properties = match request.param("properties") {
+            None => None,
+            Some(text) => {
+                let names = params::parse_property_list(text)?;
+                if let Some(unknown) = names.iter().find(|n| !is_property(known, n)) {
+                    return Err(ParamError::new(
+                        "properties",
+                        format!("\"{unknown}\" is not a property of this collection"),
+                    )
+                    .into());
+                }
+                Some(names)
+            }
+        };
+        let skip_geometry = match request.param("skipGeometry") {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(other) => {
+                return Err(ParamError::new("skipGeometry", format!("\"{other}\" is not true or false")).into())
+            }
+        };
+        Ok(Output {
+            crs,
+            properties,
+            skip_geometry,
+            day,
+        })
+    }
+
+    /// Appends one feature as GeoJSON.
+    pub fn write(&self, out: &mut Vec<u8>, catalog: &Catalog, collection: CollectionId, position: usize) {
+        let feature = &catalog.collection(collection).features()[position];
+        let geometry = if self.skip_geometry {
+            None
+        } else {
+            catalog.geometry_on(collection, position, self.day)
+        };
+        let properties = self.properties_of(feature);
+        let crs = self.crs;
+        let project = move |c: Coord<f64>| crs.from_lon_lat(c).unwrap_or(c);
+        write_feature(out, &feature.id, geometry, &properties, &project);
+    }
+
+    fn properties_of(&self, feature: &Feature) -> Map<String, Value> {
+        let mut properties = match &self.properties {
+            None => feature.properties.clone(),
+            Some(names) => names
+                .iter()
+                .filter_map(|n| feature.properties.get(n).map(|v| (n.clone(), v.clone())))
+                .collect(),
+        };
+        if !feature.members.is_empty() && self.properties.as_ref().is_none_or(|n| n.iter().any(|n| n == "active_members")) {
+            properties.insert("active_members".into(), json!(feature.members_on(self.day)));
+            properties.insert("as_of".into(), json!(self.day.to_string()));
+        }
+        properties
+    }
+}
+
+fn is_property(known: &[Queryable], name: &str) -> bool {
+    name == "active_members" || name == "sources" || name == "members" || name == "strength"
+        || name == "summary" || known.iter().any(|q| q.name == name)
+}
+
+/// Builds the filters: `filter` itself plus one equality filter per queryable parameter
+/// (`?country=KGZ`), all of which must hold.
+fn filters(request: &Request, known: &[Queryable]) -> ApiResult<Vec<Filter>> {
+    let lang = match request.param("filter-lang") {
+        None => FilterLang::Cql2Text,
+        Some(text) => FilterLang::parse(text).map_err(|e| ApiError::bad_request(e.to_string()))?,
+    };
+    if let Some(crs) = request.param("filter-crs") {
+        if Crs::parse(crs).ok() != Some(Crs::Crs84) {
+            return Err(ParamError::new("filter-crs", "only CRS84 is supported for filter geometries").into());
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(text) = request.param("filter") {
+        out.push(Filter::parse(text, lang, known).map_err(|e| ApiError::bad_request(format!("invalid filter: {e}")))?);
+    }
+    for (name, value) in &request.params {
+        if ITEMS_PARAMETERS.contains(&name.as_str()) {
+            continue;
+        }
+        let Some(q) = known.iter().find(|q| &q.name == name && !matches!(q.kind, QueryableType::Geometry)) else {
+            let names: Vec<&str> = known.iter().map(|q| q.name.as_str()).collect();
+            return Err(ApiError::bad_request(format!(
+                "unknown parameter \"{name}\"; this endpoint accepts {} and the queryables {}",
+                ITEMS_PARAMETERS.join(", "),
+                names.join(", ")
+            )));
+        };
+        let literal = match q.kind {
+            QueryableType::Number | QueryableType::Integer | QueryableType::Boolean => value.clone(),
+            _ => format!("'{}'", value.replace('\'', "''")),
+        };
+        let text = format!("\"{}\" = {literal}", q.name);
+        out.push(
+            Filter::parse(&text, FilterLang::Cql2Text, known)
+                .map_err(|e| ApiError::bad_request(format!("invalid {name}: {e}")))?,
+        );
+    }
+    Ok(out)
+}
+
+fn bbox(request: &Request) -> ApiResult<Option<params::Bbox>> {
+    let Some(text) = request.param("bbox") else {
+        if request.param("bbox-crs").is_some() {
+            return Err(ParamError::new("bbox-crs", "given without bbox").into());
+        }
+        return Ok(None);
+    };
+    let numbers = params::parse_bbox_numbers(text)?;
+    let crs = match request.param("bbox-crs") {
+        None => Crs::Crs84,
+        Some(t) => Crs::parse(t).map_err(|e| ApiError::bad_request(format!("invalid bbox-crs: {e}")))?,
+    };
+    let lon_lat = if crs == Crs::Crs84 {
+        numbers
+    } else {
+        crs.bbox_to_crs84(numbers)
+            .map_err(|e| ApiError::bad_request(format!("invalid bbox: {e}")))?
+    };
+    Ok(Some(params::lon_lat_bbox(lon_lat)?))
+}
+
+pub async fn items(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    request: Request,
+) -> ApiResult<Response> {
+    let collection = parse_collection(&id)?;
+    let catalog = state.catalog();
+    let known = queryables(catalog.collection(collection));
+    let mut query = ItemsQuery {
+        bbox: bbox(&request)?,
+        datetime: request.param("datetime").map(params::parse_datetime).transpose()?,
+        filters: filters(&request, &known)?,
+        sortby: request.param("sortby").map(params::parse_sortby).transpose()?.unwrap_or_default(),
+        limit: params::parse_limit(request.param("limit"))?,
+        offset: params::parse_offset(request.param("offset"))?,
+    };
+    if let Some(bad) = query.sortby.iter().find(|k| !known.iter().any(|q| q.name == k.property)) {
+        return Err(ParamError::new("sortby", format!("\"{}\" is not a queryable of {collection}", bad.property)).into());
+    }
+    let today = chrono::Utc::now().date_naive();
+    let day = params::reference_day(query.datetime.as_ref(), today);
+    let output = Output::from_request(&request, &known, day)?;
+    let etag = response::etag(&request, catalog.fingerprint, &day.to_string());
+    if let Some(r) = response::not_modified(&request, &etag) {
+        return Ok(r);
+    }
+    let page = select(&catalog, collection, &query, today);
+    query.offset = query.offset.min(page.number_matched);
+    let returned = page.positions.len();
+    let next = (query.offset + returned < page.number_matched)
+        .then(|| request.with_params(&[("offset", Some((query.offset + returned).to_string())), ("limit", Some(query.limit.to_string()))]));
+    let prev = (query.offset > 0).then(|| {
+        request.with_params(&[("offset", Some(query.offset.saturating_sub(query.limit).to_string())), ("limit", Some(query.limit.to_string()))])
+    });
+
+    let mut response = match request.format {
+        Format::Html => {
+            let rows: Vec<String> = page
+                .positions
+                .iter()
+                .map(|&p| {
+                    let f = &catalog.collection(collection).features()[p];
+                    let date = |k: &str| f.str_property(k).unwrap_or("").to_string();
+                    format!(
+                        "<tr><td><a href=\"/collections/{collection}/items/{id}?f=html\">{id}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                        html::escape(f.name()),
+                        html::escape(f.kind().unwrap_or("")),
+                        html::escape(&date("valid_from")),
+                        html::escape(&date("valid_to")),
+                        id = html::escape(&f.id)
+                    )
+                })
+                .collect();
+            let nav = [("Previous", &prev), ("Next", &next)]
+                .iter()
+                .filter_map(|(label, link)| {
+                    link.as_ref().map(|l| format!("<a href=\"{}\">{label}</a>", html::escape(&l.replace("f=json", "f=html"))))
+                })
+                .collect::<Vec<_>>()
+                .join(" · ");
+            let content = format!(
+                "<p>{} of {} matching features. {nav}</p><table><tr><th>id</th><th>name</th><th>kind</th><th>from</th><th>to</th></tr>{}</table>",
+                returned,
+                page.number_matched,
+                rows.join("")
+            );
+            response::html(html::page(&format!("{} — items", collection.title()), &content))
+        }
+        Format::Json => {
+            let output_ref = &output;
+            let body = {
+                let mut out = Vec::with_capacity(4096);
+                out.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[");
+                for (i, &position) in page.positions.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    output_ref.write(&mut out, &catalog, collection, position);
+                }
+                let mut links = vec![
+                    json!({"rel": "self", "type": "application/geo+json", "title": "This page", "href": request.with_params(&[])}),
+                    json!({"rel": "alternate", "type": "text/html", "title": "This page as HTML", "href": request.with_params(&[("f", Some("html".into()))])}),
+                    json!({"rel": "collection", "type": "application/json", "title": collection.title(), "href": request.url(&format!("/collections/{collection}"), &[])}),
+                ];
+                if let Some(n) = &next {
+                    links.push(json!({"rel": "next", "type": "application/geo+json", "title": "Next page", "href": n}));
+                }
+                if let Some(p) = &prev {
+                    links.push(json!({"rel": "prev", "type": "application/geo+json", "title": "Previous page", "href": p}));
+                }
+                let _ = write!(
+                    out,
+                    "],\"numberMatched\":{},\"numberReturned\":{},\"timeStamp\":\"{}\",\"links\":{}}}",
+                    page.number_matched,
+                    returned,
+                    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"),
+                    Value::Array(links)
+                );
+                out
+            };
+            let mut r = response::with_type(body, "application/geo+json");
+            set_content_crs(&mut r, output.crs);
+            r
+        }
+    };
+    let mut link_header = Vec::new();
+    if let Some(n) = &next {
+        link_header.push(format!("<{n}>; rel=\"next\""));
+    }
+    if let Some(p) = &prev {
+        link_header.push(format!("<{p}>; rel=\"prev\""));
+    }
+    if !link_header.is_empty() {
+        if let Ok(v) = HeaderValue::from_str(&link_header.join(", ")) {
+            response.headers_mut().insert(header::LINK, v);
+        }
+    }
+    response::set_cache_headers(&mut response, &etag);
+    Ok(response)
+}
+
+fn set_content_crs(response: &mut Response, crs: Crs) {
+    if let Ok(v) = HeaderValue::from_str(&format!("<{}>", crs.uri())) {
+        response.headers_mut().insert("content-crs", v);
+    }
+}
+
+pub async fn item(
+    State(state): State<AppState>,
+    Path((id, fid)): Path<(String, String)>,
+    request: Request,
+) -> ApiResult<Response> {
+    request.allow_only(&["f", "crs", "datetime", "properties", "skipGeometry"])?;
+    let collection = parse_collection(&id)?;
+    let catalog = state.catalog();
+    let source = catalog.collection(collection);
+    let position = source
+        .position(&fid)
+        .ok_or_else(|| ApiError::not_found(format!("no feature \"{fid}\" in {collection}")))?;
+    let datetime = request.param("datetime").map(params::parse_datetime).transpose()?;
+    let day = params::reference_day(datetime.as_ref(), chrono::Utc::now().date_naive());
+    let known = queryables(source);
+    let output = Output::from_request(&request, &known, day)?;
+    let feature = &source.features()[position];
+    let mut response = match request.format {
+        Format::Html => {
+            let pretty = serde_json::to_string_pretty(&output.properties_of(feature)).unwrap_or_default();
+            response::html(html::page(
+                feature.name(),
+                &format!(
+                    "<p><a href=\"/collections/{collection}/items/{}\">GeoJSON</a> · <a href=\"/#feature={collection}/{}\">Show on the map</a></p><pre>{}</pre>",
+                    html::escape(&feature.id),
+                    html::escape(&feature.id),
+                    html::escape(&pretty)
+                ),
+            ))
+        }
+        Format::Json => {
+            let mut out = Vec::new();
+            output.write(&mut out, &catalog, collection, position);
+            // Add the links member to the written feature object.
+            out.pop();
+            let links = json!([
+                {"rel": "self", "type": "application/geo+json", "href": request.with_params(&[])},
+                {"rel": "alternate", "type": "text/html", "href": request.with_params(&[("f", Some("html".into()))])},
+                {"rel": "collection", "type": "application/json", "href": request.url(&format!("/collections/{collection}"), &[])},
+            ]);
+            let _ = write!(out, ",\"links\":{links}}}");
+            let mut r = response::with_type(out, "application/geo+json");
+            set_content_crs(&mut r, output.crs);
+            r
+        }
+    };
+    response::set_cache_headers(&mut response, &response::etag(&request, catalog.fingerprint, &day.to_string()));
+    Ok(response)
+}

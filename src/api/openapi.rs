@@ -1,0 +1,159 @@
+//! The OpenAPI 3.0 definition at `/api`, generated from the catalog and the parameter lists
+//! the handlers enforce, so the document cannot promise what the server refuses.
+
+use super::error::ApiResult;
+use super::request::{Format, Request};
+use super::response;
+use super::state::AppState;
+use crate::catalog::Catalog;
+use crate::query::crs::Crs;
+use crate::query::params::{DEFAULT_LIMIT, MAX_LIMIT};
+use crate::query::queryables::queryables;
+use axum::extract::State;
+use axum::http::{header, HeaderValue};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde_json::{json, Map, Value};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api", get(api))
+}
+
+async fn api(State(state): State<AppState>, request: Request) -> ApiResult<Response> {
+    request.allow_only(&["f"])?;
+    let catalog = state.catalog();
+    let document = definition(&catalog, &request.base);
+    Ok(match request.format {
+        Format::Json => {
+            let mut r = response::json(&request, document, Some(catalog.fingerprint));
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/vnd.oai.openapi+json;version=3.0"),
+            );
+            r
+        }
+        Format::Html => {
+            let mut rows = Vec::new();
+            if let Some(paths) = document["paths"].as_object() {
+                for (path, item) in paths {
+                    let summary = item["get"]["summary"].as_str().unwrap_or("");
+                    let params: Vec<String> = item["get"]["parameters"]
+                        .as_array()
+                        .map(|ps| {
+                            ps.iter()
+                                .filter_map(|p| p["name"].as_str().or_else(|| p["$ref"].as_str().and_then(|r| r.rsplit('/').next())))
+                                .map(|n| format!("<code>{}</code>", super::ogc::escape(n)))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    rows.push(format!(
+                        "<tr><td><code>GET {}</code></td><td>{}</td><td>{}</td></tr>",
+                        super::ogc::escape(path),
+                        super::ogc::escape(summary),
+                        params.join(" ")
+                    ));
+                }
+            }
+            let content = format!(
+                "<p>The machine-readable definition is at <a href=\"/api?f=json\">/api?f=json</a> (OpenAPI 3.0).</p>\
+                 <table><tr><th>endpoint</th><th>what</th><th>parameters</th></tr>{}</table>",
+                rows.join("")
+            );
+            response::html(super::ogc::page("API", &content))
+        }
+    })
+}
+
+fn parameter(name: &str, description: &str, schema: Value) -> Value {
+    json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema, "style": "form", "explode": false})
+}
+
+fn string(description: &str, name: &str) -> Value {
+    parameter(name, description, json!({"type": "string"}))
+}
+
+/// Parameters shared by the endpoints, under `components/parameters`.
+fn shared_parameters() -> Map<String, Value> {
+    let mut p = Map::new();
+    let crs_enum: Vec<String> = Crs::supported();
+    p.insert("f".into(), parameter("f", "Output format; overrides the Accept header.", json!({"type": "string", "enum": ["json", "html"]})));
+    p.insert("bbox".into(), parameter("bbox", "Bounding box: west,south,east,north (or with heights, 6 numbers) in bbox-crs (default CRS84). West > east crosses the antimeridian.", json!({"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}})));
+    p.insert("bbox-crs".into(), parameter("bbox-crs", "CRS of bbox.", json!({"type": "string", "format": "uri", "enum": crs_enum})));
+    p.insert("crs".into(), parameter("crs", "CRS of the returned coordinates.", json!({"type": "string", "format": "uri", "enum": crs_enum})));
+    p.insert("datetime".into(), string("Instant or interval (RFC 3339; `..` or empty for an open end; reduced-precision dates such as 2005 or 2005-06 stand for the whole period). Features whose validity meets it are returned; grouping footprints are drawn as of its end (or today).", "datetime"));
+    p.insert("limit".into(), parameter("limit", "Page size.", json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT})));
+    p.insert("offset".into(), parameter("offset", "Number of matching features to skip.", json!({"type": "integer", "minimum": 0, "default": 0})));
+    p.insert("filter".into(), string("CQL2 filter expression (see the collection's queryables).", "filter"));
+    p.insert("filter-lang".into(), parameter("filter-lang", "Language of filter.", json!({"type": "string", "enum": ["cql2-text", "cql2-json"], "default": "cql2-text"})));
+    p.insert("filter-crs".into(), parameter("filter-crs", "CRS of geometries in filter; only CRS84.", json!({"type": "string", "enum": [Crs::Crs84.uri()]})));
+    p.insert("properties".into(), parameter("properties", "Comma-separated properties to return.", json!({"type": "array", "items": {"type": "string"}})));
+    p.insert("sortby".into(), parameter("sortby", "Comma-separated queryables, each optionally prefixed with + (ascending) or - (descending).", json!({"type": "array", "items": {"type": "string"}})));
+    p.insert("skipGeometry".into(), parameter("skipGeometry", "Omit geometries (true) for a lighter response.", json!({"type": "boolean", "default": false})));
+    p
+}
+
+fn reference(name: &str) -> Value {
+    json!({"$ref": format!("#/components/parameters/{name}")})
+}
+
+fn responses(media: &str) -> Value {
+    json!({
+        "200": {"description": "Success", "content": {media: {"schema": {"type": "object"}}, "text/html": {"schema": {"type": "string"}}}},
+        "400": {"$ref": "#/components/responses/BadRequest"},
+        "404": {"$ref": "#/components/responses/NotFound"}
+    })
+}
+
+pub fn definition(catalog: &Catalog, base: &str) -> Value {
+    let mut paths = Map::new();
+    let simple = |summary: &str, id: &str, media: &str| {
+        json!({"get": {"summary": summary, "operationId": id, "parameters": [reference("f")], "responses": responses(media)}})
+    };
+    paths.insert("/".into(), simple("Landing page (the map for browsers)", "getLandingPage", "application/json"));
+    paths.insert("/conformance".into(), simple("Conformance classes", "getConformance", "application/json"));
+    paths.insert("/api".into(), simple("This definition", "getApi", "application/vnd.oai.openapi+json;version=3.0"));
+    paths.insert("/collections".into(), simple("Collections", "getCollections", "application/json"));
+    for collection in catalog.collections() {
+        let id = collection.id.as_str();
+        paths.insert(format!("/collections/{id}"), simple(&format!("The {id} collection"), &format!("describe_{id}"), "application/json"));
+        paths.insert(format!("/collections/{id}/queryables"), simple(&format!("Queryables of {id}"), &format!("queryables_{id}"), "application/schema+json"));
+        let mut parameters: Vec<Value> = super::ogc::ITEMS_PARAMETERS.iter().map(|p| reference(p)).collect();
+        for q in queryables(collection) {
+            if matches!(q.name.as_str(), "geometry" | "datetime") {
+                continue;
+            }
+            parameters.push(parameter(&q.name, &format!("Only features whose {} equals this value. {}", q.name, q.description), q.kind.json_schema()));
+        }
+        paths.insert(
+            format!("/collections/{id}/items"),
+            json!({"get": {"summary": format!("Items of {id}: {}", collection.id.title()), "operationId": format!("items_{id}"),
+                           "parameters": parameters, "responses": responses("application/geo+json")}}),
+        );
+        paths.insert(
+            format!("/collections/{id}/items/{{featureId}}"),
+            json!({"get": {"summary": format!("One item of {id}"), "operationId": format!("item_{id}"),
+                           "parameters": [
+                               {"name": "featureId", "in": "path", "required": true, "schema": {"type": "string"}},
+                               reference("f"), reference("crs"), reference("datetime"), reference("properties"), reference("skipGeometry")],
+                           "responses": responses("application/geo+json")}}),
+        );
+    }
+    let error = json!({"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Exception"}}}});
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "forcemap",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "OGC API – Features over the force posture of the CSTO and its neighbourhood, with spatial analysis.",
+            "license": {"name": "MIT OR Apache-2.0"}
+        },
+        "servers": [{"url": base}],
+        "paths": paths,
+        "components": {
+            "parameters": shared_parameters(),
+            "schemas": {"Exception": {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}, "description": {"type": "string"}}}},
+            "responses": {"BadRequest": error.clone(), "NotFound": error}
+        }
+    })
+}

@@ -1,0 +1,59 @@
+//! Building responses: JSON with cache validators, HTML pages.
+
+use super::request::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::hash::{Hash, Hasher};
+
+/// Responses that only change with the data are cached by clients for this long.
+pub const CACHE_CONTROL: &str = "public, max-age=300";
+
+/// A weak ETag over the data fingerprint, the request URL and `salt` (what else the answer
+/// depends on, such as the day grouping footprints are drawn for).
+pub fn etag(request: &Request, fingerprint: u64, salt: &str) -> String {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    fingerprint.hash(&mut hasher);
+    salt.hash(&mut hasher);
+    request.path.hash(&mut hasher);
+    request.params.hash(&mut hasher);
+    format!("W/\"{:016x}\"", hasher.finish())
+}
+
+/// Answers 304 when the client's cached copy is current; `None` means build the body.
+pub fn not_modified(request: &Request, etag: &str) -> Option<Response> {
+    let matches = request
+        .if_none_match
+        .as_deref()
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    matches.then(|| {
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        set_cache_headers(&mut response, etag);
+        response
+    })
+}
+
+pub fn set_cache_headers(response: &mut Response, etag: &str) {
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        headers.insert(header::ETAG, v);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL));
+}
+
+pub fn with_type(body: Vec<u8>, content_type: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// A JSON document; with an ETag when `fingerprint` is given.
+pub fn json(request: &Request, body: serde_json::Value, fingerprint: Option<u64>) -> Response {
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    let mut response = with_type(bytes, "application/json");
+    if let Some(fp) = fingerprint {
+        set_cache_headers(&mut response, &etag(request, fp, ""));
+    }
+    response
+}
+
+pub fn html(page: String) -> Response {
+    with_type(page.into_bytes(), "text/html; charset=utf-8")
+}

@@ -1,0 +1,49 @@
+//! The map page and its assets, and the landing document for API clients at `/`.
+//!
+//! Browsers asking for `/` get the map; JSON clients get the OGC landing document. Page assets
+//! are embedded in the binary (see `assets`) and served under `/assets/`.
+
+use super::assets::asset;
+use super::error::{ApiError, ApiResult};
+use super::ogc::landing_document;
+use super::request::{Format, Request};
+use super::response;
+use super::state::AppState;
+use axum::extract::Path;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(landing))
+        .route("/assets/{*path}", get(page_asset))
+}
+
+async fn landing(request: Request) -> ApiResult<Response> {
+    request.allow_only(&["f"])?;
+    match request.format {
+        Format::Json => Ok(response::json(&request, landing_document(&request), None)),
+        Format::Html => serve_asset("index.html"),
+    }
+}
+
+async fn page_asset(Path(path): Path<String>) -> ApiResult<Response> {
+    serve_asset(&path)
+}
+
+fn serve_asset(path: &str) -> ApiResult<Response> {
+    let found = asset(path).ok_or_else(|| ApiError::not_found(format!("no asset \"{path}\"")))?;
+    let mut response = ([(header::CONTENT_TYPE, found.content_type)], found.bytes).into_response();
+    // Vendor files change only with a new build; page files may change between builds.
+    let cache = if path.starts_with("vendor/") {
+        "public, max-age=86400"
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    Ok(response)
+}

@@ -1,0 +1,213 @@
+//! The catalog: a dataset in the indexed, immutable form that queries run against.
+//!
+//! A [`Catalog`] is built once from a [`Dataset`] and never changes afterwards; serving a new
+//! dataset means building a new catalog and swapping an `Arc`, so readers never see a half
+//! update. Each collection owns one R-tree over the envelopes of its features' parts
+//! ([`index`]). Geometry that the files do not store is derived here: the shared border of two
+//! countries from the arcs they have in common ([`borders`]), and a grouping's footprint at a
+//! date from its members' territory then ([`footprint`]).
+
+mod borders;
+mod footprint;
+mod index;
+
+pub use borders::border_id;
+pub use index::Envelope;
+
+use crate::load::{Dataset, Place};
+use crate::model::{CollectionId, DateSpan, Feature};
+use chrono::NaiveDate;
+use footprint::Footprints;
+use geo::{BoundingRect, Geometry};
+use index::SpatialIndex;
+use std::collections::HashMap;
+
+/// One collection: its features, an id lookup, an R-tree and its extent.
+pub struct Collection {
+    pub id: CollectionId,
+    features: Vec<Feature>,
+    by_id: HashMap<String, usize>,
+    index: SpatialIndex,
+    /// [west, south, east, north] of every feature (all time for groupings).
+    pub bbox: Option<[f64; 4]>,
+    /// Earliest start and latest end of validity; `None` ends are open or unknown.
+    pub temporal: DateSpan,
+}
+
+impl Collection {
+    fn new(id: CollectionId, features: Vec<Feature>, envelopes: Vec<Vec<Envelope>>) -> Collection {
+        let by_id = features
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id.clone(), i))
+            .collect();
+        let bbox = envelopes
+            .iter()
+            .flatten()
+            .copied()
+            .reduce(Envelope::merge)
+            .map(|e| [e.min[0], e.min[1], e.max[0], e.max[1]]);
+        let temporal = temporal_extent(&features);
+        Collection {
+            id,
+            by_id,
+            index: SpatialIndex::new(envelopes),
+            features,
+            bbox,
+            temporal,
+        }
+    }
+
+    pub fn features(&self) -> &[Feature] {
+        &self.features
+    }
+
+    pub fn len(&self) -> usize {
+        self.features.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.features.is_empty()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Feature> {
+        self.by_id.get(id).map(|&i| &self.features[i])
+    }
+
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Indices of the features whose envelope meets `area`, ascending and without repeats.
+    /// Candidates only: callers refine with the exact geometry.
+    pub fn candidates(&self, area: &Envelope) -> Vec<usize> {
+        self.index.search(area)
+    }
+}
+
+fn temporal_extent(features: &[Feature]) -> DateSpan {
+    if features.is_empty() {
+        return DateSpan::ALL_TIME;
+    }
+    let starts: Option<Vec<NaiveDate>> = features.iter().map(|f| f.validity.span().start).collect();
+    let ends: Option<Vec<NaiveDate>> = features.iter().map(|f| f.validity.span().end).collect();
+    DateSpan::new(
+        starts.and_then(|s| s.into_iter().min()),
+        ends.and_then(|e| e.into_iter().max()),
+    )
+}
+
+/// Every collection of one dataset, indexed.
+pub struct Catalog {
+    collections: Vec<Collection>,
+    footprints: Footprints,
+    pub places: Vec<Place>,
+    /// Changes whenever any input file changes; used for ETags.
+    pub fingerprint: u64,
+    pub origin: String,
+}
+
+impl Catalog {
+    pub fn build(dataset: Dataset) -> Catalog {
+        let Dataset {
+            topology,
+            curated,
+            places,
+            fingerprint,
+            origin,
+        } = dataset;
+        let border_features = borders::derive(&topology);
+        let countries = topology.countries;
+        let country_envelopes: Vec<Vec<Envelope>> =
+            countries.iter().map(|c| Envelope::parts(c.geometry.as_ref())).collect();
+        let country_position: HashMap<&str, usize> = countries
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+
+        let mut collections = Vec::new();
+        let mut footprints = Footprints::default();
+        for (id, features) in curated {
+            let envelopes = if id == CollectionId::Groupings {
+                footprints = Footprints::new(&features, &country_position);
+                features
+                    .iter()
+                    .map(|g| {
+                        g.members
+                            .iter()
+                            .filter_map(|m| country_position.get(m.country.as_str()))
+                            .flat_map(|&c| country_envelopes[c].iter().copied())
+                            .collect()
+                    })
+                    .collect()
+            } else {
+                features
+                    .iter()
+                    .map(|f| Envelope::parts(f.geometry.as_ref()))
+                    .collect()
+            };
+            collections.push(Collection::new(id, features, envelopes));
+        }
+        let border_envelopes = border_features
+            .iter()
+            .map(|f| Envelope::parts(f.geometry.as_ref()))
+            .collect();
+        collections.push(Collection::new(
+            CollectionId::Borders,
+            border_features,
+            border_envelopes,
+        ));
+        collections.insert(
+            0,
+            Collection::new(CollectionId::Countries, countries, country_envelopes),
+        );
+        collections.sort_by_key(|c| c.id);
+        Catalog {
+            collections,
+            footprints,
+            places,
+            fingerprint,
+            origin,
+        }
+    }
+
+    pub fn collection(&self, id: CollectionId) -> &Collection {
+        self.collections
+            .iter()
+            .find(|c| c.id == id)
+            .expect("every collection is built")
+    }
+
+    pub fn collections(&self) -> &[Collection] {
+        &self.collections
+    }
+
+    /// A feature's geometry as it stood on `date`: stored geometry for most collections, the
+    /// union of members' territory for groupings (`None` when it had no members then).
+    pub fn geometry_on(
+        &self,
+        collection: CollectionId,
+        position: usize,
+        date: NaiveDate,
+    ) -> Option<&Geometry<f64>> {
+        if collection == CollectionId::Groupings {
+            self.footprints
+                .on(position, date, &self.collection(CollectionId::Countries).features)
+        } else {
+            self.collection(collection).features[position].geometry.as_ref()
+        }
+    }
+
+    /// The country, grouping or border with this id, for analysis areas.
+    pub fn country(&self, iso3: &str) -> Option<&Feature> {
+        self.collection(CollectionId::Countries).get(iso3)
+    }
+
+    /// Bounding box of a feature's geometry on `date`.
+    pub fn bounds_on(&self, collection: CollectionId, position: usize, date: NaiveDate) -> Option<[f64; 4]> {
+        self.geometry_on(collection, position, date)
+            .and_then(|g| g.bounding_rect())
+            .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
+    }
+}

@@ -1,0 +1,162 @@
+//! GeoJSON (RFC 7946) output written straight from `geo` geometries.
+//!
+//! Properties go through `serde_json`; coordinates are written by hand because converting to
+//! `geojson` types first would copy every vertex of a 1:10m country on every request. A
+//! `project` function maps each lon/lat to the output CRS and axis order.
+
+use geo::{Coord, Geometry, LineString, Polygon};
+use serde::Serialize;
+use std::io::Write;
+
+/// Maps a lon/lat coordinate to the output coordinate; identity for CRS84.
+pub type Project<'a> = &'a dyn Fn(Coord<f64>) -> Coord<f64>;
+
+pub fn lon_lat(c: Coord<f64>) -> Coord<f64> {
+    c
+}
+
+/// Appends the JSON of one geometry (or `null`).
+pub fn write_geometry(out: &mut Vec<u8>, geometry: Option<&Geometry<f64>>, project: Project) {
+    let Some(geometry) = geometry else {
+        out.extend_from_slice(b"null");
+        return;
+    };
+    let (kind, depth_writer): (&str, &dyn Fn(&mut Vec<u8>)) = match geometry {
+        Geometry::Point(p) => ("Point", &|o: &mut Vec<u8>| coord(o, p.0, project)),
+        Geometry::MultiPoint(mp) => ("MultiPoint", &|o: &mut Vec<u8>| {
+            list(o, mp.0.iter(), |o, p| coord(o, p.0, project))
+        }),
+        Geometry::LineString(l) => ("LineString", &|o: &mut Vec<u8>| line(o, l, project)),
+        Geometry::Line(l) => ("LineString", &|o: &mut Vec<u8>| {
+            line(o, &LineString::new(vec![l.start, l.end]), project)
+        }),
+        Geometry::MultiLineString(ml) => ("MultiLineString", &|o: &mut Vec<u8>| {
+            list(o, ml.0.iter(), |o, l| line(o, l, project))
+        }),
+        Geometry::Polygon(p) => ("Polygon", &|o: &mut Vec<u8>| polygon(o, p, project)),
+        Geometry::Rect(r) => ("Polygon", &|o: &mut Vec<u8>| polygon(o, &r.to_polygon(), project)),
+        Geometry::Triangle(t) => ("Polygon", &|o: &mut Vec<u8>| {
+            polygon(o, &t.to_polygon(), project)
+        }),
+        Geometry::MultiPolygon(mp) => ("MultiPolygon", &|o: &mut Vec<u8>| {
+            list(o, mp.0.iter(), |o, p| polygon(o, p, project))
+        }),
+        Geometry::GeometryCollection(gc) => {
+            out.extend_from_slice(b"{\"type\":\"GeometryCollection\",\"geometries\":");
+            list(out, gc.0.iter(), |o, g| write_geometry(o, Some(g), project));
+            out.push(b'}');
+            return;
+        }
+    };
+    out.extend_from_slice(b"{\"type\":\"");
+    out.extend_from_slice(kind.as_bytes());
+    out.extend_from_slice(b"\",\"coordinates\":");
+    depth_writer(out);
+    out.push(b'}');
+}
+
+fn list<T>(out: &mut Vec<u8>, items: impl Iterator<Item = T>, mut each: impl FnMut(&mut Vec<u8>, T)) {
+    out.push(b'[');
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        each(out, item);
+    }
+    out.push(b']');
+}
+
+fn coord(out: &mut Vec<u8>, c: Coord<f64>, project: Project) {
+    let c = project(c);
+    let _ = write!(out, "[{},{}]", round(c.x), round(c.y));
+}
+
+/// Seven decimals of a degree is about a centimetre: more digits are noise from arithmetic.
+fn round(v: f64) -> f64 {
+    if v.abs() < 1e7 {
+        (v * 1e7).round() / 1e7
+    } else {
+        (v * 100.0).round() / 100.0
+    }
+}
+
+fn line(out: &mut Vec<u8>, l: &LineString<f64>, project: Project) {
+    list(out, l.0.iter(), |o, c| coord(o, *c, project));
+}
+
+/// RFC 7946 wants exterior rings counter-clockwise and holes clockwise.
+fn polygon(out: &mut Vec<u8>, p: &Polygon<f64>, project: Project) {
+    use geo::winding_order::Winding;
+    let ring = |o: &mut Vec<u8>, r: &LineString<f64>, ccw: bool| {
+        let is_ccw = r.is_ccw();
+        if is_ccw == ccw || r.0.len() < 4 {
+            line(o, r, project);
+        } else {
+            list(o, r.0.iter().rev(), |o, c| coord(o, *c, project));
+        }
+    };
+    out.push(b'[');
+    ring(out, p.exterior(), true);
+    for hole in p.interiors() {
+        out.push(b',');
+        ring(out, hole, false);
+    }
+    out.push(b']');
+}
+
+/// Appends one Feature: `id`, `geometry` and the given properties object.
+pub fn write_feature(
+    out: &mut Vec<u8>,
+    id: &str,
+    geometry: Option<&Geometry<f64>>,
+    properties: &impl Serialize,
+    project: Project,
+) {
+    out.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
+    let _ = serde_json::to_writer(&mut *out, id);
+    out.extend_from_slice(b",\"geometry\":");
+    write_geometry(out, geometry, project);
+    out.extend_from_slice(b",\"properties\":");
+    if serde_json::to_writer(&mut *out, properties).is_err() {
+        out.extend_from_slice(b"{}");
+    }
+    out.push(b'}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{point, polygon};
+    use serde_json::{json, Value};
+
+    fn written(g: &Geometry<f64>) -> Value {
+        let mut out = Vec::new();
+        write_geometry(&mut out, Some(g), &lon_lat);
+        serde_json::from_slice(&out).expect("valid JSON")
+    }
+
+    #[test]
+    fn geometries_round_trip_through_a_geojson_parser() {
+        let p = Geometry::Point(point!(x: 68.78, y: 38.56));
+        assert_eq!(written(&p), json!({"type": "Point", "coordinates": [68.78, 38.56]}));
+        let square = Geometry::Polygon(polygon![(x: 0.0, y: 0.0), (x: 0.0, y: 1.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0)]);
+        let value = written(&square);
+        let parsed: geojson::Geometry = serde_json::from_value(value.clone()).unwrap();
+        let back = Geometry::<f64>::try_from(&parsed.value).unwrap();
+        use geo::Area;
+        // The clockwise input is written counter-clockwise (positive signed area).
+        assert!(back.signed_area() > 0.0, "{value}");
+    }
+
+    #[test]
+    fn features_carry_id_geometry_and_properties() {
+        let mut out = Vec::new();
+        let props = json!({"name": "Kant \"air\" base"});
+        let swap = |c: Coord<f64>| Coord { x: c.y, y: c.x };
+        write_feature(&mut out, "kant", Some(&Geometry::Point(point!(x: 74.8, y: 42.9))), &props, &swap);
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["id"], "kant");
+        assert_eq!(v["geometry"]["coordinates"], json!([42.9, 74.8]));
+        assert_eq!(v["properties"]["name"], "Kant \"air\" base");
+    }
+}

@@ -1,0 +1,14 @@
+//! The query engine between the HTTP layer and the catalog; no HTTP in here, so the command line
+//! and the API share every rule.
+//!
+//! - `params`: the shared request parameters (`bbox`, `datetime`, `limit`, …) and their errors.
+//! - `cql`: CQL2 filters compiled once per request and evaluated per feature.
+//! - `crs`: the coordinate reference systems the server accepts and emits.
+//! - `queryables`: what a filter may name, inferred from the data.
+//! - `items`: selecting, sorting and paging the items of a collection.
+
+pub mod cql;
+pub mod crs;
+pub mod items;
+pub mod params;
+pub mod queryables;

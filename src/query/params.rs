@@ -1,0 +1,304 @@
+//! Parsing of the request parameters shared by every query: `bbox`, `datetime`, `limit`,
+//! `offset`, `properties`, `sortby`.
+//!
+//! Parsing lives here, apart from HTTP, so that the command line, the OGC API and the analysis
+//! endpoints accept exactly the same syntax and report the same errors.
+
+use crate::catalog::Envelope;
+use crate::model::{DateSpan, PartialDate};
+use chrono::NaiveDate;
+
+/// A parameter that could not be accepted; `parameter` names it, `message` says why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {parameter}: {message}")]
+pub struct ParamError {
+    pub parameter: String,
+    pub message: String,
+}
+
+impl ParamError {
+    pub fn new(parameter: &str, message: impl Into<String>) -> ParamError {
+        ParamError {
+            parameter: parameter.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+pub const DEFAULT_LIMIT: usize = 100;
+pub const MAX_LIMIT: usize = 10_000;
+
+pub fn parse_limit(value: Option<&str>) -> Result<usize, ParamError> {
+    let Some(text) = value else {
+        return Ok(DEFAULT_LIMIT);
+    };
+    let n: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| ParamError::new("limit", format!("\"{text}\" is not a whole number")))?;
+    if !(1..=MAX_LIMIT).contains(&n) {
+        return Err(ParamError::new(
+            "limit",
+            format!("{n} is outside 1..{MAX_LIMIT}"),
+        ));
+    }
+    Ok(n)
+}
+
+pub fn parse_offset(value: Option<&str>) -> Result<usize, ParamError> {
+    match value {
+        None => Ok(0),
+        Some(text) => text.trim().parse().map_err(|_| {
+            ParamError::new("offset", format!("\"{text}\" is not a whole number ≥ 0"))
+        }),
+    }
+}
+
+/// A bounding box in lon/lat. A box whose west edge is east of its east edge crosses the
+/// antimeridian and is searched as two envelopes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bbox {
+    pub west: f64,
+    pub south: f64,
+    pub east: f64,
+    pub north: f64,
+}
+
+impl Bbox {
+    pub fn envelopes(&self) -> Vec<Envelope> {
+        if self.west <= self.east {
+            vec![Envelope::new(self.west, self.south, self.east, self.north)]
+        } else {
+            vec![
+                Envelope::new(self.west, self.south, 180.0, self.north),
+                Envelope::new(-180.0, self.south, self.east, self.north),
+            ]
+        }
+    }
+
+    pub fn polygons(&self) -> Vec<geo::Polygon<f64>> {
+        self.envelopes()
+            .into_iter()
+            .map(|e| {
+                geo::Rect::new(
+                    geo::Coord { x: e.min[0], y: e.min[1] },
+                    geo::Coord { x: e.max[0], y: e.max[1] },
+                )
+                .to_polygon()
+            })
+            .collect()
+    }
+}
+
+/// Splits a comma list of numbers (`bbox`): 4 numbers, or 6 with heights that are ignored.
+pub fn parse_bbox_numbers(text: &str) -> Result<[f64; 4], ParamError> {
+    let numbers: Result<Vec<f64>, _> = text.split(',').map(|s| s.trim().parse::<f64>()).collect();
+    let numbers = numbers.map_err(|_| {
+        ParamError::new("bbox", format!("\"{text}\" is not a comma-separated list of numbers"))
+    })?;
+    if numbers.iter().any(|n| !n.is_finite()) {
+        return Err(ParamError::new("bbox", "numbers must be finite"));
+    }
+    match numbers[..] {
+        [a, b, c, d] => Ok([a, b, c, d]),
+        [a, b, _, d, e, _] => Ok([a, b, d, e]),
+        _ => Err(ParamError::new(
+            "bbox",
+            format!("expected 4 or 6 numbers, found {}", numbers.len()),
+        )),
+    }
+}
+
+/// Checks a lon/lat box: latitudes in range and south ≤ north; west > east crosses the
+/// antimeridian.
+pub fn lon_lat_bbox(b: [f64; 4]) -> Result<Bbox, ParamError> {
+    let [west, south, east, north] = b;
+    for lon in [west, east] {
+        if !(-180.0..=180.0).contains(&lon) {
+            return Err(ParamError::new("bbox", format!("longitude {lon} is outside -180..180")));
+        }
+    }
+    for lat in [south, north] {
+        if !(-90.0..=90.0).contains(&lat) {
+            return Err(ParamError::new("bbox", format!("latitude {lat} is outside -90..90")));
+        }
+    }
+    if south > north {
+        return Err(ParamError::new(
+            "bbox",
+            format!("south {south} is north of north {north}"),
+        ));
+    }
+    Ok(Bbox {
+        west,
+        south,
+        east,
+        north,
+    })
+}
+
+/// A `datetime` parameter: an instant, or an interval `start/end` where either end may be `..`
+/// or empty for open. Instants may be RFC 3339 date-times (`2005-06-01T12:00:00Z`), dates, or
+/// reduced-precision dates (`2005`, `2005-06`) meaning the whole period.
+pub fn parse_datetime(text: &str) -> Result<DateSpan, ParamError> {
+    let err = |m: String| ParamError::new("datetime", m);
+    let text = text.trim();
+    if let Some((start, end)) = text.split_once('/') {
+        let start = parse_end(start).map_err(err)?;
+        let end = parse_end(end).map_err(err)?;
+        if start.is_none() && end.is_none() {
+            return Err(ParamError::new("datetime", "an interval needs at least one end"));
+        }
+        let span = DateSpan::new(start.map(|s| s.start.expect("bounded")), end.map(|e| e.end.expect("bounded")));
+        if let (Some(s), Some(e)) = (span.start, span.end) {
+            if e < s {
+                return Err(ParamError::new(
+                    "datetime",
+                    format!("the interval ends ({e}) before it starts ({s})"),
+                ));
+            }
+        }
+        return Ok(span);
+    }
+    parse_instant(text).map_err(err)
+}
+
+fn parse_end(text: &str) -> Result<Option<DateSpan>, String> {
+    match text.trim() {
+        "" | ".." => Ok(None),
+        t => parse_instant(t).map(Some),
+    }
+}
+
+fn parse_instant(text: &str) -> Result<DateSpan, String> {
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(DateSpan::day(dt.with_timezone(&chrono::Utc).date_naive()));
+    }
+    if text.len() > 10 {
+        if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S") {
+            return Ok(DateSpan::day(dt.date()));
+        }
+    }
+    text.parse::<PartialDate>()
+        .map(|d| d.span())
+        .map_err(|_| {
+            format!(
+                "\"{text}\" is not an RFC 3339 date-time, a date (YYYY-MM-DD, YYYY-MM, YYYY) or \
+                 an interval start/end with '..' for an open end"
+            )
+        })
+}
+
+/// The day a request is "about": the instant asked, or the last day of a closed interval
+/// (clamped to today), or today. Grouping footprints are drawn as of this day.
+pub fn reference_day(span: Option<&DateSpan>, today: NaiveDate) -> NaiveDate {
+    let Some(span) = span else { return today };
+    let day = span.end.map_or(today, |end| end.min(today));
+    span.start.map_or(day, |start| day.max(start))
+}
+
+/// `properties=name,kind`: the property names to keep.
+pub fn parse_property_list(text: &str) -> Result<Vec<String>, ParamError> {
+    let names: Vec<String> = text
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if names.is_empty() {
+        return Err(ParamError::new("properties", "name at least one property"));
+    }
+    Ok(names)
+}
+
+/// One `sortby` key: `+name`, `-valid_from`, `name`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortKey {
+    pub property: String,
+    pub descending: bool,
+}
+
+pub fn parse_sortby(text: &str) -> Result<Vec<SortKey>, ParamError> {
+    let keys: Vec<SortKey> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| match s.as_bytes()[0] {
+            b'-' => SortKey { property: s[1..].trim().to_string(), descending: true },
+            b'+' | b' ' => SortKey { property: s[1..].trim().to_string(), descending: false },
+            _ => SortKey { property: s.to_string(), descending: false },
+        })
+        .collect();
+    if keys.is_empty() || keys.iter().any(|k| k.property.is_empty()) {
+        return Err(ParamError::new("sortby", format!("\"{text}\" names no property")));
+    }
+    Ok(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn datetimes_in_every_form() {
+        assert_eq!(parse_datetime("2005-06-01").unwrap(), DateSpan::day(d("2005-06-01")));
+        assert_eq!(parse_datetime("2005-06-01T23:30:00Z").unwrap(), DateSpan::day(d("2005-06-01")));
+        assert_eq!(parse_datetime("2005-06-01T23:30:00-02:00").unwrap(), DateSpan::day(d("2005-06-02")));
+        assert_eq!(
+            parse_datetime("2005").unwrap(),
+            DateSpan::new(Some(d("2005-01-01")), Some(d("2005-12-31")))
+        );
+        assert_eq!(
+            parse_datetime("../2005-01-01").unwrap(),
+            DateSpan::new(None, Some(d("2005-01-01")))
+        );
+        assert_eq!(
+            parse_datetime("2000-01-01/").unwrap(),
+            DateSpan::new(Some(d("2000-01-01")), None)
+        );
+        assert_eq!(
+            parse_datetime("2000-01-01T00:00:00Z/2001-06").unwrap(),
+            DateSpan::new(Some(d("2000-01-01")), Some(d("2001-06-30")))
+        );
+        for bad in ["", "../..", "yesterday", "2005-13-01", "2006/2005"] {
+            assert!(parse_datetime(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bboxes_and_their_errors() {
+        assert_eq!(parse_bbox_numbers("1,2,3,4").unwrap(), [1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(parse_bbox_numbers("1,2,0,3,4,10").unwrap(), [1.0, 2.0, 3.0, 4.0]);
+        assert!(parse_bbox_numbers("1,2,3").is_err());
+        assert!(parse_bbox_numbers("a,2,3,4").is_err());
+        assert!(lon_lat_bbox([0.0, 10.0, 1.0, 5.0]).is_err());
+        assert!(lon_lat_bbox([0.0, -95.0, 1.0, 5.0]).is_err());
+        let crossing = lon_lat_bbox([170.0, 50.0, -170.0, 70.0]).unwrap();
+        assert_eq!(crossing.envelopes().len(), 2);
+    }
+
+    #[test]
+    fn limits_offsets_and_sorting() {
+        assert_eq!(parse_limit(None).unwrap(), DEFAULT_LIMIT);
+        assert!(parse_limit(Some("0")).is_err());
+        assert!(parse_limit(Some("10001")).is_err());
+        assert!(parse_offset(Some("-1")).is_err());
+        let keys = parse_sortby("-valid_from,+name,kind").unwrap();
+        assert_eq!(keys.len(), 3);
+        assert!(keys[0].descending && !keys[1].descending && keys[2].property == "kind");
+    }
+
+    #[test]
+    fn reference_day_prefers_the_asked_instant() {
+        let today = d("2026-01-01");
+        assert_eq!(reference_day(None, today), today);
+        assert_eq!(reference_day(Some(&DateSpan::day(d("2000-01-01"))), today), d("2000-01-01"));
+        let open_end = DateSpan::new(Some(d("2000-01-01")), None);
+        assert_eq!(reference_day(Some(&open_end), today), today);
+        let closed = DateSpan::new(Some(d("1999-01-01")), Some(d("2001-01-01")));
+        assert_eq!(reference_day(Some(&closed), today), d("2001-01-01"));
+    }
+}

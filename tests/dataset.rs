@@ -1,0 +1,76 @@
+//! The real `geodata/` loads cleanly, and what the catalog derives from it matches independent
+//! computations.
+
+use forcemap::catalog::Catalog;
+use forcemap::load::{load, DataSource};
+use forcemap::model::CollectionId;
+use geo::{Geodesic, Length};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+fn geodata() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("geodata")
+}
+
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        let dataset = load(&DataSource::Dir(geodata())).unwrap_or_else(|p| panic!("{p}"));
+        Catalog::build(dataset)
+    })
+}
+
+#[test]
+fn the_built_in_dataset_is_the_geodata_directory() {
+    let built_in = load(&DataSource::BuiltIn).unwrap_or_else(|p| panic!("{p}"));
+    assert_eq!(built_in.fingerprint, catalog().fingerprint);
+}
+
+#[test]
+fn every_country_has_a_valid_polygon_after_repair() {
+    use geo::Validation;
+    let countries = catalog().collection(CollectionId::Countries);
+    assert!(countries.len() > 240, "{} countries", countries.len());
+    for c in countries.features() {
+        let g = c.geometry.as_ref().expect("countries have geometry");
+        assert!(g.is_valid(), "{} is invalid after repair", c.id);
+    }
+    for id in ["TJK", "AFG", "RUS", "KAZ", "USA", "XKX"] {
+        assert!(countries.get(id).is_some(), "{id} missing");
+    }
+}
+
+#[test]
+fn borders_match_the_independent_geodesic_lengths() {
+    let text = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/independent/border_lengths.json"),
+    )
+    .unwrap();
+    let fixture: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let borders = catalog().collection(CollectionId::Borders);
+    let pairs = fixture["pairs"].as_object().unwrap();
+    assert!(pairs.len() > 30);
+    for (id, expected) in pairs {
+        let expected = expected.as_f64().unwrap();
+        match borders.get(id) {
+            None => assert_eq!(expected, 0.0, "{id} has no derived border"),
+            Some(border) => {
+                let geometry = border.geometry.as_ref().unwrap();
+                let geo::Geometry::MultiLineString(lines) = geometry else {
+                    panic!("{id} is not a MultiLineString")
+                };
+                let km: f64 = lines.0.iter().map(|l| Geodesic.length(l)).sum::<f64>() / 1000.0;
+                assert!((km - expected).abs() < 0.01, "{id}: {km} km, expected {expected} km");
+                let stored = border.properties["length_km"].as_f64().unwrap();
+                assert!((stored - expected).abs() <= 0.05, "{id}: length_km {stored}");
+            }
+        }
+    }
+    let tajik_afghan = pairs["AFG-TJK"].as_f64().unwrap();
+    assert!((1100.0..1400.0).contains(&tajik_afghan));
+    let lines = match borders.get("AFG-TJK").unwrap().geometry.as_ref().unwrap() {
+        geo::Geometry::MultiLineString(l) => l.0.len(),
+        _ => 0,
+    };
+    assert_eq!(lines, 1, "the Tajik-Afghan border is one continuous line");
+}
