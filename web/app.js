@@ -121,7 +121,7 @@ async function loadStatic() {
   const [countries, borders, groupingsAll] = await Promise.all([
     items('countries', { skipGeometry: 'true' }).catch(() => ({ features: [] })),
     items('borders', { skipGeometry: 'true' }).catch(() => ({ features: [] })),
-    items('groupings', { skipGeometry: 'true', datetime: '../..' })
+    items('groupings', { skipGeometry: 'true', datetime: '1900-01-01/..' })
       .catch(() => items('groupings', { skipGeometry: 'true' }))
       .catch(() => ({ features: [] })),
   ]);

@@ -59,28 +59,36 @@ answers() {
   [ -n "$code" ] && [ "$code" != "000" ]
 }
 
+# The loopback port the process $1 listens on, if any (for servers that do not print it).
+port_of() {
+  command -v ss >/dev/null || return 0
+  ss -ltnpH 2>/dev/null | grep "pid=$1," | grep -o '127\.0\.0\.1:[0-9]*' | head -n1 || true
+}
+
 # Starts the server bound to $1 and waits until it answers; sets $base to its URL.
+# Loading the dataset takes a while, longer in debug builds and on a busy machine.
 start_server() {
-  local bind="$1" url="" i
+  local bind="$1" url="" i addr
   : >"$log"
   "$FORCEMAP_BIN" serve --bind "$bind" >"$log" 2>&1 &
   server_pid=$!
-  for i in $(seq 1 480); do
+  for i in $(seq 1 2400); do
     if ! kill -0 "$server_pid" 2>/dev/null; then
       server_pid=""
       return 1
     fi
     url="$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$log" | head -n1 | sed 's/^listening on //')" || true
-    if [ -z "$url" ] && [ "${bind##*:}" != "0" ]; then
-      url="http://$bind" # no address printed: the port is the one we chose
+    if [ -z "$url" ]; then
+      if [ "${bind##*:}" != "0" ]; then
+        url="http://$bind" # the port is the one we chose
+      else
+        addr="$(port_of "$server_pid")"
+        [ -n "$addr" ] && url="http://$addr"
+      fi
     fi
     if [ -n "$url" ] && answers "$url"; then
       base="$url"
       return 0
-    fi
-    if [ "${bind##*:}" = "0" ] && [ "$i" -ge 40 ] && [ -z "$url" ]; then
-      stop_server # the server does not say where it listens: choose a port ourselves
-      return 1
     fi
     sleep 0.25
   done
