@@ -77,6 +77,10 @@ function groupingName(id) {
   return p ? (p.short_name && p.short_name !== p.name ? `${p.name} (${p.short_name})` : p.name) : id;
 }
 const ctx = { countryName, groupingName };
+function shortName(id) {
+  const p = store.groupings.get(id)?.properties;
+  return p?.name || id;
+}
 
 // ---------------------------------------------------------------- map
 
@@ -416,9 +420,9 @@ function renderLegendNow() {
     orgLabel: `${orgName()} membership, ${formatDate(state.date)}`,
     hasObservers: [...membership().values()].includes('observer'),
     theaters: dynamicLayers.theaters.filter((t) => membersAt(t.id).length)
-      .map((t) => ({ name: groupingName(t.id), color: t.color })),
+      .map((t) => ({ name: shortName(t.id), color: t.color })),
     groupings: dynamicLayers.groupings.filter((t) => membersAt(t.id).length)
-      .map((t) => ({ name: groupingName(t.id), color: t.color })),
+      .map((t) => ({ name: shortName(t.id), color: t.color })),
     installationShapes: new Set(store.installations.map((f) => f.properties._icon)),
     eventShapes: new Set(store.events.map((f) => f.properties._icon)),
     visible: state.layers,
