@@ -108,6 +108,6 @@ fi
 echo "e2e: forcemap at $base (pid $server_pid)"
 
 status=0
-(cd "$here" && FORCEMAP_URL="$base/" node --test --test-concurrency=1 map.test.js) || status=$?
+(cd "$here" && FORCEMAP_URL="$base/" node --test --test-concurrency=1 units.test.js map.test.js) || status=$?
 stop_server
 exit "$status"
