@@ -18,7 +18,7 @@ import {
 import { renderTimeline } from './js/timeline.js';
 import { parseHash, formatHash } from './js/permalink.js';
 import { createTools } from './js/tools.js';
-import { downloadGeojson, exportPng } from './js/export.js';
+import { downloadGeojson, exportPng, featuresInView } from './js/export.js';
 
 const REGION = [[40, 30], [90, 60]]; // CSTO region: lon 40–90, lat 30–60
 const COLLECTIONS = ['installations', 'forces', 'events', 'routes'];
@@ -368,6 +368,7 @@ const selectTab = setupTabs((key) => {
   state.tab = key;
   writeHash();
   if (key === 'timeline') renderChart();
+  if (key === 'details') renderInView();
 });
 
 renderLayerList($('layer-list'), state.layers, (key, on) => {
@@ -408,7 +409,27 @@ $('org').addEventListener('change', (e) => {
 function renderSide() {
   renderLegendNow();
   if (state.tab === 'timeline') renderChart();
+  if (state.tab === 'details') renderInView();
 }
+
+/** A keyboard-friendly list of the point features in view (Details tab). */
+function renderInView() {
+  const list = $('inview');
+  const feats = featuresInView({ map, state, store, tools })
+    .filter((f) => ['installations', 'forces', 'events'].includes(f.properties.collection))
+    .sort((a, b) => String(a.properties.name).localeCompare(String(b.properties.name)))
+    .slice(0, 200);
+  list.replaceChildren(...feats.map((f) => {
+    const uid = `${f.properties.collection}/${f.id}`;
+    const btn = h('button', { type: 'button', class: 'result', 'data-uid': uid },
+      h('span', { class: 'result-name' }, f.properties.name || String(f.id)),
+      h('span', { class: 'result-meta' }, capitalize(String(f.properties.kind || f.properties.collection).replace(/-/g, ' '))));
+    btn.addEventListener('click', () => select(uid));
+    return h('li', {}, btn);
+  }));
+  if (!feats.length) list.replaceChildren(h('li', { class: 'hint' }, 'No installations, forces or events in view.'));
+}
+map.on('moveend', () => { if (state.tab === 'details') renderInView(); });
 
 function orgName() {
   const g = store.groupings.get(state.org);
