@@ -21,6 +21,8 @@ import { createTools } from './js/tools.js';
 import { downloadGeojson, exportPng, featuresInView } from './js/export.js';
 
 const REGION = [[40, 30], [90, 60]]; // CSTO region: lon 40–90, lat 30–60
+// Labels and symbols grow on wide screens and projectors (1 up to 1280 px, at most 1.6).
+const LABEL_SCALE = Math.min(1.6, Math.max(1, window.innerWidth / 1280));
 const COLLECTIONS = ['installations', 'forces', 'events', 'routes'];
 
 const $ = (id) => document.getElementById(id);
@@ -93,7 +95,7 @@ if ('tool' in hashState) state.tool = hashState.tool;
 
 export const map = new maplibregl.Map({
   container: 'map',
-  style: baseStyle(url('basemap.pmtiles')),
+  style: baseStyle(url('basemap.pmtiles'), LABEL_SCALE),
   bounds: state.view ? undefined : REGION,
   center: state.view?.center,
   zoom: state.view?.zoom,

@@ -27,7 +27,31 @@ export const FONT_BOLD = ['Noto Sans Bold'];
 
 const emptyFc = () => ({ type: 'FeatureCollection', features: [] });
 
-export function baseStyle(basemapUrl) {
+/**
+ * Multiplies a size (a number, or the outputs of an `interpolate` or `case` expression) by k,
+ * so that labels and symbols grow on large screens and projectors.
+ */
+export function scaleSize(v, k) {
+  if (typeof v === 'number') return Math.round(v * k * 10) / 10;
+  if (!Array.isArray(v)) return v;
+  if (v[0] === 'interpolate') return v.map((x, i) => (i >= 4 && i % 2 === 0 ? scaleSize(x, k) : x));
+  if (v[0] === 'case') return v.map((x, i) => (i > 0 && (i % 2 === 0 || i === v.length - 1) ? scaleSize(x, k) : x));
+  return v;
+}
+
+export function baseStyle(basemapUrl, k = 1) {
+  const style = baseStyleAt1(basemapUrl);
+  if (k !== 1) {
+    for (const layer of style.layers) {
+      for (const prop of ['text-size', 'icon-size']) {
+        if (layer.layout?.[prop] !== undefined) layer.layout[prop] = scaleSize(layer.layout[prop], k);
+      }
+    }
+  }
+  return style;
+}
+
+function baseStyleAt1(basemapUrl) {
   const geojson = (extra = {}) => ({ type: 'geojson', data: emptyFc(), ...extra });
   return {
     version: 8,
