@@ -1,0 +1,68 @@
+//! A real server on an ephemeral port, shared by the tests of one test binary.
+
+#![allow(dead_code)]
+
+use forcemap::api::{self, AppState};
+use forcemap::catalog::Catalog;
+use forcemap::load::{load, DataSource};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+pub fn geodata() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("geodata")
+}
+
+/// The base URL of a server over the real `geodata/`, started on first use.
+pub fn server() -> &'static str {
+    static BASE: OnceLock<String> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let dataset = load(&DataSource::Dir(geodata())).unwrap_or_else(|p| panic!("{p}"));
+        let state = AppState::new(Catalog::build(dataset), None);
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        listener.set_nonblocking(true).unwrap();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                api::serve(listener, state).await.unwrap();
+            });
+        });
+        format!("http://{address}")
+    })
+}
+
+pub fn client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .timeout(std::time::Duration::from_secs(300))
+        .build()
+        .unwrap()
+}
+
+/// GET a path; returns status, headers and the body parsed as JSON (Null if not JSON).
+pub fn get(path: &str) -> (u16, reqwest::header::HeaderMap, Value) {
+    let response = client().get(format!("{}{path}", server())).send().unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.bytes().unwrap();
+    (status, headers, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+pub fn get_ok(path: &str) -> Value {
+    let (status, _, body) = get(path);
+    assert_eq!(status, 200, "{path}: {body}");
+    body
+}
+
+pub fn ids(collection: &Value) -> Vec<String> {
+    collection["features"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no features in {collection}"))
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect()
+}
