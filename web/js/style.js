@@ -137,7 +137,7 @@ function baseStyleAt1(basemapUrl) {
       {
         id: 'places', type: 'circle', source: 'basemap', 'source-layer': 'places',
         metadata: { group: 'places' },
-        filter: ['<=', ['coalesce', ['get', 'rank'], 6], ['+', ['zoom'], -1]],
+        filter: ['any', ['to-boolean', ['get', 'capital']], ['<=', ['coalesce', ['get', 'rank'], 10], ['zoom']]],
         paint: {
           'circle-radius': ['case', ['to-boolean', ['get', 'capital']], 3.5, 2.5],
           'circle-color': '#ffffff',
@@ -148,7 +148,7 @@ function baseStyleAt1(basemapUrl) {
       {
         id: 'places-label', type: 'symbol', source: 'basemap', 'source-layer': 'places',
         metadata: { group: 'places' },
-        filter: ['<=', ['coalesce', ['get', 'rank'], 6], ['+', ['zoom'], -1]],
+        filter: ['any', ['to-boolean', ['get', 'capital']], ['<=', ['coalesce', ['get', 'rank'], 10], ['zoom']]],
         layout: {
           'text-field': ['get', 'name'],
           'text-font': FONT,
@@ -156,7 +156,7 @@ function baseStyleAt1(basemapUrl) {
           'text-anchor': 'left',
           'text-offset': [0.6, 0],
           'text-optional': true,
-          'symbol-sort-key': ['coalesce', ['get', 'rank'], 6],
+          'symbol-sort-key': ['-', ['coalesce', ['get', 'rank'], 10], ['case', ['to-boolean', ['get', 'capital']], 5, 0]],
         },
         paint: { 'text-color': '#333333', 'text-halo-color': COLORS.halo, 'text-halo-width': 1.2 },
       },
