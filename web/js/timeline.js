@@ -31,7 +31,7 @@ export function renderTimeline(container, { intervals, name, date, title, onPick
   const colW = 9;
   const rowH = 18;
   const top = 26;
-  const width = labelW + years * colW + 8;
+  const width = labelW + years * colW + 24;
   const height = top + countries.length * rowH + 6;
   const x = (yf) => labelW + (yf - FIRST_YEAR) * colW;
   const endX = x(yearFraction(today()));
