@@ -98,7 +98,7 @@ function baseStyleAt1(basemapUrl) {
       },
       {
         id: 'analysis-zone-line', type: 'line', source: 'analysis', metadata: { group: 'analysis' },
-        filter: ['==', ['get', 'role'], 'zone'],
+        filter: ['in', ['get', 'role'], ['literal', ['zone', 'ring']]],
         paint: { 'line-color': COLORS.zone, 'line-width': 1.5 },
       },
       {

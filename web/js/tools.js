@@ -212,7 +212,14 @@ export function createTools(app) {
     map.getSource('analysis').setData(fc(drawn));
 
     const s = answer.summary || {};
-    const extra = Number.isFinite(s.border_length_km) ? ` The border is ${formatKm(s.border_length_km)} long.` : '';
+    let extra = Number.isFinite(s.border_length_km) ? ` The border is ${formatKm(s.border_length_km)} long.` : '';
+    if (state.tool.name === 'range' && Array.isArray(s.countries) && s.countries.length) {
+      extra += ` The ring reaches ${s.countries.map((c) => ctx.countryName(typeof c === 'string' ? c : c.id || c.country)).join(', ')}.`;
+    }
+    const unlocated = Array.isArray(s.unlocated_in_scope) ? s.unlocated_in_scope.length : Number(s.unlocated_in_scope);
+    if (unlocated > 0) {
+      extra += ` ${unlocated} ${unlocated === 1 ? 'feature' : 'features'} of these kinds ${unlocated === 1 ? 'has' : 'have'} no known location and ${unlocated === 1 ? 'is' : 'are'} left out.`;
+    }
     const n = results.length;
     const day = state.date;
     statusLine = () => `${n} ${n === 1 ? 'feature' : 'features'} ${describeRunFn()}, ${formatDate(day)}.${extra}`;
