@@ -10,7 +10,7 @@ import {
 import { lineage, statusAt, intervals, STATUS_COLOR, STATUS_LABEL } from './js/membership.js';
 import { baseStyle, THEATER_COLORS, GROUPING_COLORS, PICKABLE } from './js/style.js';
 import { addIcons, shapeFor, INSTALLATION_SHAPES, EVENT_SHAPES } from './js/icons.js';
-import { circle, bbox, bboxIntersects } from './js/geo.js';
+import { circle, bbox } from './js/geo.js';
 import { describe, h, isApproximate, PRECISION } from './js/describe.js';
 import {
   LAYER_GROUPS, DEFAULT_LAYERS, setupTabs, renderLayerList, syncLayerList, renderLegend,
