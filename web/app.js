@@ -88,6 +88,28 @@ function shortName(id) {
 
 maplibregl.addProtocol('pmtiles', new Protocol().tile);
 
+/**
+ * The server builds the basemap at start-up and answers 503 until it is ready: wait for it
+ * (saying so), so that the map does not start without its basemap.
+ */
+async function basemapReady() {
+  for (let attempt = 0; attempt < 90; attempt += 1) {
+    let status = 0;
+    try {
+      status = (await fetch(url('basemap.pmtiles'), { headers: { Range: 'bytes=0-0' } })).status;
+    } catch {
+      return;
+    }
+    if (status !== 503) {
+      reportError(null);
+      return;
+    }
+    reportError('Preparing the basemap…');
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+await basemapReady();
+
 const hashState = parseHash(location.hash);
 Object.assign(state, pick(hashState, ['date', 'org', 'tab', 'view']));
 if (hashState.layers) state.layers = new Set(hashState.layers);

@@ -107,6 +107,14 @@ if ! start_server 127.0.0.1:0; then
 fi
 echo "e2e: forcemap at $base (pid $server_pid)"
 
+# The server builds its basemap after it starts listening and answers 503 until then.
+for i in $(seq 1 600); do
+  code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Range: bytes=0-0' "$base/basemap.pmtiles" 2>/dev/null)" || true
+  [ "$code" != "503" ] && break
+  sleep 0.5
+done
+echo "e2e: basemap answers $code"
+
 status=0
 (cd "$here" && FORCEMAP_URL="$base/" node --test --test-concurrency=1 units.test.js map.test.js) || status=$?
 stop_server
