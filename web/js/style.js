@@ -6,7 +6,7 @@ export const COLORS = {
   sea: '#d7e4ee',
   land: '#f3f0e8',
   landOutside: '#ebe7dd',
-  boundary: '#8e8a84',
+  boundary: '#6f6a63',
   text: '#1f2328',
   halo: '#ffffff',
   border: '#c2185b',
@@ -88,7 +88,7 @@ function baseStyleAt1(basemapUrl) {
         id: 'boundaries', type: 'line', source: 'basemap', 'source-layer': 'boundaries',
         paint: {
           'line-color': COLORS.boundary,
-          'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.5, 6, 1.2, 10, 2],
+          'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.7, 6, 1.4, 10, 2.2],
         },
       },
       {
