@@ -10,7 +10,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "forcemap", version, about = "Force-posture maps: OGC API – Features, spatial analysis and a bundled map")]
+#[command(
+    name = "forcemap",
+    version,
+    about = "Force-posture maps: OGC API – Features, spatial analysis and a bundled map"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -119,7 +123,11 @@ fn validate(data: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn basemap(out: PathBuf, data: Option<PathBuf>, options: BasemapOptions) -> anyhow::Result<ExitCode> {
+fn basemap(
+    out: PathBuf,
+    data: Option<PathBuf>,
+    options: BasemapOptions,
+) -> anyhow::Result<ExitCode> {
     let dataset = load(&DataSource::from_option(data)).map_err(|p| anyhow::anyhow!("{p}"))?;
     let catalog = Catalog::build(dataset);
     let progress = forcemap::tiles::basemap::progress_bar();
@@ -152,9 +160,10 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             std::thread::spawn(move || {
                 let catalog = state.catalog();
                 let progress = indicatif::ProgressBar::hidden();
-                let built = api::basemap::build_default(&catalog, &BasemapOptions::default(), &progress)
-                    .and_then(|bytes| Ok(TileArchive::new(bytes)?))
-                    .map_err(|e| format!("{e:#}"));
+                let built =
+                    api::basemap::build_default(&catalog, &BasemapOptions::default(), &progress)
+                        .and_then(|bytes| Ok(TileArchive::new(bytes)?))
+                        .map_err(|e| format!("{e:#}"));
                 match &built {
                     Ok(a) => tracing::info!("basemap ready ({} bytes)", a.len()),
                     Err(e) => tracing::error!("basemap failed: {e}"),
