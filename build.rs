@@ -18,10 +18,26 @@ use std::time::SystemTime;
 /// through the import map in `web/index.html`. Licence texts are embedded when a package
 /// ships one (pmtiles states its licence, BSD-3-Clause, only in its package.json).
 const VENDOR: &[(&str, &str, bool)] = &[
-    ("vendor/maplibre-gl.mjs", "maplibre-gl/dist/maplibre-gl.mjs", true),
-    ("vendor/maplibre-gl-worker.mjs", "maplibre-gl/dist/maplibre-gl-worker.mjs", true),
-    ("vendor/maplibre-gl.css", "maplibre-gl/dist/maplibre-gl.css", true),
-    ("vendor/maplibre-gl.LICENSE.txt", "maplibre-gl/LICENSE.txt", false),
+    (
+        "vendor/maplibre-gl.mjs",
+        "maplibre-gl/dist/maplibre-gl.mjs",
+        true,
+    ),
+    (
+        "vendor/maplibre-gl-worker.mjs",
+        "maplibre-gl/dist/maplibre-gl-worker.mjs",
+        true,
+    ),
+    (
+        "vendor/maplibre-gl.css",
+        "maplibre-gl/dist/maplibre-gl.css",
+        true,
+    ),
+    (
+        "vendor/maplibre-gl.LICENSE.txt",
+        "maplibre-gl/LICENSE.txt",
+        false,
+    ),
     ("vendor/pmtiles.mjs", "pmtiles/dist/esm/index.js", true),
     ("vendor/fflate.mjs", "fflate/esm/browser.js", true),
     ("vendor/fflate.LICENSE.txt", "fflate/LICENSE", false),
@@ -150,8 +166,15 @@ fn collect_page_files(dir: &Path, prefix: &str, entries: &mut Vec<(String, PathB
         .collect();
     files.sort();
     for file in files {
-        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        let ext = file.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let ext = file
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
         if name.starts_with('.') || NOT_PAGE.contains(&name.as_str()) {
             continue;
         }
