@@ -10,7 +10,8 @@
 //!   borders derived from the topology, grouping footprints per date.
 //! - [`query`]: request parameters, CQL2 filters, coordinate reference systems, item selection.
 //! - [`formats`]: writers from catalog geometry straight into response bytes.
-//! - [`api`]: the axum routers: OGC API – Features, the map page and its assets.
+//! - [`tiles`]: Mapbox Vector Tile encoding, the basemap builder and PMTiles archive reading.
+//! - [`api`]: the axum routers: OGC API – Features, the map page and its assets, the basemap.
 
 pub mod api;
 pub mod catalog;
@@ -18,3 +19,4 @@ pub mod formats;
 pub mod load;
 pub mod model;
 pub mod query;
+pub mod tiles;

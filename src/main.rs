@@ -6,12 +6,17 @@ use forcemap::api::{self, AppState};
 use forcemap::catalog::Catalog;
 use forcemap::load::{load, DataSource};
 use forcemap::query::analysis::Question;
+use forcemap::tiles::{BasemapOptions, TileArchive};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "forcemap", version, about = "Force-posture maps: OGC API – Features, spatial analysis and a bundled map")]
+#[command(
+    name = "forcemap",
+    version,
+    about = "Force-posture maps: OGC API – Features, spatial analysis and a bundled map"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -21,6 +26,21 @@ struct Cli {
 enum Command {
     /// Serve the map, the OGC API and the analysis endpoints (the default command).
     Serve(ServeArgs),
+    /// Build the default vector basemap (PMTiles) from the data.
+    Basemap {
+        /// Where to write the archive.
+        #[arg(long)]
+        out: PathBuf,
+        /// Data directory laid out like geodata/ (default: the built-in dataset).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Lowest zoom level.
+        #[arg(long, default_value_t = forcemap::tiles::basemap::DEFAULT_MIN_ZOOM)]
+        min_zoom: u8,
+        /// Highest zoom level.
+        #[arg(long, default_value_t = forcemap::tiles::basemap::DEFAULT_MAX_ZOOM)]
+        max_zoom: u8,
+    },
     /// Check a data directory; prints every problem as `file: feature-id: field: problem`.
     Validate {
         /// Data directory laid out like geodata/ (default: the built-in dataset).
@@ -143,6 +163,9 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "FORCEMAP_BIND", default_value = "127.0.0.1:8080")]
     bind: String,
+    /// A PMTiles vector archive to serve as the basemap instead of the built-in one.
+    #[arg(long)]
+    basemap: Option<PathBuf>,
     /// Public base URL for links when behind a reverse proxy (e.g. https://maps.example.org).
     #[arg(long, env = "FORCEMAP_PUBLIC_URL")]
     public_url: Option<String>,
@@ -154,6 +177,12 @@ fn main() -> ExitCode {
         Some(Command::Validate { data }) => validate(data),
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Query { question }) => return query(question),
+        Some(Command::Basemap {
+            out,
+            data,
+            min_zoom,
+            max_zoom,
+        }) => basemap(out, data, BasemapOptions { min_zoom, max_zoom }),
         None => serve(ServeArgs::parse_default()),
     };
     match result {
@@ -249,13 +278,23 @@ impl QueryCommand {
             }
         };
         let (name, data) = match self {
-            QueryCommand::BorderZone { countries, distance_km, common, include } => {
+            QueryCommand::BorderZone {
+                countries,
+                distance_km,
+                common,
+                include,
+            } => {
                 put("countries", Some(countries));
                 put("distance_km", Some(distance_km));
                 put("include", include);
                 ("border-zone", common.put(&mut put))
             }
-            QueryCommand::Near { point, radius_km, common, include } => {
+            QueryCommand::Near {
+                point,
+                radius_km,
+                common,
+                include,
+            } => {
                 point.put(&mut put);
                 put("radius_km", Some(radius_km));
                 put("include", include);
@@ -266,17 +305,30 @@ impl QueryCommand {
                 put("k", k);
                 ("nearest", common.put(&mut put))
             }
-            QueryCommand::Within { area, common, include } => {
+            QueryCommand::Within {
+                area,
+                common,
+                include,
+            } => {
                 put("area", Some(area));
                 put("include", include);
                 ("within", common.put(&mut put))
             }
-            QueryCommand::Locate { point, datetime, data } => {
+            QueryCommand::Locate {
+                point,
+                datetime,
+                data,
+            } => {
                 point.put(&mut put);
                 put("datetime", datetime);
                 ("locate", data)
             }
-            QueryCommand::Range { from, radius_km, common, include } => {
+            QueryCommand::Range {
+                from,
+                radius_km,
+                common,
+                include,
+            } => {
                 put("from", Some(from));
                 put("radius_km", Some(radius_km));
                 put("include", include);
@@ -302,16 +354,55 @@ impl QueryScope {
     }
 }
 
+fn basemap(
+    out: PathBuf,
+    data: Option<PathBuf>,
+    options: BasemapOptions,
+) -> anyhow::Result<ExitCode> {
+    let dataset = load(&DataSource::from_option(data)).map_err(|p| anyhow::anyhow!("{p}"))?;
+    let catalog = Catalog::build(dataset);
+    let progress = forcemap::tiles::basemap::progress_bar();
+    let bytes = api::basemap::build_default(&catalog, &options, &progress)?;
+    progress.finish_and_clear();
+    std::fs::write(&out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
+    Ok(ExitCode::SUCCESS)
+}
+
 fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,tower_http=info".into()),
         )
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
     let dataset = load(&DataSource::from_option(args.data)).map_err(|p| anyhow::anyhow!("{p}"))?;
     let catalog = Catalog::build(dataset);
     let state = AppState::new(catalog, args.public_url);
+    match &args.basemap {
+        Some(path) => {
+            let archive = TileArchive::open(path)
+                .with_context(|| format!("cannot use {} as the basemap", path.display()))?;
+            state.set_basemap(Ok(archive));
+        }
+        None => {
+            let state = state.clone();
+            std::thread::spawn(move || {
+                let catalog = state.catalog();
+                let progress = indicatif::ProgressBar::hidden();
+                let built =
+                    api::basemap::build_default(&catalog, &BasemapOptions::default(), &progress)
+                        .and_then(|bytes| Ok(TileArchive::new(bytes)?))
+                        .map_err(|e| format!("{e:#}"));
+                match &built {
+                    Ok(a) => tracing::info!("basemap ready ({} bytes)", a.len()),
+                    Err(e) => tracing::error!("basemap failed: {e}"),
+                }
+                state.set_basemap(built);
+            });
+        }
+    }
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(&args.bind)

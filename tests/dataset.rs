@@ -74,3 +74,21 @@ fn borders_match_the_independent_geodesic_lengths() {
     };
     assert_eq!(lines, 1, "the Tajik-Afghan border is one continuous line");
 }
+
+#[test]
+fn countries_across_the_antimeridian_do_not_wrap_round_the_globe() {
+    use geo::Contains;
+    let countries = catalog().collection(CollectionId::Countries);
+    let contains = |id: &str, lon: f64, lat: f64| {
+        countries.get(id).unwrap().geometry.as_ref().unwrap().contains(&geo::Point::new(lon, lat))
+    };
+    assert!(contains("RUS", 37.6, 55.75), "Moscow");
+    assert!(contains("RUS", -175.0, 67.0), "Chukotka west of the antimeridian");
+    assert!(contains("RUS", 177.5, 64.7), "Anadyr");
+    assert!(!contains("RUS", 0.0, 67.5), "Norwegian Sea");
+    assert!(!contains("RUS", -150.0, 66.0), "Alaska");
+    assert!(contains("USA", -150.0, 66.0), "Alaska");
+    assert!(contains("ATA", 0.0, -85.0), "Antarctica round the pole");
+    assert!(!contains("ATA", 0.0, -50.0));
+    assert!(contains("FJI", 178.4, -18.1), "Suva");
+}

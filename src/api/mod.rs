@@ -12,6 +12,7 @@
 
 pub mod analysis;
 pub mod assets;
+pub mod basemap;
 pub mod error;
 mod ogc;
 mod openapi;
@@ -26,10 +27,12 @@ use axum::http::{Method, StatusCode};
 use axum::Router;
 use std::net::SocketAddr;
 use std::time::Duration;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, DefaultPredicate};
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 /// Longest time one request may take before the client gets a 503.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -40,9 +43,17 @@ pub fn router(state: AppState) -> Router {
         .merge(analysis::routes())
         .merge(openapi::routes())
         .merge(web::routes())
+        .merge(basemap::routes())
         .fallback(|| async { error::ApiError::not_found("no such resource") })
-        .layer(TraceLayer::new_for_http())
-        .layer(CompressionLayer::new())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(CompressionLayer::new().compress_when(
+            // Byte ranges of an archive must reach the client as stored.
+            DefaultPredicate::new().and(NotForContentType::const_new(basemap::MEDIA_TYPE)),
+        ))
         .layer(
             CorsLayer::new()
                 .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])

@@ -4,7 +4,11 @@
 //! and swap it in one step while requests in flight finish on the old one.
 
 use crate::catalog::Catalog;
-use std::sync::{Arc, RwLock};
+use crate::tiles::TileArchive;
+use std::sync::{Arc, OnceLock, RwLock};
+
+/// The basemap once known: an archive, or why it could not be made.
+pub type BasemapSlot = Arc<OnceLock<Result<Arc<TileArchive>, String>>>;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -12,6 +16,7 @@ pub struct AppState {
     /// Public base URL (no trailing slash) when behind a proxy; otherwise links are built from
     /// the request's Host header.
     pub public_url: Option<String>,
+    basemap: BasemapSlot,
 }
 
 impl AppState {
@@ -19,6 +24,7 @@ impl AppState {
         AppState {
             catalog: Arc::new(RwLock::new(Arc::new(catalog))),
             public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
+            basemap: BasemapSlot::default(),
         }
     }
 
@@ -27,6 +33,16 @@ impl AppState {
             Ok(guard) => Arc::clone(&guard),
             Err(poisoned) => Arc::clone(&poisoned.into_inner()),
         }
+    }
+
+    /// The basemap: `None` while it is still being built.
+    pub fn basemap(&self) -> Option<Result<Arc<TileArchive>, String>> {
+        self.basemap.get().cloned()
+    }
+
+    /// Sets the basemap once (later calls are ignored).
+    pub fn set_basemap(&self, basemap: Result<TileArchive, String>) {
+        let _ = self.basemap.set(basemap.map(Arc::new));
     }
 
     /// Replaces the catalog for all later requests.

@@ -9,7 +9,7 @@
 
 use super::problem::{Problem, Report};
 use crate::model::Feature;
-use geo::{Coord, Geometry, LineString, MakeValid, MultiPolygon, Polygon, Validation};
+use geo::{BooleanOps, Coord, Geometry, LineString, MakeValid, MultiPolygon, Polygon, Rect, Validation};
 use serde_json::{Map, Value};
 use topojson::{Topology, TopoJson};
 
@@ -112,7 +112,7 @@ pub fn parse_topology(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> 
                 continue;
             }
             let exterior = ring_lines.remove(0);
-            built.push(Polygon::new(exterior, ring_lines));
+            built.extend(split_at_antimeridian(Polygon::new(exterior, ring_lines)));
         }
         if let Some(index) = bad_arc {
             report.add(&id, "arcs", format!("arc {index} does not exist"));
@@ -143,6 +143,71 @@ pub fn parse_topology(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> 
         out.country_arcs.push(used);
     }
     out
+}
+
+/// Rings that run across the antimeridian jump from +180° to -180° in the source; read as
+/// plain lon/lat they would enclose a band round the whole globe. Such a polygon is unwrapped
+/// into continuous longitudes (closing a ring that circles a pole along that pole), then cut
+/// into the parts that fall in each 360° window, each shifted back into -180..180.
+fn split_at_antimeridian(polygon: Polygon<f64>) -> Vec<Polygon<f64>> {
+    let jumps = |r: &LineString<f64>| r.0.windows(2).any(|w| (w[1].x - w[0].x).abs() > 180.0);
+    if !jumps(polygon.exterior()) && !polygon.interiors().iter().any(jumps) {
+        return vec![polygon];
+    }
+    let unwrap = |ring: &LineString<f64>| -> Vec<Coord<f64>> {
+        let mut shift = 0.0;
+        let mut out: Vec<Coord<f64>> = Vec::with_capacity(ring.0.len() + 2);
+        for (i, c) in ring.0.iter().enumerate() {
+            if i > 0 {
+                let previous = ring.0[i - 1].x;
+                if c.x - previous > 180.0 {
+                    shift -= 360.0;
+                } else if previous - c.x > 180.0 {
+                    shift += 360.0;
+                }
+            }
+            out.push(Coord { x: c.x + shift, y: c.y });
+        }
+        out
+    };
+    let mut exterior = unwrap(polygon.exterior());
+    let (first, last) = (exterior[0], exterior[exterior.len() - 1]);
+    if (first.x - last.x).abs() > 1e-9 {
+        // The ring circles a pole: close it along the pole it surrounds.
+        let mean_lat = exterior.iter().map(|c| c.y).sum::<f64>() / exterior.len() as f64;
+        let pole = if mean_lat < 0.0 { -90.0 } else { 90.0 };
+        exterior.push(Coord { x: last.x, y: pole });
+        exterior.push(Coord { x: first.x, y: pole });
+        exterior.push(first);
+    }
+    let (min_x, max_x) = exterior
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(lo, hi), c| (lo.min(c.x), hi.max(c.x)));
+    let holes: Vec<LineString<f64>> = polygon
+        .interiors()
+        .iter()
+        .map(|h| {
+            let mut coords = unwrap(h);
+            let offset = if coords[0].x > max_x { -360.0 } else if coords[0].x < min_x { 360.0 } else { 0.0 };
+            coords.iter_mut().for_each(|c| c.x += offset);
+            LineString::new(coords)
+        })
+        .collect();
+    let unwrapped = Polygon::new(LineString::new(exterior), holes);
+    let mut parts = Vec::new();
+    for window in [-1.0, 0.0, 1.0] {
+        let west = -180.0 + window * 360.0;
+        if max_x <= west || min_x >= west + 360.0 {
+            continue;
+        }
+        let clip = Rect::new(Coord { x: west, y: -90.0 }, Coord { x: west + 360.0, y: 90.0 }).to_polygon();
+        for mut piece in unwrapped.intersection(&clip).0 {
+            use geo::MapCoordsInPlace;
+            piece.map_coords_in_place(|c| Coord { x: (c.x - window * 360.0).clamp(-180.0, 180.0), y: c.y });
+            parts.push(piece);
+        }
+    }
+    parts
 }
 
 /// Arc references use `~i` (that is `-i - 1`) for arc `i` walked backwards.
@@ -217,6 +282,34 @@ mod tests {
         use geo::Area;
         assert_eq!(b.unsigned_area(), 1.0);
         assert_eq!(topo.countries[0].name(), "A");
+    }
+
+    #[test]
+    fn rings_across_the_antimeridian_are_split_not_wrapped_round_the_globe() {
+        use geo::{Area, Contains};
+        // A box from 170°E to 170°W, written as the source writes it: jumping at ±180°.
+        let ring = LineString::from(vec![
+            (170.0, 60.0), (180.0, 60.0), (-180.0, 60.0), (-170.0, 60.0),
+            (-170.0, 70.0), (-180.0, 70.0), (180.0, 70.0), (170.0, 70.0), (170.0, 60.0),
+        ]);
+        let parts = split_at_antimeridian(Polygon::new(ring, vec![]));
+        let all = MultiPolygon(parts);
+        assert_eq!(all.0.len(), 2);
+        assert!((all.unsigned_area() - 200.0).abs() < 1e-6, "{}", all.unsigned_area());
+        assert!(all.contains(&geo::Point::new(175.0, 65.0)));
+        assert!(all.contains(&geo::Point::new(-175.0, 65.0)));
+        assert!(!all.contains(&geo::Point::new(0.0, 65.0)));
+    }
+
+    #[test]
+    fn a_ring_round_the_south_pole_is_closed_along_the_pole() {
+        use geo::Contains;
+        let ring = LineString::from(vec![
+            (-180.0, -70.0), (-90.0, -65.0), (0.0, -70.0), (90.0, -65.0), (180.0, -70.0), (-180.0, -70.0),
+        ]);
+        let all = MultiPolygon(split_at_antimeridian(Polygon::new(ring, vec![])));
+        assert!(all.contains(&geo::Point::new(45.0, -85.0)));
+        assert!(!all.contains(&geo::Point::new(45.0, -60.0)));
     }
 
     #[test]

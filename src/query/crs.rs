@@ -18,9 +18,11 @@
 //!   polygon that touches a pole still serialises: its polar part is flattened onto the map edge,
 //!   which is what every Web Mercator map shows anyway. Inverse projection accepts any finite
 //!   northing.
-//! - A transverse Mercator (UTM) zone is only meaningful near its central meridian; coordinates the
-//!   projection cannot represent come back as [`CrsError::OutOfRange`] naming the point and the
-//!   zone, and the caller decides whether that is a 400 or a skipped feature.
+//! - A transverse Mercator (UTM) zone is only meaningful near its central meridian: it is accurate
+//!   to millimetres within a few thousand kilometres, grows distorted beyond, and is singular 90°
+//!   of longitude away. Points that far or farther come back as [`CrsError::OutOfRange`] naming
+//!   the point and the zone (instead of plausible-looking numbers from the far side of the
+//!   globe), and the caller decides whether that is a 400 or a skipped feature.
 
 use geo::Coord;
 use proj4rs::proj::Proj;
@@ -50,7 +52,9 @@ pub enum Crs {
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum CrsError {
     /// The text does not name a CRS this server offers. Holds the text as given (shortened).
-    #[error("unsupported CRS \"{0}\"; supported: CRS84, EPSG:4326, EPSG:3857, EPSG:326xx/327xx (UTM)")]
+    #[error(
+        "unsupported CRS \"{0}\"; supported: CRS84, EPSG:4326, EPSG:3857, EPSG:326xx/327xx (UTM)"
+    )]
     Unsupported(String),
     /// A coordinate or bbox is outside what the CRS can represent, or is malformed. Holds the
     /// whole message.
@@ -197,6 +201,10 @@ impl Crs {
                 let lat = if *self == Crs::WebMercator {
                     c.y.clamp(-WEB_MERCATOR_MAX_LAT, WEB_MERCATOR_MAX_LAT)
                 } else {
+                    if wrap_degrees(c.x - self.central_meridian()).abs() >= UTM_MAX_LONGITUDE_OFFSET
+                    {
+                        return Err(self.out_of_range_lon_lat(c));
+                    }
                     c.y
                 };
                 let mut point = (c.x.to_radians(), lat.to_radians(), 0.0);
@@ -235,6 +243,11 @@ impl Crs {
                 transform(self.projection(), geographic(), &mut point).map_err(|_| fail())?;
                 let (lon, lat) = (point.0.to_degrees(), point.1.to_degrees());
                 if !(lon.is_finite() && lat.is_finite()) || lat.abs() > 90.0 {
+                    return Err(fail());
+                }
+                if matches!(self, Crs::Utm { .. })
+                    && wrap_degrees(lon - self.central_meridian()).abs() >= UTM_MAX_LONGITUDE_OFFSET
+                {
                     return Err(fail());
                 }
                 Ok(Coord { x: lon, y: lat })
@@ -278,58 +291,86 @@ impl Crs {
             minx = minx.clamp(-WEB_MERCATOR_HALF_WORLD, WEB_MERCATOR_HALF_WORLD);
             maxx = maxx.clamp(-WEB_MERCATOR_HALF_WORLD, WEB_MERCATOR_HALF_WORLD);
         }
-        // Longitudes are unwrapped around the CRS's central meridian, so that a footprint that
-        // crosses the antimeridian shows up as east > 180 instead of a jump to -180.
+        // A UTM box can contain a pole; there latitude peaks inside the box and every longitude
+        // meets, and the part of the box beyond the pole has no inverse.
         let centre = self.central_meridian();
-        let (mut west, mut south) = (f64::INFINITY, f64::INFINITY);
-        let (mut east, mut north) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
-        let n = BBOX_EDGE_SAMPLES;
-        for i in 0..=n {
-            let t = i as f64 / n as f64;
-            let x = minx + (maxx - minx) * t;
-            let y = miny + (maxy - miny) * t;
-            for (px, py) in [(x, miny), (x, maxy), (minx, y), (maxx, y)] {
-                let p = self
-                    .to_lon_lat(Coord { x: px, y: py })
-                    .map_err(|_| {
-                        CrsError::OutOfRange(format!(
-                            "bbox {} reaches beyond the area where {} is defined (at {px}, {py})",
-                            show_bbox(b),
-                            self.label()
-                        ))
-                    })?;
-                let lon = centre + wrap_degrees(p.x - centre);
-                west = west.min(lon);
-                east = east.max(lon);
-                south = south.min(p.y);
-                north = north.max(p.y);
-            }
-        }
-        // Latitude and longitude have no extremes inside a conformal projection's domain except
-        // at the poles, so the sampled edges bound the box unless it contains a pole.
-        let mut whole_longitude = west < -180.0 || east > 180.0;
+        let mut poles = (false, false);
         if let Crs::Utm { .. } = self {
-            for (pole_lat, is_north) in [(90.0, true), (-90.0, false)] {
+            for (pole_lat, slot) in [(90.0, &mut poles.0), (-90.0, &mut poles.1)] {
                 if let Ok(pole) = self.from_lon_lat(Coord {
                     x: centre,
                     y: pole_lat,
                 }) {
-                    if (minx..=maxx).contains(&pole.x) && (miny..=maxy).contains(&pole.y) {
-                        whole_longitude = true;
-                        if is_north {
-                            north = 90.0;
-                        } else {
-                            south = -90.0;
-                        }
-                    }
+                    *slot = (minx..=maxx).contains(&pole.x) && (miny..=maxy).contains(&pole.y);
                 }
             }
         }
-        if whole_longitude {
+        // Along a projected edge, latitude and longitude are monotonic except across the central
+        // meridian (for latitude) and the equator (for longitude), so the edges are sampled there
+        // as well as evenly; the samples then bound the whole box.
+        let (false_easting, false_northing) = self.false_origin();
+        let n = BBOX_EDGE_SAMPLES;
+        let along = |lo: f64, hi: f64, special: f64| {
+            (0..=n)
+                .map(move |i| lo + (hi - lo) * (i as f64 / n as f64))
+                .chain((lo < special && special < hi).then_some(special))
+        };
+        let samples = along(minx, maxx, false_easting)
+            .flat_map(|x| [(x, miny), (x, maxy)])
+            .chain(along(miny, maxy, false_northing).flat_map(|y| [(minx, y), (maxx, y)]));
+        let (mut west, mut south) = (f64::INFINITY, f64::INFINITY);
+        let (mut east, mut north) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for (px, py) in samples {
+            let p = match self.to_lon_lat(Coord { x: px, y: py }) {
+                Ok(p) => p,
+                Err(_) if poles.0 || poles.1 => continue,
+                Err(_) => {
+                    return Err(CrsError::OutOfRange(format!(
+                        "bbox {} reaches beyond the area where {} is defined (at {px}, {py})",
+                        show_bbox(b),
+                        self.label()
+                    )))
+                }
+            };
+            // Unwrapped around the central meridian, so that a footprint crossing the
+            // antimeridian shows up as east > 180 rather than as a jump to -180.
+            let lon = match p.x - centre {
+                d if d > 180.0 => p.x - 360.0,
+                d if d < -180.0 => p.x + 360.0,
+                _ => p.x,
+            };
+            west = west.min(lon);
+            east = east.max(lon);
+            south = south.min(p.y);
+            north = north.max(p.y);
+        }
+        if poles.0 {
+            north = 90.0;
+        }
+        if poles.1 {
+            south = -90.0;
+        }
+        if !(west.is_finite() && south.is_finite() && east.is_finite() && north.is_finite()) {
+            return Err(CrsError::OutOfRange(format!(
+                "bbox {} lies outside the area where {} is defined",
+                show_bbox(b),
+                self.label()
+            )));
+        }
+        if poles.0 || poles.1 || west < -180.0 || east > 180.0 {
             west = -180.0;
             east = 180.0;
         }
         Ok([west, south.max(-90.0), east, north.min(90.0)])
+    }
+
+    /// Projected coordinates of the central meridian (easting) and the equator (northing).
+    fn false_origin(&self) -> (f64, f64) {
+        match *self {
+            Crs::Utm { north: false, .. } => (500_000.0, 10_000_000.0),
+            Crs::Utm { north: true, .. } => (500_000.0, 0.0),
+            _ => (0.0, 0.0),
+        }
     }
 
     /// Longitude of the CRS's central meridian, in degrees.
@@ -343,10 +384,9 @@ impl Crs {
     /// Short human name for messages, e.g. `EPSG:32642 (UTM zone 42N)`.
     fn label(&self) -> String {
         match *self {
-            Crs::Utm { zone, north } => format!(
-                "{self} (UTM zone {zone}{})",
-                if north { "N" } else { "S" }
-            ),
+            Crs::Utm { zone, north } => {
+                format!("{self} (UTM zone {zone}{})", if north { "N" } else { "S" })
+            }
             _ => self.to_string(),
         }
     }
@@ -421,8 +461,7 @@ fn check_geographic_bbox(crs: &Crs, given: [f64; 4], b: [f64; 4]) -> Result<[f64
     } else {
         "minlon,minlat,maxlon,maxlat"
     };
-    if south > north || south < -90.0 || north > 90.0 || west.abs() > 180.0 || east.abs() > 180.0
-    {
+    if south > north || south < -90.0 || north > 90.0 || west.abs() > 180.0 || east.abs() > 180.0 {
         return Err(CrsError::OutOfRange(format!(
             "bbox {} is not a valid {} box: give {order} with latitudes within ±90, longitudes \
              within ±180 and min latitude <= max latitude",
@@ -437,6 +476,9 @@ fn check_geographic_bbox(crs: &Crs, given: [f64; 4], b: [f64; 4]) -> Result<[f64
 fn wrap_degrees(d: f64) -> f64 {
     (d + 180.0).rem_euclid(360.0) - 180.0
 }
+
+/// Transverse Mercator is singular 90° from its central meridian and meaningless beyond.
+const UTM_MAX_LONGITUDE_OFFSET: f64 = 90.0;
 
 fn show_bbox(b: [f64; 4]) -> String {
     format!("{},{},{},{}", b[0], b[1], b[2], b[3])
@@ -487,7 +529,10 @@ mod tests {
             ("epsg:4326", Crs::Epsg4326),
             (" EPSG:4326 ", Crs::Epsg4326),
             ("urn:ogc:def:crs:EPSG::4326", Crs::Epsg4326),
-            ("http://www.opengis.net/def/crs/EPSG/0/3857", Crs::WebMercator),
+            (
+                "http://www.opengis.net/def/crs/EPSG/0/3857",
+                Crs::WebMercator,
+            ),
             ("EPSG:3857", Crs::WebMercator),
             (
                 "http://www.opengis.net/def/crs/EPSG/0/32642",
@@ -590,7 +635,10 @@ mod tests {
             let p = c(crs.central_meridian() + 1.0, lat);
             let projected = crs.from_lon_lat(p).expect("forward");
             let back = crs.to_lon_lat(projected).expect("inverse");
-            assert!((back.x - p.x).abs() < 1e-9 && (back.y - p.y).abs() < 1e-9, "{crs}");
+            assert!(
+                (back.x - p.x).abs() < 1e-9 && (back.y - p.y).abs() < 1e-9,
+                "{crs}"
+            );
         }
     }
 
@@ -620,7 +668,10 @@ mod tests {
             }
             let order = &point["epsg4326_authority_order"];
             let got = Crs::Epsg4326.from_lon_lat(c(lon, lat)).unwrap();
-            assert_eq!((got.x, got.y), (order[0].as_f64().unwrap(), order[1].as_f64().unwrap()));
+            assert_eq!(
+                (got.x, got.y),
+                (order[0].as_f64().unwrap(), order[1].as_f64().unwrap())
+            );
         }
         assert!(checked >= 20, "only {checked} reference values checked");
     }
@@ -689,7 +740,9 @@ mod tests {
         );
         // Antimeridian-crossing CRS84 boxes pass through.
         assert_eq!(
-            Crs::Crs84.bbox_to_crs84([170.0, -20.0, -170.0, -10.0]).unwrap(),
+            Crs::Crs84
+                .bbox_to_crs84([170.0, -20.0, -170.0, -10.0])
+                .unwrap(),
             [170.0, -20.0, -170.0, -10.0]
         );
     }
@@ -749,9 +802,24 @@ mod tests {
                 );
             }
         }
-        // The box bulges: the north edge's middle lies further north than its corners.
+        // The box bulges: the north edge peaks on the central meridian, above its corners.
         let corner = zone42.to_lon_lat(c(b[0], b[3])).unwrap();
+        let peak = zone42.to_lon_lat(c(500_000.0, b[3])).unwrap();
         assert!(north > corner.y);
+        assert_eq!(north, peak.y);
+
+        // A box east of the central meridian that spans the equator reaches furthest west on the
+        // equator, between its corners.
+        let zone42s = Crs::Utm {
+            zone: 42,
+            north: false,
+        };
+        let b = [700_000.0, 9_500_000.0, 800_000.0, 10_500_000.0];
+        let out = zone42s.bbox_to_crs84(b).unwrap();
+        let on_equator = zone42s.to_lon_lat(c(700_000.0, 10_000_000.0)).unwrap();
+        let corner = zone42s.to_lon_lat(c(700_000.0, 9_500_000.0)).unwrap();
+        assert!(on_equator.x < corner.x);
+        assert_eq!(out[0], on_equator.x);
 
         // Web Mercator maps rectangles to rectangles: corners give the box.
         let merc = Crs::WebMercator.from_lon_lat(c(60.0, 35.0)).unwrap();
@@ -799,9 +867,13 @@ mod tests {
             .bbox_to_crs84([10.0, 50.0, 20.0, 40.0])
             .unwrap_err()
             .to_string();
-        assert!(err.contains("10,50,20,40") && err.contains("OGC:CRS84"), "{err}");
+        assert!(
+            err.contains("10,50,20,40") && err.contains("OGC:CRS84"),
+            "{err}"
+        );
+        // Longitude first by mistake: a "latitude" of 100.
         let err = Crs::Epsg4326
-            .bbox_to_crs84([67.0, 36.0, 75.0, 41.0])
+            .bbox_to_crs84([67.3, 36.6, 100.0, 41.1])
             .unwrap_err()
             .to_string();
         assert!(err.contains("minlat,minlon,maxlat,maxlon"), "{err}");
