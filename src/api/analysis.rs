@@ -12,7 +12,9 @@ use super::request::Request;
 use super::response;
 use super::state::AppState;
 use crate::formats::geojson::{lon_lat, write_feature};
-use crate::query::analysis::{AnalysisError, Answer, Question, DEFAULT_K, MAX_DISTANCE_KM, MAX_K, QUESTIONS};
+use crate::query::analysis::{
+    AnalysisError, Answer, Question, DEFAULT_K, MAX_DISTANCE_KM, MAX_K, QUESTIONS,
+};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -25,7 +27,11 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/analysis/{question}", get(analysis))
 }
 
-async fn analysis(State(state): State<AppState>, Path(name): Path<String>, request: Request) -> ApiResult<Response> {
+async fn analysis(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    request: Request,
+) -> ApiResult<Response> {
     if !QUESTIONS.contains(&name.as_str()) {
         return Err(ApiError::not_found(format!(
             "no analysis \"{name}\"; the questions are: {}",
@@ -42,10 +48,12 @@ async fn analysis(State(state): State<AppState>, Path(name): Path<String>, reque
     if let Some(r) = response::not_modified(&request, &etag) {
         return Ok(r);
     }
-    let body = tokio::task::spawn_blocking(move || question.answer(&catalog, today).map(|a| write_answer(&a)))
-        .await
-        .map_err(|_| ApiError::unavailable("the analysis could not be completed"))?
-        .map_err(error)?;
+    let body = tokio::task::spawn_blocking(move || {
+        question.answer(&catalog, today).map(|a| write_answer(&a))
+    })
+    .await
+    .map_err(|_| ApiError::unavailable("the analysis could not be completed"))?
+    .map_err(error)?;
     let mut response = response::with_type(body, "application/geo+json");
     response::set_cache_headers(&mut response, &etag);
     Ok(response)
@@ -78,11 +86,23 @@ pub fn write_answer(answer: &Answer) -> Vec<u8> {
     };
     for hit in &answer.hits {
         separate(&mut out);
-        write_feature(&mut out, &hit.feature.id, hit.geometry, &hit.properties(), &lon_lat);
+        write_feature(
+            &mut out,
+            &hit.feature.id,
+            hit.geometry,
+            &hit.properties(),
+            &lon_lat,
+        );
     }
     for shape in &answer.shapes {
         separate(&mut out);
-        write_feature(&mut out, &shape.id, Some(&shape.geometry), &shape.properties(), &lon_lat);
+        write_feature(
+            &mut out,
+            &shape.id,
+            Some(&shape.geometry),
+            &shape.properties(),
+            &lon_lat,
+        );
     }
     let _ = write!(
         out,
@@ -118,10 +138,25 @@ pub fn openapi_paths() -> Vec<(String, Value)> {
         json!({"type": "string", "enum": ["zone"]}),
     );
     let km = |name: &str, what: &str| {
-        parameter(name, true, what, json!({"type": "number", "minimum": 0, "maximum": MAX_DISTANCE_KM}))
+        parameter(
+            name,
+            true,
+            what,
+            json!({"type": "number", "minimum": 0, "maximum": MAX_DISTANCE_KM}),
+        )
     };
-    let lon = parameter("lon", true, "Longitude, degrees WGS 84.", json!({"type": "number", "minimum": -180, "maximum": 180}));
-    let lat = parameter("lat", true, "Latitude, degrees WGS 84.", json!({"type": "number", "minimum": -90, "maximum": 90}));
+    let lon = parameter(
+        "lon",
+        true,
+        "Longitude, degrees WGS 84.",
+        json!({"type": "number", "minimum": -180, "maximum": 180}),
+    );
+    let lat = parameter(
+        "lat",
+        true,
+        "Latitude, degrees WGS 84.",
+        json!({"type": "number", "minimum": -90, "maximum": 90}),
+    );
     let entries = [
         (
             "border-zone",

@@ -22,7 +22,8 @@ use geo::{Coord, Geometry, Intersects, Point};
 use serde_json::{json, Map, Value};
 
 /// How distances are measured, for summaries.
-pub const METHOD: &str = "Minimum geodesic distance on the WGS 84 ellipsoid (geo's Geodesic, Karney) from each \
+pub const METHOD: &str =
+    "Minimum geodesic distance on the WGS 84 ellipsoid (geo's Geodesic, Karney) from each \
      feature to the shared border's lines, taking each border segment as the geodesic between its \
      vertices; golden-section search along each segment, pruned by the triangle inequality; \
      error below 1 cm.";
@@ -37,10 +38,12 @@ pub fn border_zone<'a>(
     check_km("distance_km", distance_km)?;
     let (a, b) = countries;
     let country = |code: &str| {
-        catalog.country(code).ok_or_else(|| AnalysisError::UnknownCountry {
-            parameter: "countries",
-            code: code.to_string(),
-        })
+        catalog
+            .country(code)
+            .ok_or_else(|| AnalysisError::UnknownCountry {
+                parameter: "countries",
+                code: code.to_string(),
+            })
     };
     let (country_a, country_b) = (country(a)?, country(b)?);
     let id = border_id(a, b);
@@ -83,10 +86,16 @@ pub fn border_zone<'a>(
     s.insert("countries".into(), json!([a, b]));
     s.insert("border".into(), json!(id));
     s.insert("distance_km".into(), json!(distance_km));
-    s.insert("border_length_km".into(), json!(round_km(polylines.length_m() / 1000.0)));
+    s.insert(
+        "border_length_km".into(),
+        json!(round_km(polylines.length_m() / 1000.0)),
+    );
     let mut per_side = Map::new();
     for code in [a, b] {
-        let n = hits.iter().filter(|h| h.side.as_ref().and_then(|s| s.as_deref()) == Some(code)).count();
+        let n = hits
+            .iter()
+            .filter(|h| h.side.as_ref().and_then(|s| s.as_deref()) == Some(code))
+            .count();
         per_side.insert(code.to_string(), json!(n));
     }
     per_side.insert(
@@ -100,7 +109,13 @@ pub fn border_zone<'a>(
     if include_zone {
         if let Some(zone) = buffer(&lines.0, distance_m) {
             let mut properties = Map::new();
-            properties.insert("name".into(), json!(format!("Within {distance_km} km of the {} border", border.name())));
+            properties.insert(
+                "name".into(),
+                json!(format!(
+                    "Within {distance_km} km of the {} border",
+                    border.name()
+                )),
+            );
             properties.insert("distance_km".into(), json!(distance_km));
             properties.insert(
                 "approximation".into(),
@@ -116,7 +131,10 @@ pub fn border_zone<'a>(
         let mut properties = Map::new();
         properties.insert("name".into(), json!(border.name()));
         properties.insert("border".into(), json!(id));
-        properties.insert("length_km".into(), json!(round_km(polylines.length_m() / 1000.0)));
+        properties.insert(
+            "length_km".into(),
+            json!(round_km(polylines.length_m() / 1000.0)),
+        );
         shapes.push(Shape {
             id: format!("border-{id}"),
             role: "border",
@@ -135,6 +153,10 @@ pub fn border_zone<'a>(
 fn side_of(at: Coord<f64>, countries: &[(&str, &Feature)]) -> Option<String> {
     countries
         .iter()
-        .find(|(_, c)| c.geometry.as_ref().is_some_and(|g| g.intersects(&Point(at))))
+        .find(|(_, c)| {
+            c.geometry
+                .as_ref()
+                .is_some_and(|g| g.intersects(&Point(at)))
+        })
         .map(|(code, _)| code.to_string())
 }

@@ -25,7 +25,10 @@
 //! border costs a few thousand inverse problems, not a search per segment.
 
 use crate::catalog::Envelope;
-use geo::{Bearing, Coord, Destination, Distance, Geodesic, Geometry, InterpolatePoint, Intersects, LineString, Point, Polygon};
+use geo::{
+    Bearing, Coord, Destination, Distance, Geodesic, Geometry, InterpolatePoint, Intersects,
+    LineString, Point, Polygon,
+};
 
 /// Shortest length of a degree of latitude (at the equator), rounded down: a(1 − e²)·π/180.
 pub const MIN_METRES_PER_DEGREE_LATITUDE: f64 = 110_574.0;
@@ -61,10 +64,17 @@ pub fn expand_envelope(envelope: Envelope, metres: f64) -> Vec<Envelope> {
     let south = envelope.min[1] - dlat;
     let north = envelope.max[1] + dlat;
     if south <= -90.0 || north >= 90.0 {
-        return vec![Envelope::new(-180.0, south.max(-90.0), 180.0, north.min(90.0))];
+        return vec![Envelope::new(
+            -180.0,
+            south.max(-90.0),
+            180.0,
+            north.min(90.0),
+        )];
     }
     let edge = south.abs().max(north.abs());
-    let dlon = metres / (METRES_PER_DEGREE_LONGITUDE_AT_EQUATOR * edge.to_radians().cos()) * (1.0 + 1e-9) + 1e-9;
+    let dlon = metres / (METRES_PER_DEGREE_LONGITUDE_AT_EQUATOR * edge.to_radians().cos())
+        * (1.0 + 1e-9)
+        + 1e-9;
     let west = envelope.min[0] - dlon;
     let east = envelope.max[0] + dlon;
     if east - west >= 360.0 {
@@ -87,7 +97,10 @@ pub fn expand_envelope(envelope: Envelope, metres: f64) -> Vec<Envelope> {
 
 /// Boxes holding every point within `metres` of `center`.
 pub fn circle_envelopes(center: Coord<f64>, metres: f64) -> Vec<Envelope> {
-    expand_envelope(Envelope::new(center.x, center.y, center.x, center.y), metres)
+    expand_envelope(
+        Envelope::new(center.x, center.y, center.x, center.y),
+        metres,
+    )
 }
 
 /// A distance and the point where it is reached.
@@ -111,8 +124,22 @@ impl Closest {
 /// Minimum of the distance from `p` to the geodesic segment `a`–`b` (length `length`, distances
 /// from `p` to its ends `da`, `db`), by golden-section search. Assumes a segment short enough
 /// for the distance along it to be unimodal (see [`MAX_PIECE_M`]).
-fn segment_search(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>, length: f64, da: f64, db: f64) -> Closest {
-    let mut best = Closest { distance_m: da, at: a }.better(Closest { distance_m: db, at: b });
+fn segment_search(
+    p: Coord<f64>,
+    a: Coord<f64>,
+    b: Coord<f64>,
+    length: f64,
+    da: f64,
+    db: f64,
+) -> Closest {
+    let mut best = Closest {
+        distance_m: da,
+        at: a,
+    }
+    .better(Closest {
+        distance_m: db,
+        at: b,
+    });
     if length <= TOLERANCE_M {
         return best;
     }
@@ -120,7 +147,10 @@ fn segment_search(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>, length: f64, da: 
     let at = |t: f64| destination(a, azimuth, t * length);
     let f = |t: f64| {
         let c = at(t);
-        Closest { distance_m: distance_m(p, c), at: c }
+        Closest {
+            distance_m: distance_m(p, c),
+            at: c,
+        }
     };
     let ratio = (5f64.sqrt() - 1.0) / 2.0;
     let (mut lo, mut hi) = (0.0f64, 1.0f64);
@@ -151,7 +181,9 @@ fn segment_search(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>, length: f64, da: 
 pub fn point_to_segment(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> Closest {
     let length = distance_m(a, b);
     if length > MAX_PIECE_M {
-        return Polylines::new([&LineString::new(vec![a, b])]).closest(p).expect("two vertices");
+        return Polylines::new([&LineString::new(vec![a, b])])
+            .closest(p)
+            .expect("two vertices");
     }
     segment_search(p, a, b, length, distance_m(p, a), distance_m(p, b))
 }
@@ -196,19 +228,33 @@ impl Polylines {
                 }
                 length_m += length;
                 if length <= MAX_PIECE_M {
-                    segments.push(Segment { a, b, length_m: length });
+                    segments.push(Segment {
+                        a,
+                        b,
+                        length_m: length,
+                    });
                     continue;
                 }
-                let points: Vec<Point<f64>> = Geodesic.points_along_line(Point(a), Point(b), MAX_PIECE_M, true).collect();
+                let points: Vec<Point<f64>> = Geodesic
+                    .points_along_line(Point(a), Point(b), MAX_PIECE_M, true)
+                    .collect();
                 for piece in points.windows(2) {
                     let (a, b) = (piece[0].0, piece[1].0);
-                    segments.push(Segment { a, b, length_m: distance_m(a, b) });
+                    segments.push(Segment {
+                        a,
+                        b,
+                        length_m: distance_m(a, b),
+                    });
                 }
             }
             if segments.len() == start {
                 // A line of one point (or of repeated points) is a point.
                 if let Some(&only) = line.0.first() {
-                    segments.push(Segment { a: only, b: only, length_m: 0.0 });
+                    segments.push(Segment {
+                        a: only,
+                        b: only,
+                        length_m: 0.0,
+                    });
                 }
             }
             let mut first = start;
@@ -219,7 +265,9 @@ impl Polylines {
                 let mut radius = 0.0f64;
                 let mut longest = 0.0f64;
                 for s in &segments[range.clone()] {
-                    radius = radius.max(distance_m(center, s.a)).max(distance_m(center, s.b));
+                    radius = radius
+                        .max(distance_m(center, s.a))
+                        .max(distance_m(center, s.b));
                     longest = longest.max(s.length_m);
                 }
                 // A point of a segment is within half its length of one of its ends.
@@ -275,7 +323,14 @@ impl Polylines {
                 };
                 let db = if s.b == s.a { da } else { distance_m(p, s.b) };
                 previous = Some((s.b, db));
-                let ends = Closest { distance_m: da, at: s.a }.better(Closest { distance_m: db, at: s.b });
+                let ends = Closest {
+                    distance_m: da,
+                    at: s.a,
+                }
+                .better(Closest {
+                    distance_m: db,
+                    at: s.b,
+                });
                 let current = best.map_or(ends, |b| b.better(ends));
                 best = Some(current);
                 // No point of the segment is nearer than this (triangle inequality).
@@ -291,7 +346,11 @@ impl Polylines {
 
 /// The lines that bound a geometry's area, or the lines it is made of.
 fn lines_of(geometry: &Geometry<f64>) -> Vec<LineString<f64>> {
-    let rings = |p: &Polygon<f64>| std::iter::once(p.exterior().clone()).chain(p.interiors().iter().cloned()).collect::<Vec<_>>();
+    let rings = |p: &Polygon<f64>| {
+        std::iter::once(p.exterior().clone())
+            .chain(p.interiors().iter().cloned())
+            .collect::<Vec<_>>()
+    };
     match geometry {
         Geometry::Point(p) => vec![LineString::new(vec![p.0])],
         Geometry::MultiPoint(mp) => mp.0.iter().map(|p| LineString::new(vec![p.0])).collect(),
@@ -308,7 +367,10 @@ fn lines_of(geometry: &Geometry<f64>) -> Vec<LineString<f64>> {
 
 fn has_area(geometry: &Geometry<f64>) -> bool {
     match geometry {
-        Geometry::Polygon(_) | Geometry::MultiPolygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => true,
+        Geometry::Polygon(_)
+        | Geometry::MultiPolygon(_)
+        | Geometry::Rect(_)
+        | Geometry::Triangle(_) => true,
         Geometry::GeometryCollection(gc) => gc.0.iter().any(has_area),
         _ => false,
     }
@@ -318,10 +380,16 @@ fn has_area(geometry: &Geometry<f64>) -> bool {
 /// an area. `at` is the nearest point of the geometry.
 pub fn point_to_geometry(p: Coord<f64>, geometry: &Geometry<f64>) -> Option<Closest> {
     if let Geometry::Point(q) = geometry {
-        return Some(Closest { distance_m: distance_m(p, q.0), at: q.0 });
+        return Some(Closest {
+            distance_m: distance_m(p, q.0),
+            at: q.0,
+        });
     }
     if has_area(geometry) && geometry.intersects(&Point(p)) {
-        return Some(Closest { distance_m: 0.0, at: p });
+        return Some(Closest {
+            distance_m: 0.0,
+            at: p,
+        });
     }
     Polylines::new(&lines_of(geometry)).closest(p)
 }
@@ -332,27 +400,51 @@ pub fn point_to_geometry(p: Coord<f64>, geometry: &Geometry<f64>) -> Option<Clos
 /// projection), else the least of the distances from the geometry's vertices to the lines and
 /// from the lines' vertices to the geometry, which is the distance between two polylines that
 /// do not cross.
-pub fn geometry_to_lines(geometry: &Geometry<f64>, lines: &Polylines, lines_geometry: &Geometry<f64>) -> Option<Closest> {
+pub fn geometry_to_lines(
+    geometry: &Geometry<f64>,
+    lines: &Polylines,
+    lines_geometry: &Geometry<f64>,
+) -> Option<Closest> {
     match geometry {
-        Geometry::Point(p) => lines.closest(p.0).map(|c| Closest { distance_m: c.distance_m, at: p.0 }),
-        Geometry::MultiPoint(mp) => mp
-            .0
-            .iter()
-            .filter_map(|p| lines.closest(p.0).map(|c| Closest { distance_m: c.distance_m, at: p.0 }))
-            .reduce(Closest::better),
+        Geometry::Point(p) => lines.closest(p.0).map(|c| Closest {
+            distance_m: c.distance_m,
+            at: p.0,
+        }),
+        Geometry::MultiPoint(mp) => {
+            mp.0.iter()
+                .filter_map(|p| {
+                    lines.closest(p.0).map(|c| Closest {
+                        distance_m: c.distance_m,
+                        at: p.0,
+                    })
+                })
+                .reduce(Closest::better)
+        }
         other => {
             let own = Polylines::new(&lines_of(other));
             let from_own_vertices = own
                 .vertices()
                 .iter()
-                .filter_map(|&v| lines.closest(v).map(|c| Closest { distance_m: c.distance_m, at: v }))
+                .filter_map(|&v| {
+                    lines.closest(v).map(|c| Closest {
+                        distance_m: c.distance_m,
+                        at: v,
+                    })
+                })
                 .reduce(Closest::better);
             let crossing = other.intersects(lines_geometry);
             if crossing {
                 // The vertex nearest the lines stands for the feature's side.
-                return from_own_vertices.map(|c| Closest { distance_m: 0.0, at: c.at });
+                return from_own_vertices.map(|c| Closest {
+                    distance_m: 0.0,
+                    at: c.at,
+                });
             }
-            let from_line_vertices = lines.vertices().iter().filter_map(|&v| own.closest(v)).reduce(Closest::better);
+            let from_line_vertices = lines
+                .vertices()
+                .iter()
+                .filter_map(|&v| own.closest(v))
+                .reduce(Closest::better);
             match (from_own_vertices, from_line_vertices) {
                 (Some(a), Some(b)) => Some(a.better(b)),
                 (a, b) => a.or(b),
@@ -370,7 +462,9 @@ mod tests {
     }
 
     fn found(envelopes: &[Envelope], p: Coord<f64>) -> bool {
-        envelopes.iter().any(|e| e.intersects(&Envelope::new(p.x, p.y, p.x, p.y)))
+        envelopes
+            .iter()
+            .any(|e| e.intersects(&Envelope::new(p.x, p.y, p.x, p.y)))
     }
 
     #[test]
@@ -381,7 +475,9 @@ mod tests {
         let boxes = circle_envelopes(center, 500_000.0);
         assert_eq!(boxes.len(), 2, "{boxes:?}");
         assert!(found(&boxes, target), "{boxes:?}");
-        assert!(boxes.iter().all(|b| b.min[0] >= -180.0 && b.max[0] <= 180.0));
+        assert!(boxes
+            .iter()
+            .all(|b| b.min[0] >= -180.0 && b.max[0] <= 180.0));
     }
 
     #[test]
@@ -394,7 +490,10 @@ mod tests {
         // A circle that reaches the pole spans every longitude.
         let polar = circle_envelopes(c(0.0, 88.0), 300_000.0);
         assert_eq!(polar.len(), 1);
-        assert_eq!((polar[0].min[0], polar[0].max[0], polar[0].max[1]), (-180.0, 180.0, 90.0));
+        assert_eq!(
+            (polar[0].min[0], polar[0].max[0], polar[0].max[1]),
+            (-180.0, 180.0, 90.0)
+        );
     }
 
     #[test]
@@ -405,7 +504,11 @@ mod tests {
                     let boxes = circle_envelopes(c(lon, lat), radius);
                     for i in 0..72 {
                         let p = destination(c(lon, lat), i as f64 * 5.0, radius);
-                        assert!(found(&boxes, p), "{lon},{lat} r={radius} az={} -> {p:?} not in {boxes:?}", i * 5);
+                        assert!(
+                            found(&boxes, p),
+                            "{lon},{lat} r={radius} az={} -> {p:?} not in {boxes:?}",
+                            i * 5
+                        );
                     }
                 }
             }
@@ -423,23 +526,45 @@ mod tests {
                 .map(|i| distance_m(p, destination(a, azimuth, length * i as f64 / 20_000.0)))
                 .fold(f64::INFINITY, f64::min);
             // The sampling is itself within about (step/2)²/(2d) of the truth.
-            assert!(fast.distance_m <= sampled + 0.01, "{p:?}: {} vs {sampled}", fast.distance_m);
-            assert!(sampled - fast.distance_m < 0.05, "{p:?}: {} vs {sampled}", fast.distance_m);
+            assert!(
+                fast.distance_m <= sampled + 0.01,
+                "{p:?}: {} vs {sampled}",
+                fast.distance_m
+            );
+            assert!(
+                sampled - fast.distance_m < 0.05,
+                "{p:?}: {} vs {sampled}",
+                fast.distance_m
+            );
         }
     }
 
     #[test]
     fn polylines_agree_with_brute_force_and_prune_nothing_they_need() {
-        let line = LineString::new((0..200).map(|i| c(60.0 + i as f64 * 0.05, 37.0 + (i as f64 * 0.3).sin() * 0.2)).collect());
+        let line = LineString::new(
+            (0..200)
+                .map(|i| c(60.0 + i as f64 * 0.05, 37.0 + (i as f64 * 0.3).sin() * 0.2))
+                .collect(),
+        );
         let lines = Polylines::new([&line]);
-        for p in [c(61.0, 38.0), c(65.0, 36.5), c(58.0, 37.0), c(70.2, 37.0), c(62.5, 37.0)] {
+        for p in [
+            c(61.0, 38.0),
+            c(65.0, 36.5),
+            c(58.0, 37.0),
+            c(70.2, 37.0),
+            c(62.5, 37.0),
+        ] {
             let fast = lines.closest(p).unwrap();
             let slow = line
                 .0
                 .windows(2)
                 .map(|w| point_to_segment(p, w[0], w[1]).distance_m)
                 .fold(f64::INFINITY, f64::min);
-            assert!((fast.distance_m - slow).abs() < 0.02, "{p:?}: {} vs {slow}", fast.distance_m);
+            assert!(
+                (fast.distance_m - slow).abs() < 0.02,
+                "{p:?}: {} vs {slow}",
+                fast.distance_m
+            );
         }
         let on_line = line.0[57];
         assert!(lines.closest(on_line).unwrap().distance_m < 0.01);
@@ -451,18 +576,33 @@ mod tests {
         let p = c(5.0, 1.0);
         let d = point_to_segment(p, a, b);
         // Along the equator the geodesic is the equator: the foot is (5, 0).
-        assert!((d.distance_m - distance_m(p, c(5.0, 0.0))).abs() < 0.05, "{d:?}");
+        assert!(
+            (d.distance_m - distance_m(p, c(5.0, 0.0))).abs() < 0.05,
+            "{d:?}"
+        );
         assert!((d.at.x - 5.0).abs() < 1e-4 && d.at.y.abs() < 1e-6, "{d:?}");
     }
 
     #[test]
     fn inside_an_area_the_distance_is_zero_and_outside_it_is_to_the_boundary() {
         let square = Geometry::Polygon(Polygon::new(
-            LineString::new(vec![c(0.0, 0.0), c(1.0, 0.0), c(1.0, 1.0), c(0.0, 1.0), c(0.0, 0.0)]),
+            LineString::new(vec![
+                c(0.0, 0.0),
+                c(1.0, 0.0),
+                c(1.0, 1.0),
+                c(0.0, 1.0),
+                c(0.0, 0.0),
+            ]),
             vec![],
         ));
-        assert_eq!(point_to_geometry(c(0.5, 0.5), &square).unwrap().distance_m, 0.0);
+        assert_eq!(
+            point_to_geometry(c(0.5, 0.5), &square).unwrap().distance_m,
+            0.0
+        );
         let outside = point_to_geometry(c(0.5, -1.0), &square).unwrap();
-        assert!((outside.distance_m - distance_m(c(0.5, -1.0), c(0.5, 0.0))).abs() < 0.05, "{outside:?}");
+        assert!(
+            (outside.distance_m - distance_m(c(0.5, -1.0), c(0.5, 0.0))).abs() < 0.05,
+            "{outside:?}"
+        );
     }
 }

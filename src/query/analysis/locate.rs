@@ -14,14 +14,22 @@ use crate::model::CollectionId;
 use geo::{Coord, Intersects, Point};
 use serde_json::{json, Map, Value};
 
-pub fn locate<'a>(catalog: &'a Catalog, point: Coord<f64>, scope: &Scope) -> Result<Answer<'a>, AnalysisError> {
+pub fn locate<'a>(
+    catalog: &'a Catalog,
+    point: Coord<f64>,
+    scope: &Scope,
+) -> Result<Answer<'a>, AnalysisError> {
     check_lon_lat(point.x, point.y)?;
     let countries = catalog.collection(CollectionId::Countries);
     let here = Envelope::new(point.x, point.y, point.x, point.y);
     let mut hits: Vec<Hit<'a>> = Vec::new();
     for position in countries.candidates(&here) {
         let feature = &countries.features()[position];
-        if feature.geometry.as_ref().is_some_and(|g| g.intersects(&Point(point))) {
+        if feature
+            .geometry
+            .as_ref()
+            .is_some_and(|g| g.intersects(&Point(point)))
+        {
             hits.push(Hit {
                 collection: CollectionId::Countries,
                 position,
@@ -40,7 +48,11 @@ pub fn locate<'a>(catalog: &'a Catalog, point: Coord<f64>, scope: &Scope) -> Res
         if !grouping.validity.is_valid_on(scope.day) {
             continue;
         }
-        if grouping.members_on(scope.day).iter().any(|m| codes.contains(m)) {
+        if grouping
+            .members_on(scope.day)
+            .iter()
+            .any(|m| codes.contains(m))
+        {
             covering.push(Hit {
                 collection: CollectionId::Groupings,
                 position,

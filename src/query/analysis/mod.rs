@@ -51,7 +51,10 @@ pub enum AnalysisError {
     #[error("invalid {parameter}: {message}")]
     Invalid { parameter: String, message: String },
     #[error("invalid {parameter}: unknown country \"{code}\"; use an ISO 3166-1 alpha-3 code such as TJK")]
-    UnknownCountry { parameter: &'static str, code: String },
+    UnknownCountry {
+        parameter: &'static str,
+        code: String,
+    },
     #[error("invalid countries: {0} and {1} share no land border")]
     NoSharedBorder(String, String),
     #[error("invalid collections: {0}")]
@@ -185,7 +188,10 @@ impl Scope {
         let mut out = Vec::new();
         for &collection in &self.collections {
             let source = catalog.collection(collection);
-            let mut positions: Vec<usize> = envelopes.iter().flat_map(|e| source.candidates(e)).collect();
+            let mut positions: Vec<usize> = envelopes
+                .iter()
+                .flat_map(|e| source.candidates(e))
+                .collect();
             positions.sort_unstable();
             positions.dedup();
             for position in positions {
@@ -305,14 +311,34 @@ pub enum Question {
 }
 
 /// The names of the questions, as used in `/analysis/{name}` and `forcemap query {name}`.
-pub const QUESTIONS: [&str; 6] = ["border-zone", "near", "nearest", "within", "locate", "range"];
+pub const QUESTIONS: [&str; 6] = [
+    "border-zone",
+    "near",
+    "nearest",
+    "within",
+    "locate",
+    "range",
+];
 
 impl Question {
     /// The parameters a question accepts.
     pub fn parameters(name: &str) -> &'static [&'static str] {
         match name {
-            "border-zone" => &["countries", "distance_km", "collections", "datetime", "include"],
-            "near" => &["lon", "lat", "radius_km", "collections", "datetime", "include"],
+            "border-zone" => &[
+                "countries",
+                "distance_km",
+                "collections",
+                "datetime",
+                "include",
+            ],
+            "near" => &[
+                "lon",
+                "lat",
+                "radius_km",
+                "collections",
+                "datetime",
+                "include",
+            ],
             "nearest" => &["lon", "lat", "k", "collections", "datetime"],
             "within" => &["area", "collections", "datetime", "include"],
             "locate" => &["lon", "lat", "datetime"],
@@ -348,15 +374,23 @@ impl Question {
         };
         Ok(match name {
             "border-zone" => Question::BorderZone {
-                countries: parse_countries(get("countries").ok_or(AnalysisError::Missing("countries"))?)?,
-                distance_km: parse_km("distance_km", get("distance_km").ok_or(AnalysisError::Missing("distance_km"))?)?,
+                countries: parse_countries(
+                    get("countries").ok_or(AnalysisError::Missing("countries"))?,
+                )?,
+                distance_km: parse_km(
+                    "distance_km",
+                    get("distance_km").ok_or(AnalysisError::Missing("distance_km"))?,
+                )?,
                 collections: collections()?,
                 datetime,
                 include_zone: include_zone()?,
             },
             "near" => Question::Near {
                 point: point()?,
-                radius_km: parse_km("radius_km", get("radius_km").ok_or(AnalysisError::Missing("radius_km"))?)?,
+                radius_km: parse_km(
+                    "radius_km",
+                    get("radius_km").ok_or(AnalysisError::Missing("radius_km"))?,
+                )?,
                 collections: collections()?,
                 datetime,
                 include_zone: include_zone()?,
@@ -379,7 +413,10 @@ impl Question {
             },
             "range" => Question::Range {
                 from: parse_id("from", get("from").ok_or(AnalysisError::Missing("from"))?)?,
-                radius_km: parse_km("radius_km", get("radius_km").ok_or(AnalysisError::Missing("radius_km"))?)?,
+                radius_km: parse_km(
+                    "radius_km",
+                    get("radius_km").ok_or(AnalysisError::Missing("radius_km"))?,
+                )?,
                 collections: collections()?,
                 datetime,
                 include_zone: include_zone()?,
@@ -387,15 +424,24 @@ impl Question {
             other => {
                 return Err(AnalysisError::invalid(
                     "question",
-                    format!("unknown question \"{other}\"; questions are: {}", QUESTIONS.join(", ")),
+                    format!(
+                        "unknown question \"{other}\"; questions are: {}",
+                        QUESTIONS.join(", ")
+                    ),
                 ))
             }
         })
     }
 
     /// Answers the question; `today` is the reference day when no `datetime` is given.
-    pub fn answer<'a>(&self, catalog: &'a Catalog, today: NaiveDate) -> Result<Answer<'a>, AnalysisError> {
-        let scope = |collections: &[CollectionId], datetime: &Option<String>| -> Result<Scope, AnalysisError> {
+    pub fn answer<'a>(
+        &self,
+        catalog: &'a Catalog,
+        today: NaiveDate,
+    ) -> Result<Answer<'a>, AnalysisError> {
+        let scope = |collections: &[CollectionId],
+                     datetime: &Option<String>|
+         -> Result<Scope, AnalysisError> {
             let span = datetime.as_deref().map(parse_datetime).transpose()?;
             Ok(Scope {
                 collections: collections.to_vec(),
@@ -405,26 +451,60 @@ impl Question {
             })
         };
         match self {
-            Question::BorderZone { countries, distance_km, collections, datetime, include_zone } => border_zone::border_zone(
+            Question::BorderZone {
+                countries,
+                distance_km,
+                collections,
+                datetime,
+                include_zone,
+            } => border_zone::border_zone(
                 catalog,
                 (&countries.0, &countries.1),
                 *distance_km,
                 &scope(collections, datetime)?,
                 *include_zone,
             ),
-            Question::Near { point, radius_km, collections, datetime, include_zone } => {
-                near::near(catalog, *point, *radius_km, &scope(collections, datetime)?, *include_zone)
+            Question::Near {
+                point,
+                radius_km,
+                collections,
+                datetime,
+                include_zone,
+            } => near::near(
+                catalog,
+                *point,
+                *radius_km,
+                &scope(collections, datetime)?,
+                *include_zone,
+            ),
+            Question::Nearest {
+                point,
+                k,
+                collections,
+                datetime,
+            } => nearest::nearest(catalog, *point, *k, &scope(collections, datetime)?),
+            Question::Within {
+                area,
+                collections,
+                datetime,
+                include_zone,
+            } => within::within(catalog, area, &scope(collections, datetime)?, *include_zone),
+            Question::Locate { point, datetime } => {
+                locate::locate(catalog, *point, &scope(&[], datetime)?)
             }
-            Question::Nearest { point, k, collections, datetime } => {
-                nearest::nearest(catalog, *point, *k, &scope(collections, datetime)?)
-            }
-            Question::Within { area, collections, datetime, include_zone } => {
-                within::within(catalog, area, &scope(collections, datetime)?, *include_zone)
-            }
-            Question::Locate { point, datetime } => locate::locate(catalog, *point, &scope(&[], datetime)?),
-            Question::Range { from, radius_km, collections, datetime, include_zone } => {
-                range::range(catalog, from, *radius_km, &scope(collections, datetime)?, *include_zone)
-            }
+            Question::Range {
+                from,
+                radius_km,
+                collections,
+                datetime,
+                include_zone,
+            } => range::range(
+                catalog,
+                from,
+                *radius_km,
+                &scope(collections, datetime)?,
+                *include_zone,
+            ),
         }
     }
 }
@@ -435,7 +515,10 @@ fn parse_number(parameter: &str, text: &str) -> Result<f64, AnalysisError> {
         .parse()
         .map_err(|_| AnalysisError::invalid(parameter, format!("\"{text}\" is not a number")))?;
     if !value.is_finite() {
-        return Err(AnalysisError::invalid(parameter, format!("\"{text}\" is not a finite number")));
+        return Err(AnalysisError::invalid(
+            parameter,
+            format!("\"{text}\" is not a finite number"),
+        ));
     }
     Ok(value)
 }
@@ -443,10 +526,16 @@ fn parse_number(parameter: &str, text: &str) -> Result<f64, AnalysisError> {
 /// Longitude in -180..180 and latitude in -90..90, degrees WGS 84.
 pub fn check_lon_lat(lon: f64, lat: f64) -> Result<(), AnalysisError> {
     if !(-180.0..=180.0).contains(&lon) {
-        return Err(AnalysisError::invalid("lon", format!("longitude {lon} is outside -180..180")));
+        return Err(AnalysisError::invalid(
+            "lon",
+            format!("longitude {lon} is outside -180..180"),
+        ));
     }
     if !(-90.0..=90.0).contains(&lat) {
-        return Err(AnalysisError::invalid("lat", format!("latitude {lat} is outside -90..90")));
+        return Err(AnalysisError::invalid(
+            "lat",
+            format!("latitude {lat} is outside -90..90"),
+        ));
     }
     Ok(())
 }
@@ -460,7 +549,10 @@ pub fn parse_km(parameter: &str, text: &str) -> Result<f64, AnalysisError> {
 
 pub fn check_km(parameter: &str, km: f64) -> Result<(), AnalysisError> {
     if !km.is_finite() || km < 0.0 {
-        return Err(AnalysisError::invalid(parameter, format!("{km} km is negative; give a distance of 0 to {MAX_DISTANCE_KM} km")));
+        return Err(AnalysisError::invalid(
+            parameter,
+            format!("{km} km is negative; give a distance of 0 to {MAX_DISTANCE_KM} km"),
+        ));
     }
     if km > MAX_DISTANCE_KM {
         return Err(AnalysisError::invalid(
@@ -472,13 +564,18 @@ pub fn check_km(parameter: &str, km: f64) -> Result<(), AnalysisError> {
 }
 
 fn parse_k(text: Option<&str>) -> Result<usize, AnalysisError> {
-    let Some(text) = text else { return Ok(DEFAULT_K) };
+    let Some(text) = text else {
+        return Ok(DEFAULT_K);
+    };
     let k: usize = text
         .trim()
         .parse()
         .map_err(|_| AnalysisError::invalid("k", format!("\"{text}\" is not a whole number")))?;
     if !(1..=MAX_K).contains(&k) {
-        return Err(AnalysisError::invalid("k", format!("{k} is outside 1..{MAX_K}")));
+        return Err(AnalysisError::invalid(
+            "k",
+            format!("{k} is outside 1..{MAX_K}"),
+        ));
     }
     Ok(k)
 }
@@ -500,7 +597,10 @@ pub fn parse_countries(text: &str) -> Result<(String, String), AnalysisError> {
         .filter(|s| !s.is_empty())
         .collect();
     match &codes[..] {
-        [a, b] if a == b => Err(AnalysisError::invalid("countries", format!("{a} is given twice; name two different countries"))),
+        [a, b] if a == b => Err(AnalysisError::invalid(
+            "countries",
+            format!("{a} is given twice; name two different countries"),
+        )),
         [a, b] => Ok((a.clone(), b.clone())),
         _ => Err(AnalysisError::invalid(
             "countries",
@@ -522,7 +622,9 @@ pub fn parse_collections(text: Option<&str>) -> Result<Vec<CollectionId>, Analys
         }
     }
     if out.is_empty() {
-        return Err(AnalysisError::UnknownCollection("name at least one collection".into()));
+        return Err(AnalysisError::UnknownCollection(
+            "name at least one collection".into(),
+        ));
     }
     Ok(out)
 }
@@ -531,7 +633,10 @@ fn parse_include(text: Option<&str>) -> Result<bool, AnalysisError> {
     match text.map(str::trim) {
         None | Some("") => Ok(false),
         Some("zone") => Ok(true),
-        Some(other) => Err(AnalysisError::invalid("include", format!("\"{other}\" is not known; the only value is zone"))),
+        Some(other) => Err(AnalysisError::invalid(
+            "include",
+            format!("\"{other}\" is not known; the only value is zone"),
+        )),
     }
 }
 
@@ -540,12 +645,18 @@ mod tests {
     use super::*;
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn questions_parse_with_defaults() {
-        let q = Question::parse("border-zone", &pairs(&[("countries", "tjk, AFG"), ("distance_km", "50")])).unwrap();
+        let q = Question::parse(
+            "border-zone",
+            &pairs(&[("countries", "tjk, AFG"), ("distance_km", "50")]),
+        )
+        .unwrap();
         assert_eq!(
             q,
             Question::BorderZone {
@@ -564,17 +675,73 @@ mod tests {
     fn every_bad_parameter_is_named() {
         let cases: &[(&str, &[(&str, &str)], &str)] = &[
             ("border-zone", &[("distance_km", "50")], "countries"),
-            ("border-zone", &[("countries", "TJK"), ("distance_km", "50")], "countries"),
-            ("border-zone", &[("countries", "TJK,TJK"), ("distance_km", "50")], "countries"),
-            ("border-zone", &[("countries", "TJK,AFG"), ("distance_km", "-1")], "distance_km"),
-            ("border-zone", &[("countries", "TJK,AFG"), ("distance_km", "5001")], "distance_km"),
-            ("border-zone", &[("countries", "TJK,AFG"), ("distance_km", "NaN")], "distance_km"),
-            ("border-zone", &[("countries", "TJK,AFG"), ("distance_km", "5"), ("collections", "bases")], "collections"),
-            ("border-zone", &[("countries", "TJK,AFG"), ("distance_km", "5"), ("datetime", "soon")], "datetime"),
-            ("border-zone", &[("countries", "TJK,AFG"), ("distance_km", "5"), ("include", "all")], "include"),
-            ("near", &[("lon", "181"), ("lat", "0"), ("radius_km", "1")], "lon"),
-            ("near", &[("lon", "0"), ("lat", "-90.5"), ("radius_km", "1")], "lat"),
-            ("near", &[("lon", "x"), ("lat", "0"), ("radius_km", "1")], "lon"),
+            (
+                "border-zone",
+                &[("countries", "TJK"), ("distance_km", "50")],
+                "countries",
+            ),
+            (
+                "border-zone",
+                &[("countries", "TJK,TJK"), ("distance_km", "50")],
+                "countries",
+            ),
+            (
+                "border-zone",
+                &[("countries", "TJK,AFG"), ("distance_km", "-1")],
+                "distance_km",
+            ),
+            (
+                "border-zone",
+                &[("countries", "TJK,AFG"), ("distance_km", "5001")],
+                "distance_km",
+            ),
+            (
+                "border-zone",
+                &[("countries", "TJK,AFG"), ("distance_km", "NaN")],
+                "distance_km",
+            ),
+            (
+                "border-zone",
+                &[
+                    ("countries", "TJK,AFG"),
+                    ("distance_km", "5"),
+                    ("collections", "bases"),
+                ],
+                "collections",
+            ),
+            (
+                "border-zone",
+                &[
+                    ("countries", "TJK,AFG"),
+                    ("distance_km", "5"),
+                    ("datetime", "soon"),
+                ],
+                "datetime",
+            ),
+            (
+                "border-zone",
+                &[
+                    ("countries", "TJK,AFG"),
+                    ("distance_km", "5"),
+                    ("include", "all"),
+                ],
+                "include",
+            ),
+            (
+                "near",
+                &[("lon", "181"), ("lat", "0"), ("radius_km", "1")],
+                "lon",
+            ),
+            (
+                "near",
+                &[("lon", "0"), ("lat", "-90.5"), ("radius_km", "1")],
+                "lat",
+            ),
+            (
+                "near",
+                &[("lon", "x"), ("lat", "0"), ("radius_km", "1")],
+                "lon",
+            ),
             ("nearest", &[("lon", "0"), ("lat", "0"), ("k", "0")], "k"),
             ("nearest", &[("lon", "0"), ("lat", "0"), ("k", "1001")], "k"),
             ("within", &[], "area"),

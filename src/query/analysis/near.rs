@@ -75,15 +75,25 @@ pub(super) fn range_shapes(center: Coord<f64>, radius_km: f64, label: &str) -> V
         return Vec::new();
     }
     let disc = circle(center, radius_km * 1000.0, RING_VERTICES);
-    let outline = MultiLineString(disc.0.iter().map(|p| LineString::new(p.exterior().0.clone())).collect());
+    let outline = MultiLineString(
+        disc.0
+            .iter()
+            .map(|p| LineString::new(p.exterior().0.clone()))
+            .collect(),
+    );
     let properties = |what: &str| {
         let mut p = Map::new();
-        p.insert("name".into(), json!(format!("{what} {radius_km} km around {label}")));
+        p.insert(
+            "name".into(),
+            json!(format!("{what} {radius_km} km around {label}")),
+        );
         p.insert("radius_km".into(), json!(radius_km));
         p.insert("center".into(), json!([center.x, center.y]));
         p.insert(
             "approximation".into(),
-            json!(format!("{RING_VERTICES} geodesic destinations from the centre, for drawing")),
+            json!(format!(
+                "{RING_VERTICES} geodesic destinations from the centre, for drawing"
+            )),
         );
         p
     };

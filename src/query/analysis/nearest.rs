@@ -18,7 +18,12 @@ const START_M: f64 = 100_000.0;
 /// Longer than any geodesic on WGS 84 (half a meridian is 20 003.9 km).
 const WHOLE_WORLD_M: f64 = 20_100_000.0;
 
-pub fn nearest<'a>(catalog: &'a Catalog, point: Coord<f64>, k: usize, scope: &Scope) -> Result<Answer<'a>, AnalysisError> {
+pub fn nearest<'a>(
+    catalog: &'a Catalog,
+    point: Coord<f64>,
+    k: usize,
+    scope: &Scope,
+) -> Result<Answer<'a>, AnalysisError> {
     check_lon_lat(point.x, point.y)?;
     if !(1..=MAX_K).contains(&k) {
         return Err(AnalysisError::Invalid {
@@ -26,12 +31,15 @@ pub fn nearest<'a>(catalog: &'a Catalog, point: Coord<f64>, k: usize, scope: &Sc
             message: format!("{k} is outside 1..{MAX_K}"),
         });
     }
-    let mut measured: HashMap<(crate::model::CollectionId, usize), Option<Hit<'a>>> = HashMap::new();
+    let mut measured: HashMap<(crate::model::CollectionId, usize), Option<Hit<'a>>> =
+        HashMap::new();
     let mut radius = START_M;
     let mut rounds = 0;
     let mut hits = loop {
         rounds += 1;
-        for (collection, position, feature, geometry) in scope.candidates(catalog, &circle_envelopes(point, radius)) {
+        for (collection, position, feature, geometry) in
+            scope.candidates(catalog, &circle_envelopes(point, radius))
+        {
             measured.entry((collection, position)).or_insert_with(|| {
                 point_to_geometry(point, geometry).map(|c| Hit {
                     collection,

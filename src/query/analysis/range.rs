@@ -24,7 +24,13 @@ pub const ORIGIN_COLLECTIONS: [CollectionId; 4] = [
     CollectionId::Routes,
 ];
 
-pub fn range<'a>(catalog: &'a Catalog, from: &str, radius_km: f64, scope: &Scope, include_zone: bool) -> Result<Answer<'a>, AnalysisError> {
+pub fn range<'a>(
+    catalog: &'a Catalog,
+    from: &str,
+    radius_km: f64,
+    scope: &Scope,
+    include_zone: bool,
+) -> Result<Answer<'a>, AnalysisError> {
     check_km("radius_km", radius_km)?;
     let (collection, position) = ORIGIN_COLLECTIONS
         .iter()
@@ -36,7 +42,13 @@ pub fn range<'a>(catalog: &'a Catalog, from: &str, radius_km: f64, scope: &Scope
     };
     let center = center.0;
     let radius_m = radius_km * 1000.0;
-    let hits = around(catalog, center, radius_m, scope, Some((collection, position)));
+    let hits = around(
+        catalog,
+        center,
+        radius_m,
+        scope,
+        Some((collection, position)),
+    );
 
     let ring = circle(center, radius_m, RING_VERTICES);
     let countries = catalog.collection(CollectionId::Countries);
@@ -65,7 +77,11 @@ pub fn range<'a>(catalog: &'a Catalog, from: &str, radius_km: f64, scope: &Scope
     s.insert("center".into(), json!([center.x, center.y]));
     s.insert("radius_km".into(), json!(radius_km));
     s.insert("countries".into(), json!(touched));
-    let shapes = if include_zone { range_shapes(center, radius_km, &origin.id) } else { Vec::new() };
+    let shapes = if include_zone {
+        range_shapes(center, radius_km, &origin.id)
+    } else {
+        Vec::new()
+    };
     Ok(Answer {
         hits,
         shapes,

@@ -24,7 +24,11 @@ pub struct Area<'a> {
     pub members: Vec<&'a Feature>,
 }
 
-pub fn resolve<'a>(catalog: &'a Catalog, area: &str, scope: &Scope) -> Result<Area<'a>, AnalysisError> {
+pub fn resolve<'a>(
+    catalog: &'a Catalog,
+    area: &str,
+    scope: &Scope,
+) -> Result<Area<'a>, AnalysisError> {
     let code = area.to_ascii_uppercase();
     if let Some(country) = catalog.country(&code) {
         return Ok(Area {
@@ -59,17 +63,32 @@ pub fn resolve<'a>(catalog: &'a Catalog, area: &str, scope: &Scope) -> Result<Ar
     })
 }
 
-pub fn within<'a>(catalog: &'a Catalog, area: &str, scope: &Scope, include_zone: bool) -> Result<Answer<'a>, AnalysisError> {
+pub fn within<'a>(
+    catalog: &'a Catalog,
+    area: &str,
+    scope: &Scope,
+    include_zone: bool,
+) -> Result<Answer<'a>, AnalysisError> {
     let area = resolve(catalog, area, scope)?;
-    let member_geometries: Vec<&Geometry<f64>> = area.members.iter().filter_map(|m| m.geometry.as_ref()).collect();
-    let envelopes: Vec<Envelope> = member_geometries.iter().flat_map(|g| Envelope::parts(Some(g))).collect();
+    let member_geometries: Vec<&Geometry<f64>> = area
+        .members
+        .iter()
+        .filter_map(|m| m.geometry.as_ref())
+        .collect();
+    let envelopes: Vec<Envelope> = member_geometries
+        .iter()
+        .flat_map(|g| Envelope::parts(Some(g)))
+        .collect();
     let mut hits: Vec<Hit<'a>> = scope
         .candidates(catalog, &envelopes)
         .into_iter()
         .filter(|(collection, position, ..)| {
             // An area is not a result of itself.
             !(area.grouping == Some(*position) && *collection == CollectionId::Groupings)
-                && !(area.grouping.is_none() && *collection == CollectionId::Countries && catalog.collection(CollectionId::Countries).features()[*position].id == area.id)
+                && !(area.grouping.is_none()
+                    && *collection == CollectionId::Countries
+                    && catalog.collection(CollectionId::Countries).features()[*position].id
+                        == area.id)
         })
         .filter(|(.., geometry)| member_geometries.iter().any(|m| m.intersects(*geometry)))
         .map(|(collection, position, feature, geometry)| Hit {
@@ -95,7 +114,9 @@ pub fn within<'a>(catalog: &'a Catalog, area: &str, scope: &Scope, include_zone:
     let mut shapes = Vec::new();
     if include_zone {
         let geometry = match area.grouping {
-            Some(position) if !area.members.is_empty() => catalog.geometry_on(CollectionId::Groupings, position, scope.day).cloned(),
+            Some(position) if !area.members.is_empty() => catalog
+                .geometry_on(CollectionId::Groupings, position, scope.day)
+                .cloned(),
             Some(_) => None,
             None => area.feature.geometry.clone(),
         };

@@ -17,7 +17,10 @@
 //!   that size is viewed at.
 
 use super::geodesy::{azimuth, destination, distance_m};
-use geo::{unary_union, BooleanOps, Coord, MapCoordsInPlace, Geodesic, InterpolatePoint, LineString, MultiPolygon, Point, Polygon, Rect, Translate};
+use geo::{
+    unary_union, BooleanOps, Coord, Geodesic, InterpolatePoint, LineString, MapCoordsInPlace,
+    MultiPolygon, Point, Polygon, Rect, Translate,
+};
 
 /// Vertices of a range ring.
 pub const RING_VERTICES: usize = 128;
@@ -53,14 +56,20 @@ fn wrap_ring(points: &[Coord<f64>], hemisphere: f64) -> MultiPolygon<f64> {
     let mut lon = first.x;
     for pair in points.windows(2) {
         lon += wrap(pair[1].x - pair[0].x);
-        ring.push(Coord { x: lon, y: pair[1].y });
+        ring.push(Coord {
+            x: lon,
+            y: pair[1].y,
+        });
     }
     let end = lon + wrap(first.x - points[points.len() - 1].x);
     if (end - first.x).abs() > 180.0 {
         let pole = if hemisphere >= 0.0 { 90.0 } else { -90.0 };
         ring.push(Coord { x: end, y: first.y });
         ring.push(Coord { x: end, y: pole });
-        ring.push(Coord { x: first.x, y: pole });
+        ring.push(Coord {
+            x: first.x,
+            y: pole,
+        });
     }
     ring.push(first);
     let polygon = Polygon::new(LineString::new(ring), Vec::new());
@@ -68,11 +77,20 @@ fn wrap_ring(points: &[Coord<f64>], hemisphere: f64) -> MultiPolygon<f64> {
         .exterior()
         .0
         .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(w, e), c| (w.min(c.x), e.max(c.x)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(w, e), c| {
+            (w.min(c.x), e.max(c.x))
+        });
     if west >= -180.0 && east <= 180.0 {
         return MultiPolygon(vec![polygon]);
     }
-    let world = Rect::new(Coord { x: -180.0, y: -90.0 }, Coord { x: 180.0, y: 90.0 }).to_polygon();
+    let world = Rect::new(
+        Coord {
+            x: -180.0,
+            y: -90.0,
+        },
+        Coord { x: 180.0, y: 90.0 },
+    )
+    .to_polygon();
     let mut parts = Vec::new();
     for shift in [-720.0, -360.0, 0.0, 360.0, 720.0] {
         if east + shift <= -180.0 || west + shift >= 180.0 {
@@ -102,10 +120,16 @@ pub fn buffer(lines: &[LineString<f64>], distance_m_: f64) -> Option<MultiPolygo
         .sum();
     let thin = (distance_m_ / 20.0).max(total / MAX_BUFFER_CENTERS);
     let with_quads = distance_m_ <= 1_000_000.0;
-    let spacing = if with_quads { 50_000.0f64.min(distance_m_.max(thin)) } else { distance_m_ / 4.0 };
+    let spacing = if with_quads {
+        50_000.0f64.min(distance_m_.max(thin))
+    } else {
+        distance_m_ / 4.0
+    };
     let mut pieces: Vec<Polygon<f64>> = Vec::new();
     for line in lines {
-        let Some(&first) = line.0.first() else { continue };
+        let Some(&first) = line.0.first() else {
+            continue;
+        };
         let mut kept = vec![first];
         for &v in &line.0[1..] {
             if distance_m(kept[kept.len() - 1], v) >= thin {
@@ -153,7 +177,9 @@ fn quad(a: Coord<f64>, b: Coord<f64>, d: f64) -> Option<Polygon<f64>> {
     ];
     let (west, east) = corners
         .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(w, e), c| (w.min(c.x), e.max(c.x)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(w, e), c| {
+            (w.min(c.x), e.max(c.x))
+        });
     if east - west > 180.0 {
         return None;
     }
@@ -205,11 +231,24 @@ mod tests {
 
     #[test]
     fn a_buffer_covers_points_near_the_line_and_not_far_ones() {
-        let line = LineString::new(vec![c(68.0, 37.0), c(69.0, 37.3), c(70.0, 37.1), c(71.0, 37.6)]);
+        let line = LineString::new(vec![
+            c(68.0, 37.0),
+            c(69.0, 37.3),
+            c(70.0, 37.1),
+            c(71.0, 37.6),
+        ]);
         let zone = buffer(std::slice::from_ref(&line), 50_000.0).unwrap();
         assert!(zone.unsigned_area() > 0.0);
-        for (p, inside) in [(c(69.0, 37.6), true), (c(70.0, 36.8), true), (c(69.5, 38.2), false), (c(66.0, 37.0), false)] {
-            let d = super::super::geodesy::Polylines::new([&line]).closest(p).unwrap().distance_m;
+        for (p, inside) in [
+            (c(69.0, 37.6), true),
+            (c(70.0, 36.8), true),
+            (c(69.5, 38.2), false),
+            (c(66.0, 37.0), false),
+        ] {
+            let d = super::super::geodesy::Polylines::new([&line])
+                .closest(p)
+                .unwrap()
+                .distance_m;
             assert_eq!(zone.contains(&Point(p)), inside, "{p:?} at {d} m");
         }
         assert!(buffer(&[line], 0.0).is_none());
