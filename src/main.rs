@@ -5,7 +5,9 @@ use clap::{Parser, Subcommand};
 use forcemap::api::{self, AppState};
 use forcemap::catalog::Catalog;
 use forcemap::load::{load, DataSource};
+use forcemap::query::analysis::Question;
 use forcemap::tiles::{BasemapOptions, TileArchive};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -45,6 +47,112 @@ enum Command {
         #[arg(long)]
         data: Option<PathBuf>,
     },
+    /// Ask an analysis question; prints the same GeoJSON as /analysis/{question}.
+    Query {
+        #[command(subcommand)]
+        question: QueryCommand,
+    },
+}
+
+/// The analysis questions; each flag is the HTTP parameter of the same name (with `-` for `_`).
+#[derive(Subcommand)]
+enum QueryCommand {
+    /// Features within a distance of the border of two countries.
+    BorderZone {
+        /// Two ISO3 codes that share a land border, e.g. TJK,AFG.
+        #[arg(long)]
+        countries: String,
+        /// Distance from the border in kilometres.
+        #[arg(long, allow_hyphen_values = true)]
+        distance_km: String,
+        #[command(flatten)]
+        common: QueryScope,
+        /// `zone` adds the zone and the border line.
+        #[arg(long)]
+        include: Option<String>,
+    },
+    /// Features within a radius of a point.
+    Near {
+        #[command(flatten)]
+        point: QueryPoint,
+        /// Radius in kilometres.
+        #[arg(long, allow_hyphen_values = true)]
+        radius_km: String,
+        #[command(flatten)]
+        common: QueryScope,
+        /// `zone` adds the circle.
+        #[arg(long)]
+        include: Option<String>,
+    },
+    /// The k features nearest to a point.
+    Nearest {
+        #[command(flatten)]
+        point: QueryPoint,
+        /// How many features (1 to 1000; default 5).
+        #[arg(long, allow_hyphen_values = true)]
+        k: Option<String>,
+        #[command(flatten)]
+        common: QueryScope,
+    },
+    /// Features inside a country, grouping or theater.
+    Within {
+        /// A country ISO3 code, or a grouping or theater id.
+        #[arg(long)]
+        area: String,
+        #[command(flatten)]
+        common: QueryScope,
+        /// `zone` adds the area's outline.
+        #[arg(long)]
+        include: Option<String>,
+    },
+    /// The country and the groupings and theaters covering a point.
+    Locate {
+        #[command(flatten)]
+        point: QueryPoint,
+        /// Instant or interval, as the datetime parameter (default: today).
+        #[arg(long)]
+        datetime: Option<String>,
+        /// Data directory laid out like geodata/ (default: the built-in dataset).
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+    /// A range ring around a point feature and what falls inside it.
+    Range {
+        /// Id of the feature at the centre, e.g. kant-air-base.
+        #[arg(long)]
+        from: String,
+        /// Radius in kilometres.
+        #[arg(long, allow_hyphen_values = true)]
+        radius_km: String,
+        #[command(flatten)]
+        common: QueryScope,
+        /// `zone` adds the ring.
+        #[arg(long)]
+        include: Option<String>,
+    },
+}
+
+#[derive(clap::Args)]
+struct QueryPoint {
+    /// Longitude, degrees WGS 84.
+    #[arg(long, allow_hyphen_values = true)]
+    lon: String,
+    /// Latitude, degrees WGS 84.
+    #[arg(long, allow_hyphen_values = true)]
+    lat: String,
+}
+
+#[derive(clap::Args)]
+struct QueryScope {
+    /// Comma-separated collections (default: installations,forces,events).
+    #[arg(long)]
+    collections: Option<String>,
+    /// Instant or interval, as the datetime parameter, e.g. 2005-06-01 or 2005.
+    #[arg(long)]
+    datetime: Option<String>,
+    /// Data directory laid out like geodata/ (default: the built-in dataset).
+    #[arg(long)]
+    data: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Default)]
@@ -68,6 +176,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Validate { data }) => validate(data),
         Some(Command::Serve(args)) => serve(args),
+        Some(Command::Query { question }) => return query(question),
         Some(Command::Basemap {
             out,
             data,
@@ -120,6 +229,128 @@ fn validate(data: Option<PathBuf>) -> anyhow::Result<ExitCode> {
             eprintln!("{} problem(s)", problems.0.len());
             Ok(ExitCode::FAILURE)
         }
+    }
+}
+
+/// Runs one analysis question: GeoJSON on stdout; any error on stderr with exit status 2.
+fn query(command: QueryCommand) -> ExitCode {
+    let (name, params, data) = command.into_params();
+    let question = match Question::parse(name, &params) {
+        Ok(q) => q,
+        Err(e) => {
+            eprintln!("forcemap: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let catalog = match load(&DataSource::from_option(data)) {
+        Ok(dataset) => Catalog::build(dataset),
+        Err(problems) => {
+            eprintln!("forcemap: the data is not valid:\n{problems}");
+            return ExitCode::from(2);
+        }
+    };
+    match question.answer(&catalog, chrono::Utc::now().date_naive()) {
+        Ok(answer) => {
+            let mut out = api::analysis::write_answer(&answer);
+            out.push(b'\n');
+            match std::io::stdout().write_all(&out) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("forcemap: cannot write the answer: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("forcemap: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+impl QueryCommand {
+    /// The question's name and its parameters as the HTTP endpoint would receive them.
+    fn into_params(self) -> (&'static str, Vec<(String, String)>, Option<PathBuf>) {
+        let mut params: Vec<(String, String)> = Vec::new();
+        let mut put = |k: &str, v: Option<String>| {
+            if let Some(v) = v {
+                params.push((k.to_string(), v));
+            }
+        };
+        let (name, data) = match self {
+            QueryCommand::BorderZone {
+                countries,
+                distance_km,
+                common,
+                include,
+            } => {
+                put("countries", Some(countries));
+                put("distance_km", Some(distance_km));
+                put("include", include);
+                ("border-zone", common.put(&mut put))
+            }
+            QueryCommand::Near {
+                point,
+                radius_km,
+                common,
+                include,
+            } => {
+                point.put(&mut put);
+                put("radius_km", Some(radius_km));
+                put("include", include);
+                ("near", common.put(&mut put))
+            }
+            QueryCommand::Nearest { point, k, common } => {
+                point.put(&mut put);
+                put("k", k);
+                ("nearest", common.put(&mut put))
+            }
+            QueryCommand::Within {
+                area,
+                common,
+                include,
+            } => {
+                put("area", Some(area));
+                put("include", include);
+                ("within", common.put(&mut put))
+            }
+            QueryCommand::Locate {
+                point,
+                datetime,
+                data,
+            } => {
+                point.put(&mut put);
+                put("datetime", datetime);
+                ("locate", data)
+            }
+            QueryCommand::Range {
+                from,
+                radius_km,
+                common,
+                include,
+            } => {
+                put("from", Some(from));
+                put("radius_km", Some(radius_km));
+                put("include", include);
+                ("range", common.put(&mut put))
+            }
+        };
+        (name, params, data)
+    }
+}
+
+impl QueryPoint {
+    fn put(self, put: &mut impl FnMut(&str, Option<String>)) {
+        put("lon", Some(self.lon));
+        put("lat", Some(self.lat));
+    }
+}
+
+impl QueryScope {
+    fn put(self, put: &mut impl FnMut(&str, Option<String>)) -> Option<PathBuf> {
+        put("collections", self.collections);
+        put("datetime", self.datetime);
+        self.data
     }
 }
 

@@ -1,6 +1,7 @@
 //! The HTTP layer: axum routers over the query layer.
 //!
 //! - [`ogc`]: OGC API – Features (collections, items, queryables, conformance).
+//! - [`analysis`]: the spatial questions at `/analysis/*`, as GeoJSON.
 //! - [`openapi`]: the OpenAPI 3.0 document at `/api`, generated from the same parameter lists
 //!   the handlers accept.
 //! - [`web`]: the map page at `/` for browsers and its assets, and the basemap archive.
@@ -9,6 +10,7 @@
 //! for GET from any origin (the data is public), a request timeout, and one log line per
 //! request.
 
+pub mod analysis;
 pub mod assets;
 pub mod basemap;
 pub mod error;
@@ -38,6 +40,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(ogc::routes())
+        .merge(analysis::routes())
         .merge(openapi::routes())
         .merge(web::routes())
         .merge(basemap::routes())

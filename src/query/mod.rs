@@ -6,7 +6,10 @@
 //! - `crs`: the coordinate reference systems the server accepts and emits.
 //! - `queryables`: what a filter may name, inferred from the data.
 //! - `items`: selecting, sorting and paging the items of a collection.
+//! - `analysis`: the spatial questions (border zone, near, nearest, within, locate, range)
+//!   answered with geodesic measures.
 
+pub mod analysis;
 pub mod cql;
 pub mod crs;
 pub mod items;
