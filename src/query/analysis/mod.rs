@@ -673,7 +673,8 @@ mod tests {
 
     #[test]
     fn every_bad_parameter_is_named() {
-        let cases: &[(&str, &[(&str, &str)], &str)] = &[
+        type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+        let cases: &[Case] = &[
             ("border-zone", &[("distance_km", "50")], "countries"),
             (
                 "border-zone",

@@ -84,11 +84,12 @@ pub fn within<'a>(
         .into_iter()
         .filter(|(collection, position, ..)| {
             // An area is not a result of itself.
-            !(area.grouping == Some(*position) && *collection == CollectionId::Groupings)
-                && !(area.grouping.is_none()
-                    && *collection == CollectionId::Countries
-                    && catalog.collection(CollectionId::Countries).features()[*position].id
-                        == area.id)
+            let is_area_grouping =
+                area.grouping == Some(*position) && *collection == CollectionId::Groupings;
+            let is_area_country = area.grouping.is_none()
+                && *collection == CollectionId::Countries
+                && catalog.collection(CollectionId::Countries).features()[*position].id == area.id;
+            !is_area_grouping && !is_area_country
         })
         .filter(|(.., geometry)| member_geometries.iter().any(|m| m.intersects(*geometry)))
         .map(|(collection, position, feature, geometry)| Hit {
