@@ -415,3 +415,74 @@ fn bad_requests_get_a_400_or_404_that_names_the_problem() {
         assert!(description.contains(mentions), "{path}: {description}");
     }
 }
+
+#[test]
+fn collections_link_a_feature_schema_that_names_every_property() {
+    // GDAL's OAPIF driver (3.6) takes a layer's fields from the `describedBy` link; without
+    // it, it guesses them from the first page and drops properties first seen later (events'
+    // `results`).
+    let client = common::client();
+    for collection in [
+        "countries",
+        "groupings",
+        "installations",
+        "forces",
+        "events",
+        "routes",
+        "borders",
+    ] {
+        let described = get_ok(&format!("/collections/{collection}"));
+        let links = described["links"].as_array().unwrap();
+        let link = links
+            .iter()
+            .find(|l| l["rel"] == "describedBy")
+            .unwrap_or_else(|| panic!("{collection}: no describedBy link in {links:?}"));
+        assert_eq!(link["type"], "application/schema+json");
+        let href = link["href"].as_str().unwrap();
+        assert!(href.starts_with("http://127.0.0.1:"), "{href}");
+        let response = client
+            .get(href)
+            .header("accept", "application/schema+json")
+            .send()
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{href}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/schema+json"
+        );
+        let schema: Value = response.json().unwrap();
+        assert_eq!(schema["properties"]["type"]["enum"][0], "Feature");
+        let fields = schema["properties"]["properties"]["properties"]
+            .as_object()
+            .unwrap();
+        let all = get_ok(&format!(
+            "/collections/{collection}/items?limit=10000&skipGeometry=true"
+        ));
+        for feature in all["features"].as_array().unwrap() {
+            for name in feature["properties"].as_object().unwrap().keys() {
+                assert!(
+                    fields.contains_key(name),
+                    "{collection}: {name} missing from {href}"
+                );
+            }
+        }
+    }
+    let fields = |collection: &str| {
+        get_ok(&format!("/collections/{collection}/schemas/feature"))["properties"]["properties"]
+            ["properties"]
+            .clone()
+    };
+    assert_eq!(fields("events")["results"]["type"], "string");
+    assert_eq!(fields("borders")["length_km"]["type"], "number");
+    assert_eq!(
+        fields("groupings")["active_members"],
+        serde_json::json!({"type": "array", "items": {"type": "string"}})
+    );
+    // Reduced-precision dates (`1993`) make valid_from a plain string in forces.
+    assert_eq!(
+        fields("forces")["valid_from"],
+        serde_json::json!({"type": "string"})
+    );
+    let (status, _, _) = get("/collections/nowhere/schemas/feature");
+    assert_eq!(status, 404);
+}

@@ -1,4 +1,5 @@
-//! `/collections`, `/collections/{id}` and `/collections/{id}/queryables`.
+//! `/collections`, `/collections/{id}`, `/collections/{id}/queryables` and
+//! `/collections/{id}/schemas/feature`.
 
 use super::html;
 use crate::api::error::{ApiError, ApiResult};
@@ -38,6 +39,10 @@ pub fn collection_document(request: &Request, collection: &Collection) -> Value 
             link("items", "/items?f=html", "text/html", "Items as HTML"),
             link("http://www.opengis.net/def/rel/ogc/1.0/queryables", "/queryables",
                  "application/schema+json", "Queryables"),
+            // GDAL's OAPIF driver (3.6) reads a collection's fields from this link; without it
+            // it guesses them from the first page of items and drops properties that first
+            // appear on a later page. It matches the relation name "describedBy" exactly.
+            link("describedBy", "/schemas/feature", "application/schema+json", "Schema of the features (GeoJSON)"),
         ],
         "extent": {
             "spatial": {
@@ -172,5 +177,143 @@ pub async fn queryables(
                 &html::list(rows),
             ))
         }
+    })
+}
+
+/// Media type of JSON Schema documents.
+pub const SCHEMA_MEDIA_TYPE: &str = "application/schema+json";
+
+/// JSON Schema of a GeoJSON feature of `collection`: one entry under
+/// `properties.properties` for every property any of its features carries, in the order they
+/// first appear, typed from the values served. A property missing from a feature, or null,
+/// is absent; `type` names the type of the other values only (as GDAL reads a single `type`).
+/// Strings are `format: date` only when every value is a full date (`2005-09-01`).
+pub fn feature_schema(request: &Request, collection: &Collection) -> Value {
+    let mut kinds: Vec<(String, PropertyKind)> = Vec::new();
+    let mut note = |name: &str, value: &Value| {
+        let kind = PropertyKind::of(value);
+        match kinds.iter_mut().find(|(n, _)| n == name) {
+            Some((_, known)) => *known = known.merge(kind),
+            None => kinds.push((name.to_string(), kind)),
+        }
+    };
+    for feature in collection.features() {
+        for (name, value) in &feature.properties {
+            note(name, value);
+        }
+        if !feature.members.is_empty() {
+            // Added to each grouping as of the requested day (see `items::Output`).
+            note("active_members", &json!(["RUS"]));
+            note("as_of", &json!("2000-01-01"));
+        }
+    }
+    let properties: serde_json::Map<String, Value> = kinds
+        .into_iter()
+        .map(|(name, kind)| (name, kind.schema()))
+        .collect();
+    let id = collection.id.as_str();
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": request.url(&format!("/collections/{id}/schemas/feature"), &[]),
+        "title": format!("A feature of {id}"),
+        "description": format!("{} Any property may be missing or null.", collection.id.description()),
+        "type": "object",
+        "required": ["type", "id", "geometry", "properties"],
+        "properties": {
+            "type": {"type": "string", "enum": ["Feature"]},
+            "id": {"type": "string"},
+            "geometry": {"description": "GeoJSON geometry, or null"},
+            "properties": {"type": "object", "properties": properties},
+        },
+    })
+}
+
+/// What the non-null values of one property are.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PropertyKind {
+    Unknown,
+    Date,
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Strings,
+    Array,
+    Object,
+    Mixed,
+}
+
+impl PropertyKind {
+    fn of(value: &Value) -> PropertyKind {
+        match value {
+            Value::Null => PropertyKind::Unknown,
+            Value::String(s) if is_full_date(s) => PropertyKind::Date,
+            Value::String(_) => PropertyKind::String,
+            Value::Number(n) if n.is_i64() || n.is_u64() => PropertyKind::Integer,
+            Value::Number(_) => PropertyKind::Number,
+            Value::Bool(_) => PropertyKind::Boolean,
+            Value::Array(items) if items.iter().all(Value::is_string) => PropertyKind::Strings,
+            Value::Array(_) => PropertyKind::Array,
+            Value::Object(_) => PropertyKind::Object,
+        }
+    }
+
+    fn merge(self, other: PropertyKind) -> PropertyKind {
+        use PropertyKind::*;
+        match (self, other) {
+            (a, b) if a == b => a,
+            (Unknown, x) | (x, Unknown) => x,
+            (Date, String) | (String, Date) => String,
+            (Integer, Number) | (Number, Integer) => Number,
+            (Strings, Array) | (Array, Strings) => Array,
+            _ => Mixed,
+        }
+    }
+
+    fn schema(self) -> Value {
+        match self {
+            PropertyKind::Unknown | PropertyKind::Mixed => json!({}),
+            PropertyKind::Date => json!({"type": "string", "format": "date"}),
+            PropertyKind::String => json!({"type": "string"}),
+            PropertyKind::Integer => json!({"type": "integer"}),
+            PropertyKind::Number => json!({"type": "number"}),
+            PropertyKind::Boolean => json!({"type": "boolean"}),
+            PropertyKind::Strings => json!({"type": "array", "items": {"type": "string"}}),
+            PropertyKind::Array => json!({"type": "array"}),
+            PropertyKind::Object => json!({"type": "object"}),
+        }
+    }
+}
+
+/// `YYYY-MM-DD`, a real day of the calendar.
+fn is_full_date(s: &str) -> bool {
+    s.len() == 10 && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+}
+
+pub async fn schema(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    request: Request,
+) -> ApiResult<Response> {
+    request.allow_only(&["f"])?;
+    let id = parse_collection(&id)?;
+    let catalog = state.catalog();
+    let body = feature_schema(&request, catalog.collection(id));
+    Ok(match request.format {
+        Format::Json => {
+            let mut r = response::json(&request, body, Some(catalog.fingerprint));
+            r.headers_mut().insert(
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static(SCHEMA_MEDIA_TYPE),
+            );
+            r
+        }
+        Format::Html => response::html(html::page(
+            &format!("Schema of {id}"),
+            &format!(
+                "<pre>{}</pre>",
+                html::escape(&serde_json::to_string_pretty(&body).unwrap_or_default())
+            ),
+        )),
     })
 }

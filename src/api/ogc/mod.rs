@@ -26,6 +26,10 @@ pub fn routes() -> Router<AppState> {
         .route("/collections", get(collections::list))
         .route("/collections/{id}", get(collections::one))
         .route("/collections/{id}/queryables", get(collections::queryables))
+        .route(
+            "/collections/{id}/schemas/feature",
+            get(collections::schema),
+        )
         .route("/collections/{id}/items", get(items::items))
         .route("/collections/{id}/items/{fid}", get(items::item))
 }
