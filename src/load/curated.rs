@@ -71,20 +71,8 @@ pub fn parse_collection(
     problems: &mut Vec<Problem>,
 ) -> Vec<Feature> {
     let mut report = Report { file, problems };
-    let root: Value = match serde_json::from_slice(bytes) {
-        Ok(v) => v,
-        Err(e) => {
-            report.add(
-                "-",
-                "-",
-                format!(
-                    "malformed JSON at line {} column {}: {e}",
-                    e.line(),
-                    e.column()
-                ),
-            );
-            return Vec::new();
-        }
+    let Some(root) = report.parse_json(bytes) else {
+        return Vec::new();
     };
     if root.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
         report.add("-", "type", "the file must be a GeoJSON FeatureCollection");

@@ -20,20 +20,8 @@ pub struct Place {
 
 pub fn parse_places(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> Vec<Place> {
     let mut report = Report { file, problems };
-    let root: Value = match serde_json::from_slice(bytes) {
-        Ok(v) => v,
-        Err(e) => {
-            report.add(
-                "-",
-                "-",
-                format!(
-                    "malformed JSON at line {} column {}: {e}",
-                    e.line(),
-                    e.column()
-                ),
-            );
-            return Vec::new();
-        }
+    let Some(root) = report.parse_json(bytes) else {
+        return Vec::new();
     };
     let Some(features) = root.get("features").and_then(Value::as_array) else {
         report.add(

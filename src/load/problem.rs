@@ -60,6 +60,22 @@ pub(crate) struct Report<'a> {
 }
 
 impl Report<'_> {
+    /// Parses a whole file as JSON; on failure reports where and returns `None`.
+    pub fn parse_json(&mut self, bytes: &[u8]) -> Option<serde_json::Value> {
+        match serde_json::from_slice(bytes) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let message = format!(
+                    "malformed JSON at line {} column {}: {e}",
+                    e.line(),
+                    e.column()
+                );
+                self.add("-", "-", message);
+                None
+            }
+        }
+    }
+
     pub fn add(&mut self, feature: &str, field: &str, message: impl Into<String>) {
         self.problems
             .push(Problem::new(self.file, feature, field, message));

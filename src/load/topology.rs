@@ -26,24 +26,13 @@ pub struct CountryTopology {
 
 pub fn parse_topology(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> CountryTopology {
     let mut report = Report { file, problems };
-    let object: Map<String, Value> = match serde_json::from_slice(bytes) {
-        Ok(Value::Object(o)) => o,
-        Ok(_) => {
+    let object: Map<String, Value> = match report.parse_json(bytes) {
+        Some(Value::Object(o)) => o,
+        Some(_) => {
             report.add("-", "-", "the file must be a TopoJSON Topology object");
             return CountryTopology::default();
         }
-        Err(e) => {
-            report.add(
-                "-",
-                "-",
-                format!(
-                    "malformed JSON at line {} column {}: {e}",
-                    e.line(),
-                    e.column()
-                ),
-            );
-            return CountryTopology::default();
-        }
+        None => return CountryTopology::default(),
     };
     let topology = match TopoJson::from_json_object(object) {
         Ok(TopoJson::Topology(t)) => t,
