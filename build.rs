@@ -13,17 +13,34 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
-/// Files copied from `web/node_modules` (asset path, path under node_modules).
+/// Files copied from `web/node_modules` (asset path, path under node_modules, required).
 /// The page maps the bare specifiers `maplibre-gl`, `pmtiles` and `fflate` to these
-/// through the import map in `web/index.html`.
-const VENDOR: &[(&str, &str)] = &[
-    ("vendor/maplibre-gl.mjs", "maplibre-gl/dist/maplibre-gl.mjs"),
-    ("vendor/maplibre-gl-worker.mjs", "maplibre-gl/dist/maplibre-gl-worker.mjs"),
-    ("vendor/maplibre-gl.css", "maplibre-gl/dist/maplibre-gl.css"),
-    ("vendor/maplibre-gl.LICENSE.txt", "maplibre-gl/LICENSE.txt"),
-    ("vendor/pmtiles.mjs", "pmtiles/dist/esm/index.js"),
-    ("vendor/fflate.mjs", "fflate/esm/browser.js"),
-    ("vendor/fflate.LICENSE.txt", "fflate/LICENSE"),
+/// through the import map in `web/index.html`. Licence texts are embedded when a package
+/// ships one (pmtiles states its licence, BSD-3-Clause, only in its package.json).
+const VENDOR: &[(&str, &str, bool)] = &[
+    (
+        "vendor/maplibre-gl.mjs",
+        "maplibre-gl/dist/maplibre-gl.mjs",
+        true,
+    ),
+    (
+        "vendor/maplibre-gl-worker.mjs",
+        "maplibre-gl/dist/maplibre-gl-worker.mjs",
+        true,
+    ),
+    (
+        "vendor/maplibre-gl.css",
+        "maplibre-gl/dist/maplibre-gl.css",
+        true,
+    ),
+    (
+        "vendor/maplibre-gl.LICENSE.txt",
+        "maplibre-gl/LICENSE.txt",
+        false,
+    ),
+    ("vendor/pmtiles.mjs", "pmtiles/dist/esm/index.js", true),
+    ("vendor/fflate.mjs", "fflate/esm/browser.js", true),
+    ("vendor/fflate.LICENSE.txt", "fflate/LICENSE", false),
 ];
 
 /// Extensions of page files taken from `web/` and `web/js/`.
@@ -52,8 +69,12 @@ fn main() {
     let mut entries: Vec<(String, PathBuf)> = Vec::new();
     collect_page_files(&web, "", &mut entries);
     collect_page_files(&web.join("js"), "js/", &mut entries);
-    for (asset_path, source) in VENDOR {
+    for (asset_path, source, required) in VENDOR {
         let file = web.join("node_modules").join(source);
+        println!("cargo:rerun-if-changed=web/node_modules/{source}");
+        if !file.is_file() && !required {
+            continue;
+        }
         if !file.is_file() {
             panic!(
                 "forcemap build: {} is missing. Run `npm ci` in {} (the versions are pinned in \
@@ -62,7 +83,6 @@ fn main() {
                 web.display()
             );
         }
-        println!("cargo:rerun-if-changed=web/node_modules/{source}");
         entries.push(((*asset_path).to_string(), file));
     }
     entries.sort_by(|a, b| a.0.cmp(&b.0));
@@ -146,8 +166,15 @@ fn collect_page_files(dir: &Path, prefix: &str, entries: &mut Vec<(String, PathB
         .collect();
     files.sort();
     for file in files {
-        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        let ext = file.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let ext = file
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
         if name.starts_with('.') || NOT_PAGE.contains(&name.as_str()) {
             continue;
         }

@@ -387,20 +387,22 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             state.set_basemap(Ok(archive));
         }
         None => {
-            let state = state.clone();
-            std::thread::spawn(move || {
-                let catalog = state.catalog();
-                let progress = indicatif::ProgressBar::hidden();
-                let built =
-                    api::basemap::build_default(&catalog, &BasemapOptions::default(), &progress)
-                        .and_then(|bytes| Ok(TileArchive::new(bytes)?))
-                        .map_err(|e| format!("{e:#}"));
-                match &built {
-                    Ok(a) => tracing::info!("basemap ready ({} bytes)", a.len()),
-                    Err(e) => tracing::error!("basemap failed: {e}"),
-                }
-                state.set_basemap(built);
-            });
+            // About a second in a release build; done before listening so that the first
+            // visitor gets a map, not a 503.
+            let progress = forcemap::tiles::basemap::progress_bar();
+            let built = api::basemap::build_default(
+                &state.catalog(),
+                &BasemapOptions::default(),
+                &progress,
+            )
+            .and_then(|bytes| Ok(TileArchive::new(bytes)?))
+            .map_err(|e| format!("{e:#}"));
+            progress.finish_and_clear();
+            match &built {
+                Ok(a) => tracing::info!("basemap built ({} bytes)", a.len()),
+                Err(e) => tracing::error!("basemap failed, serving without it: {e}"),
+            }
+            state.set_basemap(built);
         }
     }
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;

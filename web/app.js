@@ -5,12 +5,12 @@ import * as maplibregl from 'maplibre-gl';
 import { Protocol } from 'pmtiles';
 import { items, url } from './js/api.js';
 import {
-  today, addYears, overlaps, covers, monthIndex, dayOfMonthIndex, formatDate, parts, isDay,
+  today, addYears, overlaps, covers, monthIndex, dayOfMonthIndex, formatDate, formatInterval, parts, isDay,
 } from './js/dates.js';
 import { lineage, statusAt, intervals, STATUS_COLOR, STATUS_LABEL } from './js/membership.js';
 import { baseStyle, THEATER_COLORS, GROUPING_COLORS, PICKABLE } from './js/style.js';
 import { addIcons, shapeFor, INSTALLATION_SHAPES, EVENT_SHAPES } from './js/icons.js';
-import { circle, bbox, bboxIntersects } from './js/geo.js';
+import { circle, bbox } from './js/geo.js';
 import { describe, h, isApproximate, PRECISION } from './js/describe.js';
 import {
   LAYER_GROUPS, DEFAULT_LAYERS, setupTabs, renderLayerList, syncLayerList, renderLegend,
@@ -18,9 +18,11 @@ import {
 import { renderTimeline } from './js/timeline.js';
 import { parseHash, formatHash } from './js/permalink.js';
 import { createTools } from './js/tools.js';
-import { downloadGeojson, exportPng } from './js/export.js';
+import { downloadGeojson, exportPng, featuresInView } from './js/export.js';
 
 const REGION = [[40, 30], [90, 60]]; // CSTO region: lon 40–90, lat 30–60
+// Labels and symbols grow on wide screens and projectors (1 up to 1280 px, at most 1.6).
+const LABEL_SCALE = Math.min(1.6, Math.max(1, window.innerWidth / 1280));
 const COLLECTIONS = ['installations', 'forces', 'events', 'routes'];
 
 const $ = (id) => document.getElementById(id);
@@ -77,10 +79,36 @@ function groupingName(id) {
   return p ? (p.short_name && p.short_name !== p.name ? `${p.name} (${p.short_name})` : p.name) : id;
 }
 const ctx = { countryName, groupingName };
+function shortName(id) {
+  const p = store.groupings.get(id)?.properties;
+  return p?.name || id;
+}
 
 // ---------------------------------------------------------------- map
 
 maplibregl.addProtocol('pmtiles', new Protocol().tile);
+
+/**
+ * The server builds the basemap at start-up and answers 503 until it is ready: wait for it
+ * (saying so), so that the map does not start without its basemap.
+ */
+async function basemapReady() {
+  for (let attempt = 0; attempt < 90; attempt += 1) {
+    let status = 0;
+    try {
+      status = (await fetch(url('basemap.pmtiles'), { headers: { Range: 'bytes=0-0' } })).status;
+    } catch {
+      return;
+    }
+    if (status !== 503) {
+      reportError(null);
+      return;
+    }
+    reportError('Preparing the basemap…');
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+await basemapReady();
 
 const hashState = parseHash(location.hash);
 Object.assign(state, pick(hashState, ['date', 'org', 'tab', 'view']));
@@ -89,7 +117,7 @@ if ('tool' in hashState) state.tool = hashState.tool;
 
 export const map = new maplibregl.Map({
   container: 'map',
-  style: baseStyle(url('basemap.pmtiles')),
+  style: baseStyle(url('basemap.pmtiles'), LABEL_SCALE),
   bounds: state.view ? undefined : REGION,
   center: state.view?.center,
   zoom: state.view?.zoom,
@@ -115,19 +143,34 @@ function pick(obj, keys) {
 // ---------------------------------------------------------------- loading
 
 let loadController = null;
+let staticLoaded = false;
 
 async function loadStatic() {
   const [countries, borders, groupingsAll] = await Promise.all([
     items('countries', { skipGeometry: 'true' }).catch(() => ({ features: [] })),
-    items('borders').catch(() => ({ features: [] })),
-    items('groupings', { skipGeometry: 'true', datetime: '../..' })
+    items('borders', { skipGeometry: 'true' }).catch(() => ({ features: [] })),
+    items('groupings', { skipGeometry: 'true', datetime: '1900-01-01/..' })
       .catch(() => items('groupings', { skipGeometry: 'true' }))
       .catch(() => ({ features: [] })),
   ]);
   for (const f of countries.features) store.countryNames.set(String(f.id), f.properties?.name || String(f.id));
   store.borders = prepare('borders', borders.features);
   for (const g of groupingsAll.features) store.groupings.set(String(g.id), g);
-  map.getSource('borders')?.setData(fc(store.borders.filter((f) => f.geometry)));
+  staticLoaded = true;
+  if (state.layers.has('borders')) loadBorderLines();
+}
+
+/** The border lines are large, so they are fetched only when the layer is first shown. */
+let borderLines = null;
+function loadBorderLines() {
+  borderLines ||= tracked(items('borders').then((answer) => {
+    store.borders = prepare('borders', answer.features);
+    map.getSource('borders')?.setData(fc(store.borders.filter((f) => f.geometry)));
+  }).catch((e) => {
+    borderLines = null;
+    reportError(`Could not load the borders: ${e.message}`);
+  }));
+  return borderLines;
 }
 
 async function loadDate() {
@@ -260,14 +303,19 @@ function ensureDynamicLayers() {
         id: `theater-fill-${id}`, type: 'fill', source: 'basemap', 'source-layer': 'countries',
         metadata: { group: 'theaters', grouping: id, color },
         filter: ['in', ['get', 'id'], ['literal', []]],
-        paint: { 'fill-color': color, 'fill-opacity': 0.07 },
+        paint: { 'fill-color': color, 'fill-opacity': 0.04 },
       }, 'boundaries');
       map.addLayer({
         id: `theater-line-${id}`, type: 'line', source: 'basemap', 'source-layer': 'countries',
         metadata: { group: 'theaters', grouping: id, color },
         filter: ['in', ['get', 'id'], ['literal', []]],
         layout: { 'line-join': 'round' },
-        paint: { 'line-color': color, 'line-width': 2.5, 'line-opacity': 0.9, 'line-offset': 1.5 + 3 * i },
+        paint: {
+          'line-color': color,
+          'line-opacity': 0.9,
+          'line-width': ['interpolate', ['linear'], ['zoom'], 2, 1.2, 6, 2.5],
+          'line-offset': ['interpolate', ['linear'], ['zoom'], 2, 0.6 + 1.2 * i, 6, 1.5 + 3 * i],
+        },
       }, 'boundaries');
       dynamicLayers.theaters.push({ id, layers: [`theater-fill-${id}`, `theater-line-${id}`], color });
     }
@@ -281,8 +329,11 @@ function ensureDynamicLayers() {
         metadata: { group: 'groupings', grouping: id, color },
         filter: ['in', ['get', 'id'], ['literal', []]],
         paint: {
-          'line-color': color, 'line-width': 1.6, 'line-dasharray': [2, 1.5],
-          'line-offset': 1.5 + 3 * theaters.length + 2.5 * i,
+          'line-color': color,
+          'line-dasharray': [2, 1.5],
+          'line-width': ['interpolate', ['linear'], ['zoom'], 2, 1, 6, 1.6],
+          'line-offset': ['interpolate', ['linear'], ['zoom'],
+            2, 0.6 + 1.2 * theaters.length + 1 * i, 6, 1.5 + 3 * theaters.length + 2.5 * i],
         },
       }, 'boundaries');
       dynamicLayers.groupings.push({ id, layers: [`grouping-line-${id}`], color });
@@ -326,6 +377,7 @@ function drawApprox() {
 }
 
 function applyVisibility() {
+  if (state.layers.has('borders') && staticLoaded) loadBorderLines();
   const set = (layer, on) => {
     if (map.getLayer(layer)) map.setLayoutProperty(layer, 'visibility', on ? 'visible' : 'none');
   };
@@ -340,6 +392,7 @@ const selectTab = setupTabs((key) => {
   state.tab = key;
   writeHash();
   if (key === 'timeline') renderChart();
+  if (key === 'details') renderInView();
 });
 
 renderLayerList($('layer-list'), state.layers, (key, on) => {
@@ -380,7 +433,27 @@ $('org').addEventListener('change', (e) => {
 function renderSide() {
   renderLegendNow();
   if (state.tab === 'timeline') renderChart();
+  if (state.tab === 'details') renderInView();
 }
+
+/** A keyboard-friendly list of the point features in view (Details tab). */
+function renderInView() {
+  const list = $('inview');
+  const feats = featuresInView({ map, state, store, tools })
+    .filter((f) => ['installations', 'forces', 'events'].includes(f.properties.collection))
+    .sort((a, b) => String(a.properties.name).localeCompare(String(b.properties.name)))
+    .slice(0, 200);
+  list.replaceChildren(...feats.map((f) => {
+    const uid = `${f.properties.collection}/${f.id}`;
+    const btn = h('button', { type: 'button', class: 'result', 'data-uid': uid },
+      h('span', { class: 'result-name' }, f.properties.name || String(f.id)),
+      h('span', { class: 'result-meta' }, capitalize(String(f.properties.kind || f.properties.collection).replace(/-/g, ' '))));
+    btn.addEventListener('click', () => select(uid));
+    return h('li', {}, btn);
+  }));
+  if (!feats.length) list.replaceChildren(h('li', { class: 'hint' }, 'No installations, forces or events in view.'));
+}
+map.on('moveend', () => { if (state.tab === 'details') renderInView(); });
 
 function orgName() {
   const g = store.groupings.get(state.org);
@@ -392,9 +465,9 @@ function renderLegendNow() {
     orgLabel: `${orgName()} membership, ${formatDate(state.date)}`,
     hasObservers: [...membership().values()].includes('observer'),
     theaters: dynamicLayers.theaters.filter((t) => membersAt(t.id).length)
-      .map((t) => ({ name: groupingName(t.id), color: t.color })),
+      .map((t) => ({ name: shortName(t.id), color: t.color })),
     groupings: dynamicLayers.groupings.filter((t) => membersAt(t.id).length)
-      .map((t) => ({ name: groupingName(t.id), color: t.color })),
+      .map((t) => ({ name: shortName(t.id), color: t.color })),
     installationShapes: new Set(store.installations.map((f) => f.properties._icon)),
     eventShapes: new Set(store.events.map((f) => f.properties._icon)),
     visible: state.layers,
@@ -539,9 +612,47 @@ map.on('click', (e) => {
     return;
   }
   const hit = pickAt(e.point);
-  if (hit?.uid) select(hit.uid, { popupAt: [e.lngLat.lng, e.lngLat.lat] });
-  else clearSelection();
+  if (hit?.uid) {
+    select(hit.uid, { popupAt: [e.lngLat.lng, e.lngLat.lat] });
+    return;
+  }
+  clearSelection();
+  const country = map.queryRenderedFeatures(e.point, { layers: ['land'] })[0];
+  if (country?.properties?.id) showCountry(String(country.properties.id), [e.lngLat.lng, e.lngLat.lat]);
 });
+
+/** Popup for a country: its membership of the chosen organization, with the sources. */
+function showCountry(iso3, at) {
+  const status = membership().get(iso3) || 'never';
+  const lin = lineage(state.org, store.groupings);
+  const history = [];
+  const sources = [];
+  for (const g of lin) {
+    for (const m of (g.properties?.members || []).filter((x) => x.country === iso3)) {
+      const refs = (m.sources || []).map((i) => g.properties.sources?.[i]).filter(Boolean);
+      refs.forEach((r) => { if (!sources.includes(r)) sources.push(r); });
+      const org = g.properties.short_name || g.properties.name;
+      const what = !m.status || m.status === 'member' ? `Member of the ${org}`
+        : m.status === 'suspended' ? `Membership of the ${org} suspended` : `${capitalize(m.status)} in the ${org}`;
+      history.push(`${what}, ${formatInterval(m.joined, m.left)}`);
+    }
+  }
+  const label = status === 'future' ? STATUS_LABEL.never : (STATUS_LABEL[status] || status);
+  const feature = {
+    type: 'Feature', id: iso3, geometry: null,
+    properties: {
+      name: countryName(iso3),
+      kind: `${orgName()}: ${label.toLowerCase()} on ${formatDate(state.date)}`,
+      summary: history.length ? history.join('. ') + '.' : `Never a member of the ${orgName()}.`,
+      sources,
+    },
+  };
+  const body = describe(feature, 'countries', ctx, { compact: true });
+  $('details').replaceChildren(describe(feature, 'countries', ctx));
+  popup?.remove();
+  popup = new maplibregl.Popup({ maxWidth: '320px', focusAfterOpen: false }).setLngLat(at).setDOMContent(body).addTo(map);
+}
+const capitalize = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 map.on('mousemove', (e) => {
   const hit = pickAt(e.point);
   map.getCanvas().style.cursor = hit || state.tool?.name === 'here' ? 'pointer' : '';
@@ -616,7 +727,7 @@ $('btn-link').addEventListener('click', async () => {
     await navigator.clipboard.writeText(link);
     toast('Link to this view copied.');
   } catch {
-    window.prompt('Link to this view:', link);
+    toast(`Link to this view: ${link}`, 8000);
   }
 });
 $('btn-geojson').addEventListener('click', () => downloadGeojson({ map, state, store, tools }));
@@ -634,12 +745,12 @@ if (window.matchMedia('(max-width: 700px)').matches && !hashState.tab) {
 }
 
 let toastTimer = null;
-function toast(message) {
+function toast(message, ms = 2500) {
   const t = $('toast');
   t.textContent = message;
   t.classList.add('show');
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => t.classList.remove('show'), 2500);
+  toastTimer = setTimeout(() => t.classList.remove('show'), ms);
 }
 
 // ---------------------------------------------------------------- start

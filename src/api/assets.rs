@@ -19,7 +19,10 @@ pub fn asset(path: &str) -> Option<Asset> {
     ASSETS
         .binary_search_by(|(p, _, _)| (*p).cmp(path))
         .ok()
-        .map(|i| Asset { bytes: ASSETS[i].1, content_type: ASSETS[i].2 })
+        .map(|i| Asset {
+            bytes: ASSETS[i].1,
+            content_type: ASSETS[i].2,
+        })
 }
 
 /// Every embedded path, sorted.
@@ -46,8 +49,14 @@ mod tests {
             let a = asset(p).unwrap_or_else(|| panic!("{p} is not embedded"));
             assert!(!a.bytes.is_empty(), "{p} is empty");
         }
-        assert_eq!(asset("index.html").unwrap().content_type, "text/html; charset=utf-8");
-        assert_eq!(asset("/app.js").unwrap().content_type, "text/javascript; charset=utf-8");
+        assert_eq!(
+            asset("index.html").unwrap().content_type,
+            "text/html; charset=utf-8"
+        );
+        assert_eq!(
+            asset("/app.js").unwrap().content_type,
+            "text/javascript; charset=utf-8"
+        );
         assert!(asset("").is_some());
         assert!(asset("missing.js").is_none());
         assert!(asset("../Cargo.toml").is_none());
@@ -74,15 +83,24 @@ mod tests {
     #[test]
     fn every_module_the_page_imports_is_embedded() {
         let html = String::from_utf8_lossy(asset("index.html").unwrap().bytes);
-        for target in ["vendor/maplibre-gl.mjs", "vendor/pmtiles.mjs", "vendor/fflate.mjs"] {
+        for target in [
+            "vendor/maplibre-gl.mjs",
+            "vendor/pmtiles.mjs",
+            "vendor/fflate.mjs",
+        ] {
             assert!(html.contains(target), "import map lacks {target}");
         }
         for p in asset_paths().filter(|p| p.ends_with(".js") && !p.starts_with("vendor/")) {
             let text = String::from_utf8_lossy(asset(p).unwrap().bytes);
             for line in text.lines().filter(|l| l.starts_with("import ")) {
-                let Some(spec) = line.split(['\'', '"']).nth(1) else { continue };
+                let Some(spec) = line.split(['\'', '"']).nth(1) else {
+                    continue;
+                };
                 if let Some(rel) = spec.strip_prefix("./") {
-                    let dir = p.rsplit_once('/').map(|(d, _)| format!("{d}/")).unwrap_or_default();
+                    let dir = p
+                        .rsplit_once('/')
+                        .map(|(d, _)| format!("{d}/"))
+                        .unwrap_or_default();
                     let target = format!("{dir}{rel}");
                     assert!(asset(&target).is_some(), "{p} imports {spec}, not embedded");
                 }

@@ -2,9 +2,9 @@
 //! `--basemap` archive), served whole at `/basemap.pmtiles` with HTTP range requests, with its
 //! TileJSON at `/basemap.json`.
 //!
-//! The built-in archive is made at start-up on a background thread rather than committed: it
-//! derives entirely from `geodata/`, and building takes about a second in a release build.
-//! Until it is ready the endpoints answer 503 with `Retry-After`.
+//! The built-in archive is made at start-up rather than committed: it derives entirely from
+//! `geodata/`, and building takes about a second in a release build. Should it fail, the
+//! endpoints answer 503 and the rest of the service still runs.
 
 use super::error::{ApiError, ApiResult};
 use super::request::Request;
@@ -79,8 +79,12 @@ pub fn build_default(
 fn ready(state: &AppState) -> ApiResult<std::sync::Arc<TileArchive>> {
     match state.basemap() {
         Some(Ok(archive)) => Ok(archive),
-        Some(Err(message)) => Err(ApiError::unavailable(format!("the basemap could not be built: {message}"))),
-        None => Err(ApiError::unavailable("the basemap is being built; retry in a few seconds")),
+        Some(Err(message)) => Err(ApiError::unavailable(format!(
+            "the basemap could not be built: {message}"
+        ))),
+        None => Err(ApiError::unavailable(
+            "the basemap is being built; retry in a few seconds",
+        )),
     }
 }
 
@@ -90,7 +94,13 @@ async fn tilejson(State(state): State<AppState>, request: Request) -> ApiResult<
     let mut document = archive.tilejson(&request.url("/basemap/{z}/{x}/{y}.mvt", &[]));
     if let Some(map) = document.as_object_mut() {
         // Clients of the PMTiles protocol read the archive directly.
-        map.insert("url".into(), serde_json::json!(format!("pmtiles://{}", request.url("/basemap.pmtiles", &[]))));
+        map.insert(
+            "url".into(),
+            serde_json::json!(format!(
+                "pmtiles://{}",
+                request.url("/basemap.pmtiles", &[])
+            )),
+        );
     }
     Ok(axum::Json(document).into_response())
 }
@@ -101,25 +111,37 @@ async fn tile(
     axum::extract::Path((z, x, file)): axum::extract::Path<(String, String, String)>,
 ) -> ApiResult<Response> {
     let archive = ready(&state)?;
-    let bad = || ApiError::bad_request(format!("\"{z}/{x}/{file}\" is not a tile address z/x/y.mvt"));
+    let bad = || {
+        ApiError::bad_request(format!(
+            "\"{z}/{x}/{file}\" is not a tile address z/x/y.mvt"
+        ))
+    };
     let y = file.strip_suffix(".mvt").ok_or_else(bad)?;
     let (z, x, y): (u8, u32, u32) = match (z.parse(), x.parse(), y.parse()) {
         (Ok(z), Ok(x), Ok(y)) => (z, x, y),
         _ => return Err(bad()),
     };
     if z > 30 || x >= 1 << z || y >= 1 << z {
-        return Err(ApiError::bad_request(format!("tile {z}/{x}/{y} does not exist")));
+        return Err(ApiError::bad_request(format!(
+            "tile {z}/{x}/{y} does not exist"
+        )));
     }
     let mut response = match archive.tile_raw(z, x, y) {
         Some(bytes) => (StatusCode::OK, bytes).into_response(),
         None => StatusCode::NO_CONTENT.into_response(),
     };
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vnd.mapbox-vector-tile"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vnd.mapbox-vector-tile"),
+    );
     if archive.tile_compression() == pmtiles::Compression::Gzip {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
     }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
     Ok(response)
 }
 
@@ -129,7 +151,8 @@ async fn archive(State(state): State<AppState>, headers: HeaderMap) -> Response 
         Ok(a) => a,
         Err(e) => {
             let mut r = e.into_response();
-            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
             return r;
         }
     };
@@ -157,7 +180,10 @@ async fn archive(State(state): State<AppState>, headers: HeaderMap) -> Response 
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(MEDIA_TYPE));
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
     response
 }
 
@@ -177,7 +203,11 @@ pub fn parse_range(value: &str, length: u64) -> Option<(u64, u64)> {
         (length.saturating_sub(n), length - 1)
     } else {
         let start: u64 = a.parse().ok()?;
-        let end = if b.is_empty() { length - 1 } else { b.parse::<u64>().ok()?.min(length - 1) };
+        let end = if b.is_empty() {
+            length - 1
+        } else {
+            b.parse::<u64>().ok()?.min(length - 1)
+        };
         (start, end)
     };
     (start <= end && start < length).then_some((start, end))

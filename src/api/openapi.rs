@@ -42,7 +42,11 @@ async fn api(State(state): State<AppState>, request: Request) -> ApiResult<Respo
                         .as_array()
                         .map(|ps| {
                             ps.iter()
-                                .filter_map(|p| p["name"].as_str().or_else(|| p["$ref"].as_str().and_then(|r| r.rsplit('/').next())))
+                                .filter_map(|p| {
+                                    p["name"].as_str().or_else(|| {
+                                        p["$ref"].as_str().and_then(|r| r.rsplit('/').next())
+                                    })
+                                })
                                 .map(|n| format!("<code>{}</code>", super::ogc::escape(n)))
                                 .collect()
                         })
@@ -77,19 +81,81 @@ fn string(description: &str, name: &str) -> Value {
 fn shared_parameters() -> Map<String, Value> {
     let mut p = Map::new();
     let crs_enum: Vec<String> = Crs::supported();
-    p.insert("f".into(), parameter("f", "Output format; overrides the Accept header.", json!({"type": "string", "enum": ["json", "html"]})));
+    p.insert(
+        "f".into(),
+        parameter(
+            "f",
+            "Output format; overrides the Accept header.",
+            json!({"type": "string", "enum": ["json", "html"]}),
+        ),
+    );
     p.insert("bbox".into(), parameter("bbox", "Bounding box: west,south,east,north (or with heights, 6 numbers) in bbox-crs (default CRS84). West > east crosses the antimeridian.", json!({"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}})));
-    p.insert("bbox-crs".into(), parameter("bbox-crs", "CRS of bbox.", json!({"type": "string", "format": "uri", "enum": crs_enum})));
-    p.insert("crs".into(), parameter("crs", "CRS of the returned coordinates.", json!({"type": "string", "format": "uri", "enum": crs_enum})));
+    p.insert(
+        "bbox-crs".into(),
+        parameter(
+            "bbox-crs",
+            "CRS of bbox.",
+            json!({"type": "string", "format": "uri", "enum": crs_enum}),
+        ),
+    );
+    p.insert(
+        "crs".into(),
+        parameter(
+            "crs",
+            "CRS of the returned coordinates.",
+            json!({"type": "string", "format": "uri", "enum": crs_enum}),
+        ),
+    );
     p.insert("datetime".into(), string("Instant or interval (RFC 3339; `..` or empty for an open end; reduced-precision dates such as 2005 or 2005-06 stand for the whole period). Features whose validity meets it are returned; grouping footprints are drawn as of its end (or today).", "datetime"));
     p.insert("limit".into(), parameter("limit", "Page size.", json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT})));
-    p.insert("offset".into(), parameter("offset", "Number of matching features to skip.", json!({"type": "integer", "minimum": 0, "default": 0})));
-    p.insert("filter".into(), string("CQL2 filter expression (see the collection's queryables).", "filter"));
-    p.insert("filter-lang".into(), parameter("filter-lang", "Language of filter.", json!({"type": "string", "enum": ["cql2-text", "cql2-json"], "default": "cql2-text"})));
-    p.insert("filter-crs".into(), parameter("filter-crs", "CRS of geometries in filter; only CRS84.", json!({"type": "string", "enum": [Crs::Crs84.uri()]})));
-    p.insert("properties".into(), parameter("properties", "Comma-separated properties to return.", json!({"type": "array", "items": {"type": "string"}})));
+    p.insert(
+        "offset".into(),
+        parameter(
+            "offset",
+            "Number of matching features to skip.",
+            json!({"type": "integer", "minimum": 0, "default": 0}),
+        ),
+    );
+    p.insert(
+        "filter".into(),
+        string(
+            "CQL2 filter expression (see the collection's queryables).",
+            "filter",
+        ),
+    );
+    p.insert(
+        "filter-lang".into(),
+        parameter(
+            "filter-lang",
+            "Language of filter.",
+            json!({"type": "string", "enum": ["cql2-text", "cql2-json"], "default": "cql2-text"}),
+        ),
+    );
+    p.insert(
+        "filter-crs".into(),
+        parameter(
+            "filter-crs",
+            "CRS of geometries in filter; only CRS84.",
+            json!({"type": "string", "enum": [Crs::Crs84.uri()]}),
+        ),
+    );
+    p.insert(
+        "properties".into(),
+        parameter(
+            "properties",
+            "Comma-separated properties to return.",
+            json!({"type": "array", "items": {"type": "string"}}),
+        ),
+    );
     p.insert("sortby".into(), parameter("sortby", "Comma-separated queryables, each optionally prefixed with + (ascending) or - (descending).", json!({"type": "array", "items": {"type": "string"}})));
-    p.insert("skipGeometry".into(), parameter("skipGeometry", "Omit geometries (true) for a lighter response.", json!({"type": "boolean", "default": false})));
+    p.insert(
+        "skipGeometry".into(),
+        parameter(
+            "skipGeometry",
+            "Omit geometries (true) for a lighter response.",
+            json!({"type": "boolean", "default": false}),
+        ),
+    );
     p
 }
 
@@ -107,23 +173,65 @@ fn responses(media: &str) -> Value {
 
 pub fn definition(catalog: &Catalog, base: &str) -> Value {
     let mut paths = Map::new();
-    let simple = |summary: &str, id: &str, media: &str| {
-        json!({"get": {"summary": summary, "operationId": id, "parameters": [reference("f")], "responses": responses(media)}})
-    };
-    paths.insert("/".into(), simple("Landing page (the map for browsers)", "getLandingPage", "application/json"));
-    paths.insert("/conformance".into(), simple("Conformance classes", "getConformance", "application/json"));
-    paths.insert("/api".into(), simple("This definition", "getApi", "application/vnd.oai.openapi+json;version=3.0"));
-    paths.insert("/collections".into(), simple("Collections", "getCollections", "application/json"));
+    let simple = |summary: &str, id: &str, media: &str| json!({"get": {"summary": summary, "operationId": id, "parameters": [reference("f")], "responses": responses(media)}});
+    paths.insert(
+        "/".into(),
+        simple(
+            "Landing page (the map for browsers)",
+            "getLandingPage",
+            "application/json",
+        ),
+    );
+    paths.insert(
+        "/conformance".into(),
+        simple("Conformance classes", "getConformance", "application/json"),
+    );
+    paths.insert(
+        "/api".into(),
+        simple(
+            "This definition",
+            "getApi",
+            "application/vnd.oai.openapi+json;version=3.0",
+        ),
+    );
+    paths.insert(
+        "/collections".into(),
+        simple("Collections", "getCollections", "application/json"),
+    );
     for collection in catalog.collections() {
         let id = collection.id.as_str();
-        paths.insert(format!("/collections/{id}"), simple(&format!("The {id} collection"), &format!("describe_{id}"), "application/json"));
-        paths.insert(format!("/collections/{id}/queryables"), simple(&format!("Queryables of {id}"), &format!("queryables_{id}"), "application/schema+json"));
-        let mut parameters: Vec<Value> = super::ogc::ITEMS_PARAMETERS.iter().map(|p| reference(p)).collect();
+        paths.insert(
+            format!("/collections/{id}"),
+            simple(
+                &format!("The {id} collection"),
+                &format!("describe_{id}"),
+                "application/json",
+            ),
+        );
+        paths.insert(
+            format!("/collections/{id}/queryables"),
+            simple(
+                &format!("Queryables of {id}"),
+                &format!("queryables_{id}"),
+                "application/schema+json",
+            ),
+        );
+        let mut parameters: Vec<Value> = super::ogc::ITEMS_PARAMETERS
+            .iter()
+            .map(|p| reference(p))
+            .collect();
         for q in queryables(collection) {
             if matches!(q.name.as_str(), "geometry" | "datetime") {
                 continue;
             }
-            parameters.push(parameter(&q.name, &format!("Only features whose {} equals this value. {}", q.name, q.description), q.kind.json_schema()));
+            parameters.push(parameter(
+                &q.name,
+                &format!(
+                    "Only features whose {} equals this value. {}",
+                    q.name, q.description
+                ),
+                q.kind.json_schema(),
+            ));
         }
         paths.insert(
             format!("/collections/{id}/items"),

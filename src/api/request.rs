@@ -87,7 +87,10 @@ pub fn encode(s: &str) -> String {
 impl FromRequestParts<AppState> for Request {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let params: Vec<(String, String)> = parts
             .uri
             .query()
@@ -106,8 +109,15 @@ impl FromRequestParts<AppState> for Request {
             }
         };
         let format = negotiate(
-            params.iter().rev().find(|(k, _)| k == "f").map(|(_, v)| v.as_str()),
-            parts.headers.get(header::ACCEPT).and_then(|h| h.to_str().ok()),
+            params
+                .iter()
+                .rev()
+                .find(|(k, _)| k == "f")
+                .map(|(_, v)| v.as_str()),
+            parts
+                .headers
+                .get(header::ACCEPT)
+                .and_then(|h| h.to_str().ok()),
         )?;
         Ok(Request {
             base,
@@ -138,10 +148,15 @@ pub fn negotiate(f: Option<&str>, accept: Option<&str>) -> Result<Format, ApiErr
         return Ok(Format::Json);
     };
     let position = |needle: &str| accept.find(needle);
-    let json = ["application/json", "application/geo+json", "application/vnd.oai.openapi+json", "application/schema+json"]
-        .iter()
-        .filter_map(|m| position(m))
-        .min();
+    let json = [
+        "application/json",
+        "application/geo+json",
+        "application/vnd.oai.openapi+json",
+        "application/schema+json",
+    ]
+    .iter()
+    .filter_map(|m| position(m))
+    .min();
     match (position("text/html"), json) {
         (Some(h), Some(j)) if h < j => Ok(Format::Html),
         (Some(_), None) => Ok(Format::Html),
@@ -157,9 +172,15 @@ mod tests {
     fn format_negotiation() {
         let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
         assert_eq!(negotiate(None, Some(browser)).unwrap(), Format::Html);
-        assert_eq!(negotiate(None, Some("application/json")).unwrap(), Format::Json);
+        assert_eq!(
+            negotiate(None, Some("application/json")).unwrap(),
+            Format::Json
+        );
         assert_eq!(negotiate(None, None).unwrap(), Format::Json);
-        assert_eq!(negotiate(Some("json"), Some(browser)).unwrap(), Format::Json);
+        assert_eq!(
+            negotiate(Some("json"), Some(browser)).unwrap(),
+            Format::Json
+        );
         assert_eq!(negotiate(Some("html"), None).unwrap(), Format::Html);
         assert!(negotiate(Some("xml"), None).is_err());
     }

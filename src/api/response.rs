@@ -37,7 +37,10 @@ pub fn set_cache_headers(response: &mut Response, etag: &str) {
     if let Ok(v) = HeaderValue::from_str(etag) {
         headers.insert(header::ETAG, v);
     }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(CACHE_CONTROL),
+    );
 }
 
 pub fn with_type(body: Vec<u8>, content_type: &'static str) -> Response {

@@ -75,14 +75,18 @@ pub fn derive(topology: &CountryTopology) -> Vec<Feature> {
 
 /// Joins lines that continue one another (in either direction) into longer lines.
 fn chain<'a>(arcs: impl Iterator<Item = &'a LineString<f64>>) -> MultiLineString<f64> {
-    let mut pending: Vec<Vec<Coord<f64>>> = arcs.map(|a| a.0.clone()).filter(|c| c.len() >= 2).collect();
+    let mut pending: Vec<Vec<Coord<f64>>> =
+        arcs.map(|a| a.0.clone()).filter(|c| c.len() >= 2).collect();
     let mut lines: Vec<Vec<Coord<f64>>> = Vec::new();
     while let Some(mut line) = pending.pop() {
         loop {
             let end = *line.last().expect("lines have points");
             let start = line[0];
             let next = pending.iter().position(|c| {
-                c[0] == end || *c.last().expect("lines have points") == end || *c.last().expect("lines have points") == start || c[0] == start
+                c[0] == end
+                    || *c.last().expect("lines have points") == end
+                    || *c.last().expect("lines have points") == start
+                    || c[0] == start
             });
             let Some(i) = next else { break };
             let mut other = pending.swap_remove(i);
@@ -123,8 +127,15 @@ mod tests {
         let c = line_string![(x: 5.0, y: 5.0), (x: 6.0, y: 5.0)];
         let chained = chain([&a, &b, &c].into_iter());
         assert_eq!(chained.0.len(), 2);
-        let long = chained.0.iter().find(|l| l.0.len() == 3).expect("a and b joined");
+        let long = chained
+            .0
+            .iter()
+            .find(|l| l.0.len() == 3)
+            .expect("a and b joined");
         let xs: Vec<f64> = long.0.iter().map(|c| c.x).collect();
-        assert!(xs == vec![0.0, 1.0, 2.0] || xs == vec![2.0, 1.0, 0.0], "{xs:?}");
+        assert!(
+            xs == vec![0.0, 1.0, 2.0] || xs == vec![2.0, 1.0, 0.0],
+            "{xs:?}"
+        );
     }
 }

@@ -51,7 +51,11 @@ impl Footprints {
 
 fn epochs_of(grouping: &Feature, country_position: &HashMap<&str, usize>) -> Vec<Epoch> {
     let mut boundaries: BTreeSet<NaiveDate> = BTreeSet::new();
-    for m in grouping.members.iter().filter(|m| m.status == MemberStatus::Member) {
+    for m in grouping
+        .members
+        .iter()
+        .filter(|m| m.status == MemberStatus::Member)
+    {
         let span = m.span();
         boundaries.extend(span.start);
         if let Some(end) = span.end.and_then(|e| e.succ_opt()) {
@@ -89,6 +93,8 @@ fn union_of(members: &[usize], countries: &[Feature]) -> Option<Geometry<f64>> {
     match polygons.as_slice() {
         [] => None,
         [only] => Some(Geometry::MultiPolygon((*only).clone())),
-        _ => Some(Geometry::MultiPolygon(unary_union(polygons.iter().copied()))),
+        _ => Some(Geometry::MultiPolygon(unary_union(
+            polygons.iter().copied(),
+        ))),
     }
 }

@@ -125,9 +125,17 @@ mod tests {
         let east = polygon![(x: 30.0, y: 50.0), (x: 40.0, y: 50.0), (x: 40.0, y: 60.0), (x: 30.0, y: 50.0)];
         let both = Geometry::MultiPolygon(MultiPolygon(vec![west, east.clone(), east]));
         let index = SpatialIndex::new(vec![Envelope::parts(Some(&both))]);
-        assert_eq!(index.search(&Envelope::new(35.0, 55.0, 36.0, 56.0)), vec![0]);
-        assert_eq!(index.search(&Envelope::new(-175.0, 61.0, -174.0, 62.0)), vec![0]);
+        assert_eq!(
+            index.search(&Envelope::new(35.0, 55.0, 36.0, 56.0)),
+            vec![0]
+        );
+        assert_eq!(
+            index.search(&Envelope::new(-175.0, 61.0, -174.0, 62.0)),
+            vec![0]
+        );
         // Between the parts: the whole-feature box would match, the part boxes do not.
-        assert!(index.search(&Envelope::new(0.0, 55.0, 1.0, 56.0)).is_empty());
+        assert!(index
+            .search(&Envelope::new(0.0, 55.0, 1.0, 56.0))
+            .is_empty());
     }
 }

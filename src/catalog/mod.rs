@@ -118,8 +118,10 @@ impl Catalog {
         } = dataset;
         let border_features = borders::derive(&topology);
         let countries = topology.countries;
-        let country_envelopes: Vec<Vec<Envelope>> =
-            countries.iter().map(|c| Envelope::parts(c.geometry.as_ref())).collect();
+        let country_envelopes: Vec<Vec<Envelope>> = countries
+            .iter()
+            .map(|c| Envelope::parts(c.geometry.as_ref()))
+            .collect();
         let country_position: HashMap<&str, usize> = countries
             .iter()
             .enumerate()
@@ -192,10 +194,15 @@ impl Catalog {
         date: NaiveDate,
     ) -> Option<&Geometry<f64>> {
         if collection == CollectionId::Groupings {
-            self.footprints
-                .on(position, date, &self.collection(CollectionId::Countries).features)
+            self.footprints.on(
+                position,
+                date,
+                &self.collection(CollectionId::Countries).features,
+            )
         } else {
-            self.collection(collection).features[position].geometry.as_ref()
+            self.collection(collection).features[position]
+                .geometry
+                .as_ref()
         }
     }
 
@@ -205,7 +212,12 @@ impl Catalog {
     }
 
     /// Bounding box of a feature's geometry on `date`.
-    pub fn bounds_on(&self, collection: CollectionId, position: usize, date: NaiveDate) -> Option<[f64; 4]> {
+    pub fn bounds_on(
+        &self,
+        collection: CollectionId,
+        position: usize,
+        date: NaiveDate,
+    ) -> Option<[f64; 4]> {
         self.geometry_on(collection, position, date)
             .and_then(|g| g.bounding_rect())
             .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])

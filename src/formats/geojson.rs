@@ -21,41 +21,48 @@ pub fn write_geometry(out: &mut Vec<u8>, geometry: Option<&Geometry<f64>>, proje
         out.extend_from_slice(b"null");
         return;
     };
-    let (kind, depth_writer): (&str, &dyn Fn(&mut Vec<u8>)) = match geometry {
-        Geometry::Point(p) => ("Point", &|o: &mut Vec<u8>| coord(o, p.0, project)),
-        Geometry::MultiPoint(mp) => ("MultiPoint", &|o: &mut Vec<u8>| {
-            list(o, mp.0.iter(), |o, p| coord(o, p.0, project))
-        }),
-        Geometry::LineString(l) => ("LineString", &|o: &mut Vec<u8>| line(o, l, project)),
-        Geometry::Line(l) => ("LineString", &|o: &mut Vec<u8>| {
-            line(o, &LineString::new(vec![l.start, l.end]), project)
-        }),
-        Geometry::MultiLineString(ml) => ("MultiLineString", &|o: &mut Vec<u8>| {
-            list(o, ml.0.iter(), |o, l| line(o, l, project))
-        }),
-        Geometry::Polygon(p) => ("Polygon", &|o: &mut Vec<u8>| polygon(o, p, project)),
-        Geometry::Rect(r) => ("Polygon", &|o: &mut Vec<u8>| polygon(o, &r.to_polygon(), project)),
-        Geometry::Triangle(t) => ("Polygon", &|o: &mut Vec<u8>| {
-            polygon(o, &t.to_polygon(), project)
-        }),
-        Geometry::MultiPolygon(mp) => ("MultiPolygon", &|o: &mut Vec<u8>| {
-            list(o, mp.0.iter(), |o, p| polygon(o, p, project))
-        }),
-        Geometry::GeometryCollection(gc) => {
-            out.extend_from_slice(b"{\"type\":\"GeometryCollection\",\"geometries\":");
-            list(out, gc.0.iter(), |o, g| write_geometry(o, Some(g), project));
-            out.push(b'}');
-            return;
-        }
-    };
+    if let Geometry::GeometryCollection(gc) = geometry {
+        out.extend_from_slice(b"{\"type\":\"GeometryCollection\",\"geometries\":");
+        list(out, gc.0.iter(), |o, g| write_geometry(o, Some(g), project));
+        out.push(b'}');
+        return;
+    }
     out.extend_from_slice(b"{\"type\":\"");
-    out.extend_from_slice(kind.as_bytes());
+    out.extend_from_slice(type_name(geometry).as_bytes());
     out.extend_from_slice(b"\",\"coordinates\":");
-    depth_writer(out);
+    match geometry {
+        Geometry::Point(p) => coord(out, p.0, project),
+        Geometry::MultiPoint(mp) => list(out, mp.0.iter(), |o, p| coord(o, p.0, project)),
+        Geometry::LineString(l) => line(out, l, project),
+        Geometry::Line(l) => line(out, &LineString::new(vec![l.start, l.end]), project),
+        Geometry::MultiLineString(ml) => list(out, ml.0.iter(), |o, l| line(o, l, project)),
+        Geometry::Polygon(p) => polygon(out, p, project),
+        Geometry::Rect(r) => polygon(out, &r.to_polygon(), project),
+        Geometry::Triangle(t) => polygon(out, &t.to_polygon(), project),
+        Geometry::MultiPolygon(mp) => list(out, mp.0.iter(), |o, p| polygon(o, p, project)),
+        Geometry::GeometryCollection(_) => unreachable!("written above"),
+    }
     out.push(b'}');
 }
 
-fn list<T>(out: &mut Vec<u8>, items: impl Iterator<Item = T>, mut each: impl FnMut(&mut Vec<u8>, T)) {
+/// The GeoJSON type of a geometry.
+pub fn type_name(geometry: &Geometry<f64>) -> &'static str {
+    match geometry {
+        Geometry::Point(_) => "Point",
+        Geometry::MultiPoint(_) => "MultiPoint",
+        Geometry::LineString(_) | Geometry::Line(_) => "LineString",
+        Geometry::MultiLineString(_) => "MultiLineString",
+        Geometry::Polygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => "Polygon",
+        Geometry::MultiPolygon(_) => "MultiPolygon",
+        Geometry::GeometryCollection(_) => "GeometryCollection",
+    }
+}
+
+fn list<T>(
+    out: &mut Vec<u8>,
+    items: impl Iterator<Item = T>,
+    mut each: impl FnMut(&mut Vec<u8>, T),
+) {
     out.push(b'[');
     for (i, item) in items.enumerate() {
         if i > 0 {
@@ -138,8 +145,13 @@ mod tests {
     #[test]
     fn geometries_round_trip_through_a_geojson_parser() {
         let p = Geometry::Point(point!(x: 68.78, y: 38.56));
-        assert_eq!(written(&p), json!({"type": "Point", "coordinates": [68.78, 38.56]}));
-        let square = Geometry::Polygon(polygon![(x: 0.0, y: 0.0), (x: 0.0, y: 1.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0)]);
+        assert_eq!(
+            written(&p),
+            json!({"type": "Point", "coordinates": [68.78, 38.56]})
+        );
+        let square = Geometry::Polygon(
+            polygon![(x: 0.0, y: 0.0), (x: 0.0, y: 1.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0)],
+        );
         let value = written(&square);
         let parsed: geojson::Geometry = serde_json::from_value(value.clone()).unwrap();
         let back = Geometry::<f64>::try_from(&parsed.value).unwrap();
@@ -153,7 +165,13 @@ mod tests {
         let mut out = Vec::new();
         let props = json!({"name": "Kant \"air\" base"});
         let swap = |c: Coord<f64>| Coord { x: c.y, y: c.x };
-        write_feature(&mut out, "kant", Some(&Geometry::Point(point!(x: 74.8, y: 42.9))), &props, &swap);
+        write_feature(
+            &mut out,
+            "kant",
+            Some(&Geometry::Point(point!(x: 74.8, y: 42.9))),
+            &props,
+            &swap,
+        );
         let v: Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v["id"], "kant");
         assert_eq!(v["geometry"]["coordinates"], json!([42.9, 74.8]));

@@ -56,12 +56,7 @@ fn allowed_geometry(collection: CollectionId) -> &'static [Option<&'static str>]
         CollectionId::Groupings => &[None],
         CollectionId::Installations => &[Some("Point")],
         CollectionId::Forces => &[Some("Point"), None],
-        CollectionId::Events => &[
-            Some("Point"),
-            Some("Polygon"),
-            Some("MultiPolygon"),
-            None,
-        ],
+        CollectionId::Events => &[Some("Point"), Some("Polygon"), Some("MultiPolygon"), None],
         CollectionId::Routes => &[Some("LineString"), Some("MultiLineString")],
         CollectionId::Countries | CollectionId::Borders => &[],
     }
@@ -96,7 +91,11 @@ pub fn parse_collection(
         return Vec::new();
     }
     let Some(items) = root.get("features").and_then(Value::as_array) else {
-        report.add("-", "features", "a FeatureCollection needs a \"features\" array");
+        report.add(
+            "-",
+            "features",
+            "a FeatureCollection needs a \"features\" array",
+        );
         return Vec::new();
     };
     items
@@ -188,7 +187,10 @@ fn parse_feature(
             fields.report.add(
                 &id,
                 "kind",
-                format!("\"{kind}\" is not a kind of {collection}; use one of {}", kinds.join(", ")),
+                format!(
+                    "\"{kind}\" is not a kind of {collection}; use one of {}",
+                    kinds.join(", ")
+                ),
             );
         }
     }
@@ -252,8 +254,11 @@ impl<'a> FieldChecker<'a, '_> {
     /// Checks `sources` and returns how many there are.
     fn sources(&mut self) -> usize {
         let Some(value) = self.properties.get("sources") else {
-            self.report
-                .add(self.id, "sources", "missing: every feature needs at least one source");
+            self.report.add(
+                self.id,
+                "sources",
+                "missing: every feature needs at least one source",
+            );
             return 0;
         };
         let Some(list) = value.as_array() else {
@@ -261,8 +266,11 @@ impl<'a> FieldChecker<'a, '_> {
             return 0;
         };
         if list.is_empty() {
-            self.report
-                .add(self.id, "sources", "empty: every feature needs at least one source");
+            self.report.add(
+                self.id,
+                "sources",
+                "empty: every feature needs at least one source",
+            );
         }
         for (i, source) in list.iter().enumerate() {
             let title = source.get("title").and_then(Value::as_str);
@@ -374,7 +382,7 @@ impl<'a> FieldChecker<'a, '_> {
     /// Checks that `object.field`, when present, is an index into `sources`.
     fn index_into_sources(&mut self, object: &str, field: &str, source_count: usize) {
         if let Some(index) = self.properties.get(object).and_then(|o| o.get(field)) {
-            if !index.as_u64().is_some_and(|i| (i as usize) < source_count) {
+            if index.as_u64().is_none_or(|i| (i as usize) >= source_count) {
                 self.report.add(
                     self.id,
                     &format!("{object}.{field}"),
@@ -395,8 +403,11 @@ impl<'a> FieldChecker<'a, '_> {
             let at = |f: &str| format!("members[{i}].{f}");
             let country = entry.get("country").and_then(Value::as_str);
             let Some(country) = country.filter(|c| is_iso3(c)) else {
-                self.report
-                    .add(self.id, &at("country"), "must be an ISO 3166-1 alpha-3 code");
+                self.report.add(
+                    self.id,
+                    &at("country"),
+                    "must be an ISO 3166-1 alpha-3 code",
+                );
                 continue;
             };
             let joined = self.date(&at("joined"), entry.get("joined"));

@@ -55,12 +55,12 @@ fn check_coordinates(kind: &str, value: &Value, depth: usize) -> Result<(), Stri
         check_coordinates(kind, item, depth - 1)?;
     }
     let is_ring = matches!((kind, depth), ("Polygon", 1) | ("MultiPolygon", 1));
-    let is_line = matches!(
-        (kind, depth),
-        ("LineString", 1) | ("MultiLineString", 1)
-    );
+    let is_line = matches!((kind, depth), ("LineString", 1) | ("MultiLineString", 1));
     if is_line && items.len() < 2 {
-        return Err(format!("a line needs at least 2 positions, found {}", items.len()));
+        return Err(format!(
+            "a line needs at least 2 positions, found {}",
+            items.len()
+        ));
     }
     if is_ring {
         if items.len() < 4 {
@@ -125,18 +125,42 @@ mod tests {
     #[test]
     fn names_each_fault() {
         let cases = [
-            (json!({"type": "Point", "coordinates": [200, 0]}), "longitude"),
-            (json!({"type": "Point", "coordinates": [0, -91]}), "latitude"),
-            (json!({"type": "Point", "coordinates": [0]}), "2 or 3 numbers"),
-            (json!({"type": "Point", "coordinates": ["a", 1]}), "not a number"),
-            (json!({"type": "Polygon", "coordinates": [[[0,0],[1,0],[1,1],[0,1]]]}), "not closed"),
-            (json!({"type": "Polygon", "coordinates": [[[0,0],[1,0],[0,0]]]}), "at least 4"),
+            (
+                json!({"type": "Point", "coordinates": [200, 0]}),
+                "longitude",
+            ),
+            (
+                json!({"type": "Point", "coordinates": [0, -91]}),
+                "latitude",
+            ),
+            (
+                json!({"type": "Point", "coordinates": [0]}),
+                "2 or 3 numbers",
+            ),
+            (
+                json!({"type": "Point", "coordinates": ["a", 1]}),
+                "not a number",
+            ),
+            (
+                json!({"type": "Polygon", "coordinates": [[[0,0],[1,0],[1,1],[0,1]]]}),
+                "not closed",
+            ),
+            (
+                json!({"type": "Polygon", "coordinates": [[[0,0],[1,0],[0,0]]]}),
+                "at least 4",
+            ),
             (
                 json!({"type": "Polygon", "coordinates": [[[0,0],[1,1],[1,0],[0,1],[0,0]]]}),
                 "invalid polygon",
             ),
-            (json!({"type": "LineString", "coordinates": [[0,0]]}), "at least 2"),
-            (json!({"type": "Circle", "coordinates": [0, 0]}), "unsupported"),
+            (
+                json!({"type": "LineString", "coordinates": [[0,0]]}),
+                "at least 2",
+            ),
+            (
+                json!({"type": "Circle", "coordinates": [0, 0]}),
+                "unsupported",
+            ),
         ];
         for (value, expected) in cases {
             let err = parse_geometry(&value).unwrap_err();

@@ -26,13 +26,21 @@ pub fn parse_places(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> Ve
             report.add(
                 "-",
                 "-",
-                format!("malformed JSON at line {} column {}: {e}", e.line(), e.column()),
+                format!(
+                    "malformed JSON at line {} column {}: {e}",
+                    e.line(),
+                    e.column()
+                ),
             );
             return Vec::new();
         }
     };
     let Some(features) = root.get("features").and_then(Value::as_array) else {
-        report.add("-", "features", "a FeatureCollection needs a \"features\" array");
+        report.add(
+            "-",
+            "features",
+            "a FeatureCollection needs a \"features\" array",
+        );
         return Vec::new();
     };
     let mut places = Vec::with_capacity(features.len());

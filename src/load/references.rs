@@ -49,7 +49,10 @@ pub fn check(
                 if check_countries && !countries.contains(member.country.as_str()) {
                     problem(
                         format!("members[{i}].country"),
-                        format!("\"{}\" is not a country in the country data", member.country),
+                        format!(
+                            "\"{}\" is not a country in the country data",
+                            member.country
+                        ),
                     );
                 }
             }
@@ -85,7 +88,10 @@ pub fn check(
                         }
                     }
                 }
-                Some(_) => problem("groupings".into(), "must be an array of grouping ids".into()),
+                Some(_) => problem(
+                    "groupings".into(),
+                    "must be an array of grouping ids".into(),
+                ),
             }
             let targets: [(&str, &HashSet<&str>); 3] = [
                 ("installation", &installations),
@@ -102,7 +108,10 @@ pub fn check(
             for (field, ids) in targets {
                 if let Some(target) = feature.properties.get(field).filter(|v| !v.is_null()) {
                     if !target.as_str().is_some_and(|t| ids.contains(t)) {
-                        problem(field.into(), format!("{target} does not name a known feature"));
+                        problem(
+                            field.into(),
+                            format!("{target} does not name a known feature"),
+                        );
                     }
                 }
             }

@@ -4,14 +4,14 @@
 //! an arc that both neighbours reference. The loader keeps those arcs, because a shared border
 //! is exactly the set of arcs two countries have in common, and builds each country's polygons
 //! from them. Quantization in the source leaves some rings degenerate or self-touching, so
-//! polygons (not arcs) are repaired here: degenerate rings are dropped and invalid polygons are
-//! rebuilt with `geo`'s `MakeValid`. Curated data gets no such mercy; see `curated`.
+//! polygons (not arcs) are repaired here: degenerate rings are dropped and each country's
+//! polygons are rebuilt as their union. Curated data gets no such mercy; see `curated`.
 
 use super::problem::{Problem, Report};
 use crate::model::Feature;
-use geo::{BooleanOps, Coord, Geometry, LineString, MakeValid, MultiPolygon, Polygon, Rect, Validation};
+use geo::{unary_union, BooleanOps, Coord, Geometry, LineString, MultiPolygon, Polygon, Rect};
 use serde_json::{Map, Value};
-use topojson::{Topology, TopoJson};
+use topojson::{TopoJson, Topology};
 
 /// Countries and the arcs they are made of.
 #[derive(Clone, Debug, Default)]
@@ -36,7 +36,11 @@ pub fn parse_topology(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> 
             report.add(
                 "-",
                 "-",
-                format!("malformed JSON at line {} column {}: {e}", e.line(), e.column()),
+                format!(
+                    "malformed JSON at line {} column {}: {e}",
+                    e.line(),
+                    e.column()
+                ),
             );
             return CountryTopology::default();
         }
@@ -77,7 +81,10 @@ pub fn parse_topology(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> 
                 report.add(
                     &format!("#{i}"),
                     "id",
-                    format!("{} is not an ISO 3166-1 alpha-3 code", other.clone().unwrap_or(Value::Null)),
+                    format!(
+                        "{} is not an ISO 3166-1 alpha-3 code",
+                        other.clone().unwrap_or(Value::Null)
+                    ),
                 );
                 continue;
             }
@@ -90,7 +97,11 @@ pub fn parse_topology(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> 
             topojson::Value::Polygon(rings) => vec![rings],
             topojson::Value::MultiPolygon(polys) => polys.iter().collect(),
             _ => {
-                report.add(&id, "geometry", "a country must be a Polygon or MultiPolygon");
+                report.add(
+                    &id,
+                    "geometry",
+                    "a country must be a Polygon or MultiPolygon",
+                );
                 continue;
             }
         };
@@ -120,17 +131,10 @@ pub fn parse_topology(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> 
         }
         used.sort_unstable();
         used.dedup();
-        let mut multipolygon = MultiPolygon(built);
-        if !multipolygon.is_valid() {
-            match multipolygon.make_valid() {
-                Ok(repaired) => multipolygon = repaired,
-                Err(e) => {
-                    report.add(&id, "geometry", format!("cannot repair polygon: {e:?}"));
-                    continue;
-                }
-            }
-        }
-        let mut feature = Feature::new(id, Some(Geometry::MultiPolygon(multipolygon)));
+        // A country smaller than the quantization step (the Vatican) keeps no ring with an
+        // area; it stays in the collection without a geometry rather than with a false one.
+        let shape = (!built.is_empty()).then(|| Geometry::MultiPolygon(repair(built)));
+        let mut feature = Feature::new(id, shape);
         let properties = geometry.properties.clone().unwrap_or_default();
         feature.properties.insert(
             "name".into(),
@@ -143,6 +147,21 @@ pub fn parse_topology(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> 
         out.country_arcs.push(used);
     }
     out
+}
+
+/// Rebuilds a country's polygons as their union. The overlay engine behind `geo`'s boolean
+/// operations resolves the self-touching and self-intersecting rings that quantization left,
+/// in time close to linear; checking validity first costs seconds on the largest countries.
+///
+/// Rings are oriented first (exteriors counter-clockwise): the source winds rings both ways,
+/// and the overlay would otherwise drop clockwise exteriors as holes.
+fn repair(polygons: Vec<Polygon<f64>>) -> MultiPolygon<f64> {
+    use geo::orient::{Direction, Orient};
+    let oriented: Vec<Polygon<f64>> = polygons
+        .iter()
+        .map(|p| p.orient(Direction::Default))
+        .collect();
+    unary_union(&oriented)
 }
 
 /// Rings that run across the antimeridian jump from +180° to -180° in the source; read as
@@ -166,7 +185,10 @@ fn split_at_antimeridian(polygon: Polygon<f64>) -> Vec<Polygon<f64>> {
                     shift += 360.0;
                 }
             }
-            out.push(Coord { x: c.x + shift, y: c.y });
+            out.push(Coord {
+                x: c.x + shift,
+                y: c.y,
+            });
         }
         out
     };
@@ -177,18 +199,27 @@ fn split_at_antimeridian(polygon: Polygon<f64>) -> Vec<Polygon<f64>> {
         let mean_lat = exterior.iter().map(|c| c.y).sum::<f64>() / exterior.len() as f64;
         let pole = if mean_lat < 0.0 { -90.0 } else { 90.0 };
         exterior.push(Coord { x: last.x, y: pole });
-        exterior.push(Coord { x: first.x, y: pole });
+        exterior.push(Coord {
+            x: first.x,
+            y: pole,
+        });
         exterior.push(first);
     }
-    let (min_x, max_x) = exterior
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(lo, hi), c| (lo.min(c.x), hi.max(c.x)));
+    let (min_x, max_x) = exterior.iter().fold((f64::MAX, f64::MIN), |(lo, hi), c| {
+        (lo.min(c.x), hi.max(c.x))
+    });
     let holes: Vec<LineString<f64>> = polygon
         .interiors()
         .iter()
         .map(|h| {
             let mut coords = unwrap(h);
-            let offset = if coords[0].x > max_x { -360.0 } else if coords[0].x < min_x { 360.0 } else { 0.0 };
+            let offset = if coords[0].x > max_x {
+                -360.0
+            } else if coords[0].x < min_x {
+                360.0
+            } else {
+                0.0
+            };
             coords.iter_mut().for_each(|c| c.x += offset);
             LineString::new(coords)
         })
@@ -200,10 +231,20 @@ fn split_at_antimeridian(polygon: Polygon<f64>) -> Vec<Polygon<f64>> {
         if max_x <= west || min_x >= west + 360.0 {
             continue;
         }
-        let clip = Rect::new(Coord { x: west, y: -90.0 }, Coord { x: west + 360.0, y: 90.0 }).to_polygon();
+        let clip = Rect::new(
+            Coord { x: west, y: -90.0 },
+            Coord {
+                x: west + 360.0,
+                y: 90.0,
+            },
+        )
+        .to_polygon();
         for mut piece in unwrapped.intersection(&clip).0 {
             use geo::MapCoordsInPlace;
-            piece.map_coords_in_place(|c| Coord { x: (c.x - window * 360.0).clamp(-180.0, 180.0), y: c.y });
+            piece.map_coords_in_place(|c| Coord {
+                x: (c.x - window * 360.0).clamp(-180.0, 180.0),
+                y: c.y,
+            });
             parts.push(piece);
         }
     }
@@ -241,17 +282,20 @@ fn decode_arcs(topology: &Topology) -> Vec<LineString<f64>> {
         .map(|arc| {
             let mut x = 0.0;
             let mut y = 0.0;
-            let coords = arc.iter().filter(|p| p.len() >= 2).map(|p| match &topology.transform {
-                Some(t) => {
-                    x += p[0];
-                    y += p[1];
-                    Coord {
-                        x: x * t.scale[0] + t.translate[0],
-                        y: y * t.scale[1] + t.translate[1],
+            let coords = arc
+                .iter()
+                .filter(|p| p.len() >= 2)
+                .map(|p| match &topology.transform {
+                    Some(t) => {
+                        x += p[0];
+                        y += p[1];
+                        Coord {
+                            x: x * t.scale[0] + t.translate[0],
+                            y: y * t.scale[1] + t.translate[1],
+                        }
                     }
-                }
-                None => Coord { x: p[0], y: p[1] },
-            });
+                    None => Coord { x: p[0], y: p[1] },
+                });
             LineString::new(coords.collect())
         })
         .collect()
@@ -275,7 +319,10 @@ mod tests {
         assert_eq!(problems, vec![]);
         assert_eq!(topo.countries.len(), 2);
         assert_eq!(topo.country_arcs, vec![vec![0, 1], vec![0, 2]]);
-        assert_eq!(topo.arcs[0].0, vec![Coord { x: 1.0, y: 0.0 }, Coord { x: 1.0, y: 1.0 }]);
+        assert_eq!(
+            topo.arcs[0].0,
+            vec![Coord { x: 1.0, y: 0.0 }, Coord { x: 1.0, y: 1.0 }]
+        );
         let Some(Geometry::MultiPolygon(b)) = &topo.countries[1].geometry else {
             panic!("no polygon")
         };
@@ -289,13 +336,24 @@ mod tests {
         use geo::{Area, Contains};
         // A box from 170°E to 170°W, written as the source writes it: jumping at ±180°.
         let ring = LineString::from(vec![
-            (170.0, 60.0), (180.0, 60.0), (-180.0, 60.0), (-170.0, 60.0),
-            (-170.0, 70.0), (-180.0, 70.0), (180.0, 70.0), (170.0, 70.0), (170.0, 60.0),
+            (170.0, 60.0),
+            (180.0, 60.0),
+            (-180.0, 60.0),
+            (-170.0, 60.0),
+            (-170.0, 70.0),
+            (-180.0, 70.0),
+            (180.0, 70.0),
+            (170.0, 70.0),
+            (170.0, 60.0),
         ]);
         let parts = split_at_antimeridian(Polygon::new(ring, vec![]));
         let all = MultiPolygon(parts);
         assert_eq!(all.0.len(), 2);
-        assert!((all.unsigned_area() - 200.0).abs() < 1e-6, "{}", all.unsigned_area());
+        assert!(
+            (all.unsigned_area() - 200.0).abs() < 1e-6,
+            "{}",
+            all.unsigned_area()
+        );
         assert!(all.contains(&geo::Point::new(175.0, 65.0)));
         assert!(all.contains(&geo::Point::new(-175.0, 65.0)));
         assert!(!all.contains(&geo::Point::new(0.0, 65.0)));
@@ -305,7 +363,12 @@ mod tests {
     fn a_ring_round_the_south_pole_is_closed_along_the_pole() {
         use geo::Contains;
         let ring = LineString::from(vec![
-            (-180.0, -70.0), (-90.0, -65.0), (0.0, -70.0), (90.0, -65.0), (180.0, -70.0), (-180.0, -70.0),
+            (-180.0, -70.0),
+            (-90.0, -65.0),
+            (0.0, -70.0),
+            (90.0, -65.0),
+            (180.0, -70.0),
+            (-180.0, -70.0),
         ]);
         let all = MultiPolygon(split_at_antimeridian(Polygon::new(ring, vec![])));
         assert!(all.contains(&geo::Point::new(45.0, -85.0)));
@@ -314,7 +377,9 @@ mod tests {
 
     #[test]
     fn reports_bad_ids_and_arcs() {
-        let text = SQUARES.replace("\"AAA\"", "\"a1\"").replace("[[2,-1]]", "[[9]]");
+        let text = SQUARES
+            .replace("\"AAA\"", "\"a1\"")
+            .replace("[[2,-1]]", "[[9]]");
         let mut problems = Vec::new();
         parse_topology("t.topojson", text.as_bytes(), &mut problems);
         let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();

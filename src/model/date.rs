@@ -179,14 +179,25 @@ mod tests {
         let feb: PartialDate = "2004-02".parse().unwrap();
         assert_eq!(feb.last_day(), d("2004-02-29"));
         let year: PartialDate = "1999".parse().unwrap();
-        assert_eq!(year.span(), DateSpan::new(Some(d("1999-01-01")), Some(d("1999-12-31"))));
+        assert_eq!(
+            year.span(),
+            DateSpan::new(Some(d("1999-01-01")), Some(d("1999-12-31")))
+        );
         assert_eq!(year.to_string(), "1999");
         assert_eq!(month.to_string(), "1993-12");
     }
 
     #[test]
     fn malformed_dates_are_rejected_with_a_reason() {
-        for bad in ["93", "1993-1", "1993-13", "1993-02-30", "1993-12-01-01", "", "abcd"] {
+        for bad in [
+            "93",
+            "1993-1",
+            "1993-13",
+            "1993-02-30",
+            "1993-12-01-01",
+            "",
+            "abcd",
+        ] {
             let err = bad.parse::<PartialDate>().unwrap_err();
             assert_eq!(err.input, bad);
         }

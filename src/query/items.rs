@@ -47,7 +47,12 @@ pub struct Target<'a> {
 }
 
 impl<'a> Target<'a> {
-    pub fn new(catalog: &'a Catalog, collection: CollectionId, position: usize, day: NaiveDate) -> Self {
+    pub fn new(
+        catalog: &'a Catalog,
+        collection: CollectionId,
+        position: usize,
+        day: NaiveDate,
+    ) -> Self {
         Target {
             catalog,
             collection,
@@ -59,9 +64,10 @@ impl<'a> Target<'a> {
     }
 
     pub fn geometry_ref(&self) -> Option<&'a Geometry<f64>> {
-        *self
-            .geometry
-            .get_or_init(|| self.catalog.geometry_on(self.collection, self.position, self.day))
+        *self.geometry.get_or_init(|| {
+            self.catalog
+                .geometry_on(self.collection, self.position, self.day)
+        })
     }
 }
 
@@ -84,13 +90,22 @@ impl FilterTarget for Target<'_> {
     }
 }
 
-pub fn select(catalog: &Catalog, collection: CollectionId, query: &ItemsQuery, today: NaiveDate) -> ItemsPage {
+pub fn select(
+    catalog: &Catalog,
+    collection: CollectionId,
+    query: &ItemsQuery,
+    today: NaiveDate,
+) -> ItemsPage {
     let day = reference_day(query.datetime.as_ref(), today);
     let source = catalog.collection(collection);
     let candidates: Vec<usize> = match &query.bbox {
         None => (0..source.len()).collect(),
         Some(bbox) => {
-            let mut all: Vec<usize> = bbox.envelopes().iter().flat_map(|e| source.candidates(e)).collect();
+            let mut all: Vec<usize> = bbox
+                .envelopes()
+                .iter()
+                .flat_map(|e| source.candidates(e))
+                .collect();
             all.sort_unstable();
             all.dedup();
             all
@@ -125,7 +140,8 @@ pub fn select(catalog: &Catalog, collection: CollectionId, query: &ItemsQuery, t
                 .sortby
                 .iter()
                 .map(|key| {
-                    let order = compare(sort_value(fa, &key.property), sort_value(fb, &key.property));
+                    let order =
+                        compare(sort_value(fa, &key.property), sort_value(fb, &key.property));
                     if key.descending {
                         order.reverse()
                     } else {
@@ -153,7 +169,11 @@ fn sort_value<'a>(feature: &'a Feature, property: &str) -> Option<std::borrow::C
     if property == "id" {
         return Some(std::borrow::Cow::Owned(Value::String(feature.id.clone())));
     }
-    feature.properties.get(property).filter(|v| !v.is_null()).map(std::borrow::Cow::Borrowed)
+    feature
+        .properties
+        .get(property)
+        .filter(|v| !v.is_null())
+        .map(std::borrow::Cow::Borrowed)
 }
 
 /// Numbers by value, strings and dates lexically (ISO dates sort correctly as text), missing

@@ -81,8 +81,14 @@ impl Bbox {
             .into_iter()
             .map(|e| {
                 geo::Rect::new(
-                    geo::Coord { x: e.min[0], y: e.min[1] },
-                    geo::Coord { x: e.max[0], y: e.max[1] },
+                    geo::Coord {
+                        x: e.min[0],
+                        y: e.min[1],
+                    },
+                    geo::Coord {
+                        x: e.max[0],
+                        y: e.max[1],
+                    },
                 )
                 .to_polygon()
             })
@@ -94,7 +100,10 @@ impl Bbox {
 pub fn parse_bbox_numbers(text: &str) -> Result<[f64; 4], ParamError> {
     let numbers: Result<Vec<f64>, _> = text.split(',').map(|s| s.trim().parse::<f64>()).collect();
     let numbers = numbers.map_err(|_| {
-        ParamError::new("bbox", format!("\"{text}\" is not a comma-separated list of numbers"))
+        ParamError::new(
+            "bbox",
+            format!("\"{text}\" is not a comma-separated list of numbers"),
+        )
     })?;
     if numbers.iter().any(|n| !n.is_finite()) {
         return Err(ParamError::new("bbox", "numbers must be finite"));
@@ -115,12 +124,18 @@ pub fn lon_lat_bbox(b: [f64; 4]) -> Result<Bbox, ParamError> {
     let [west, south, east, north] = b;
     for lon in [west, east] {
         if !(-180.0..=180.0).contains(&lon) {
-            return Err(ParamError::new("bbox", format!("longitude {lon} is outside -180..180")));
+            return Err(ParamError::new(
+                "bbox",
+                format!("longitude {lon} is outside -180..180"),
+            ));
         }
     }
     for lat in [south, north] {
         if !(-90.0..=90.0).contains(&lat) {
-            return Err(ParamError::new("bbox", format!("latitude {lat} is outside -90..90")));
+            return Err(ParamError::new(
+                "bbox",
+                format!("latitude {lat} is outside -90..90"),
+            ));
         }
     }
     if south > north {
@@ -147,9 +162,15 @@ pub fn parse_datetime(text: &str) -> Result<DateSpan, ParamError> {
         let start = parse_end(start).map_err(err)?;
         let end = parse_end(end).map_err(err)?;
         if start.is_none() && end.is_none() {
-            return Err(ParamError::new("datetime", "an interval needs at least one end"));
+            return Err(ParamError::new(
+                "datetime",
+                "an interval needs at least one end",
+            ));
         }
-        let span = DateSpan::new(start.map(|s| s.start.expect("bounded")), end.map(|e| e.end.expect("bounded")));
+        let span = DateSpan::new(
+            start.map(|s| s.start.expect("bounded")),
+            end.map(|e| e.end.expect("bounded")),
+        );
         if let (Some(s), Some(e)) = (span.start, span.end) {
             if e < s {
                 return Err(ParamError::new(
@@ -179,14 +200,12 @@ fn parse_instant(text: &str) -> Result<DateSpan, String> {
             return Ok(DateSpan::day(dt.date()));
         }
     }
-    text.parse::<PartialDate>()
-        .map(|d| d.span())
-        .map_err(|_| {
-            format!(
-                "\"{text}\" is not an RFC 3339 date-time, a date (YYYY-MM-DD, YYYY-MM, YYYY) or \
+    text.parse::<PartialDate>().map(|d| d.span()).map_err(|_| {
+        format!(
+            "\"{text}\" is not an RFC 3339 date-time, a date (YYYY-MM-DD, YYYY-MM, YYYY) or \
                  an interval start/end with '..' for an open end"
-            )
-        })
+        )
+    })
 }
 
 /// The day a request is "about": the instant asked, or the last day of a closed interval
@@ -223,13 +242,25 @@ pub fn parse_sortby(text: &str) -> Result<Vec<SortKey>, ParamError> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| match s.as_bytes()[0] {
-            b'-' => SortKey { property: s[1..].trim().to_string(), descending: true },
-            b'+' | b' ' => SortKey { property: s[1..].trim().to_string(), descending: false },
-            _ => SortKey { property: s.to_string(), descending: false },
+            b'-' => SortKey {
+                property: s[1..].trim().to_string(),
+                descending: true,
+            },
+            b'+' | b' ' => SortKey {
+                property: s[1..].trim().to_string(),
+                descending: false,
+            },
+            _ => SortKey {
+                property: s.to_string(),
+                descending: false,
+            },
         })
         .collect();
     if keys.is_empty() || keys.iter().any(|k| k.property.is_empty()) {
-        return Err(ParamError::new("sortby", format!("\"{text}\" names no property")));
+        return Err(ParamError::new(
+            "sortby",
+            format!("\"{text}\" names no property"),
+        ));
     }
     Ok(keys)
 }
@@ -244,9 +275,18 @@ mod tests {
 
     #[test]
     fn datetimes_in_every_form() {
-        assert_eq!(parse_datetime("2005-06-01").unwrap(), DateSpan::day(d("2005-06-01")));
-        assert_eq!(parse_datetime("2005-06-01T23:30:00Z").unwrap(), DateSpan::day(d("2005-06-01")));
-        assert_eq!(parse_datetime("2005-06-01T23:30:00-02:00").unwrap(), DateSpan::day(d("2005-06-02")));
+        assert_eq!(
+            parse_datetime("2005-06-01").unwrap(),
+            DateSpan::day(d("2005-06-01"))
+        );
+        assert_eq!(
+            parse_datetime("2005-06-01T23:30:00Z").unwrap(),
+            DateSpan::day(d("2005-06-01"))
+        );
+        assert_eq!(
+            parse_datetime("2005-06-01T23:30:00-02:00").unwrap(),
+            DateSpan::day(d("2005-06-02"))
+        );
         assert_eq!(
             parse_datetime("2005").unwrap(),
             DateSpan::new(Some(d("2005-01-01")), Some(d("2005-12-31")))
@@ -271,7 +311,10 @@ mod tests {
     #[test]
     fn bboxes_and_their_errors() {
         assert_eq!(parse_bbox_numbers("1,2,3,4").unwrap(), [1.0, 2.0, 3.0, 4.0]);
-        assert_eq!(parse_bbox_numbers("1,2,0,3,4,10").unwrap(), [1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(
+            parse_bbox_numbers("1,2,0,3,4,10").unwrap(),
+            [1.0, 2.0, 3.0, 4.0]
+        );
         assert!(parse_bbox_numbers("1,2,3").is_err());
         assert!(parse_bbox_numbers("a,2,3,4").is_err());
         assert!(lon_lat_bbox([0.0, 10.0, 1.0, 5.0]).is_err());
@@ -295,7 +338,10 @@ mod tests {
     fn reference_day_prefers_the_asked_instant() {
         let today = d("2026-01-01");
         assert_eq!(reference_day(None, today), today);
-        assert_eq!(reference_day(Some(&DateSpan::day(d("2000-01-01"))), today), d("2000-01-01"));
+        assert_eq!(
+            reference_day(Some(&DateSpan::day(d("2000-01-01"))), today),
+            d("2000-01-01")
+        );
         let open_end = DateSpan::new(Some(d("2000-01-01")), None);
         assert_eq!(reference_day(Some(&open_end), today), today);
         let closed = DateSpan::new(Some(d("1999-01-01")), Some(d("2001-01-01")));

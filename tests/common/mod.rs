@@ -49,7 +49,11 @@ pub fn get(path: &str) -> (u16, reqwest::header::HeaderMap, Value) {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let body = response.bytes().unwrap();
-    (status, headers, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    (
+        status,
+        headers,
+        serde_json::from_slice(&body).unwrap_or(Value::Null),
+    )
 }
 
 pub fn get_ok(path: &str) -> Value {

@@ -59,28 +59,36 @@ answers() {
   [ -n "$code" ] && [ "$code" != "000" ]
 }
 
+# The loopback port the process $1 listens on, if any (for servers that do not print it).
+port_of() {
+  command -v ss >/dev/null || return 0
+  ss -ltnpH 2>/dev/null | grep "pid=$1," | grep -o '127\.0\.0\.1:[0-9]*' | head -n1 || true
+}
+
 # Starts the server bound to $1 and waits until it answers; sets $base to its URL.
+# Loading the dataset takes a while, longer in debug builds and on a busy machine.
 start_server() {
-  local bind="$1" url="" i
+  local bind="$1" url="" i addr
   : >"$log"
   "$FORCEMAP_BIN" serve --bind "$bind" >"$log" 2>&1 &
   server_pid=$!
-  for i in $(seq 1 480); do
+  for i in $(seq 1 2400); do
     if ! kill -0 "$server_pid" 2>/dev/null; then
       server_pid=""
       return 1
     fi
     url="$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$log" | head -n1 | sed 's/^listening on //')" || true
-    if [ -z "$url" ] && [ "${bind##*:}" != "0" ]; then
-      url="http://$bind" # no address printed: the port is the one we chose
+    if [ -z "$url" ]; then
+      if [ "${bind##*:}" != "0" ]; then
+        url="http://$bind" # the port is the one we chose
+      else
+        addr="$(port_of "$server_pid")"
+        [ -n "$addr" ] && url="http://$addr"
+      fi
     fi
     if [ -n "$url" ] && answers "$url"; then
       base="$url"
       return 0
-    fi
-    if [ "${bind##*:}" = "0" ] && [ "$i" -ge 40 ] && [ -z "$url" ]; then
-      stop_server # the server does not say where it listens: choose a port ourselves
-      return 1
     fi
     sleep 0.25
   done
@@ -99,7 +107,15 @@ if ! start_server 127.0.0.1:0; then
 fi
 echo "e2e: forcemap at $base (pid $server_pid)"
 
+# The server builds its basemap after it starts listening and answers 503 until then.
+for i in $(seq 1 600); do
+  code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Range: bytes=0-0' "$base/basemap.pmtiles" 2>/dev/null)" || true
+  [ "$code" != "503" ] && break
+  sleep 0.5
+done
+echo "e2e: basemap answers $code"
+
 status=0
-(cd "$here" && FORCEMAP_URL="$base/" node --test --test-concurrency=1 map.test.js) || status=$?
+(cd "$here" && FORCEMAP_URL="$base/" node --test --test-concurrency=1 units.test.js map.test.js) || status=$?
 stop_server
 exit "$status"

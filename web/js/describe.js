@@ -99,12 +99,13 @@ export function describe(feature, collection, ctx, { compact = false } = {}) {
   if (p.location_precision) {
     const prec = PRECISION[p.location_precision] || PRECISION.unknown;
     if (isApproximate(p)) {
-      row('Location', h('span', { class: 'approx' },
-        `Approximate: ${prec.label}. The dashed ring on the map shows the uncertainty.`));
+      row('Location', h('span', { class: 'approx' }, compact
+        ? `Approximate (${p.location_precision}): dashed ring`
+        : `Approximate: ${prec.label}. The dashed ring on the map shows the uncertainty.`));
     } else {
       row('Location', 'Exact site');
     }
-  } else if (!feature.geometry && collection !== 'groupings') {
+  } else if (!feature.geometry && !['groupings', 'countries'].includes(collection)) {
     row('Location', 'Not on the map: the sources give no place.');
   }
   if (p.schematic) row('Drawing', 'Schematic: the line shows the general direction, not the exact path.');
@@ -137,7 +138,7 @@ export function formatKm(km) {
 
 function sourcesNode(sources, compact) {
   if (!Array.isArray(sources) || !sources.length) return null;
-  const list = sources.slice(0, compact ? 2 : sources.length).map((s, i) => {
+  const list = sources.slice(0, compact ? 1 : sources.length).map((s, i) => {
     if (typeof s === 'string') return h('li', {}, s);
     const bits = [];
     if (s.publisher) bits.push(s.publisher);
@@ -148,7 +149,7 @@ function sourcesNode(sources, compact) {
     return h('li', {}, title, bits.length ? `, ${bits.join(', ')}` : '',
       s.ref ? h('span', { class: 'ref' }, ` [${s.ref}]`) : '');
   });
-  const more = compact && sources.length > 2 ? h('p', { class: 'hint' }, `and ${sources.length - 2} more in Details`) : null;
+  const more = compact && sources.length > 1 ? h('p', { class: 'hint' }, `and ${sources.length - 1} more in Details`) : null;
   return h('section', { class: 'sources' }, h('h4', {}, sources.length > 1 ? 'Sources' : 'Source'),
     h('ol', {}, list), more);
 }

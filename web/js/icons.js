@@ -5,9 +5,9 @@ import { COLORS } from './style.js';
 
 export const INSTALLATION_SHAPES = [
   { key: 'air', label: 'Air base', match: /air|aviation|airfield/ },
-  { key: 'naval', label: 'Naval base', match: /naval|port|fleet/ },
+  { key: 'naval', label: 'Naval base', match: /^naval-base|port|fleet/ },
   { key: 'hq', label: 'Headquarters or staff', match: /head|staff|command/ },
-  { key: 'radar', label: 'Radar, space or missile site', match: /radar|space|missile|test|warning/ },
+  { key: 'radar', label: 'Radar, space, test or signals site', match: /radar|space|missile|test|warning|communication/ },
   { key: 'training', label: 'Training ground or range', match: /train|range|polygon|ground/ },
   { key: 'border', label: 'Border post', match: /border|guard|post/ },
   { key: 'base', label: 'Military base or garrison', match: /./ },
@@ -18,7 +18,7 @@ export const EVENT_SHAPES = [
   { key: 'operation', label: 'Operation', match: /operation|mission|deploy/ },
   { key: 'summit', label: 'Summit or meeting', match: /summit|meeting|session|council/ },
   { key: 'agreement', label: 'Agreement or treaty', match: /agree|treaty|accord|decision|protocol/ },
-  { key: 'other', label: 'Other event', match: /./ },
+  { key: 'other', label: 'Statement or other event', match: /./ },
 ];
 
 export function shapeFor(list, kind) {

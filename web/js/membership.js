@@ -60,7 +60,7 @@ export function statusAt(groupings, day) {
       p.active_members.forEach((c) => active.add(c));
     }
   }
-  const members = groupings.flatMap((g) => (g.properties?.members || []));
+  const members = groupings.flatMap(spells);
   const rank = { member: 4, suspended: 3, observer: 2, former: 1, future: 0 };
   const set = (c, s) => {
     if (!status.has(c) || rank[s] > rank[status.get(c)]) status.set(c, s);
@@ -83,13 +83,26 @@ export function statusAt(groupings, day) {
   return status;
 }
 
+/**
+ * Member spells cut to the life of their grouping: a spell with no end in a grouping that was
+ * dissolved or succeeded ends with it. Returns [{country, joined, left, status, grouping}].
+ */
+function spells(g) {
+  const p = g.properties || {};
+  const gFrom = p.valid_from ? startOf(p.valid_from) : null;
+  const gTo = p.valid_to ? startOf(p.valid_to) : null;
+  return (p.members || []).filter((m) => m && m.country).map((m) => {
+    let joined = m.joined ? startOf(m.joined) : gFrom;
+    let left = m.left ? startOf(m.left) : gTo;
+    if (gFrom && joined && joined < gFrom) joined = gFrom;
+    if (gTo && (!left || left > gTo)) left = gTo;
+    return { country: m.country, joined, left, status: m.status || 'member', grouping: String(g.id) };
+  }).filter((m) => !m.joined || !m.left || m.joined < m.left);
+}
+
 /** Intervals per country for the timeline chart: [{country, from, to, status}]. */
 export function intervals(groupings) {
-  return groupings.flatMap((g) => (g.properties?.members || []).map((m) => ({
-    country: m.country,
-    from: m.joined ? startOf(m.joined) : null,
-    to: m.left ? startOf(m.left) : null,
-    status: m.status || 'member',
-    grouping: g.id,
+  return groupings.flatMap((g) => spells(g).map((m) => ({
+    country: m.country, from: m.joined, to: m.left, status: m.status, grouping: m.grouping,
   })));
 }

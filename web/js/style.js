@@ -6,7 +6,7 @@ export const COLORS = {
   sea: '#d7e4ee',
   land: '#f3f0e8',
   landOutside: '#ebe7dd',
-  boundary: '#8e8a84',
+  boundary: '#6f6a63',
   text: '#1f2328',
   halo: '#ffffff',
   border: '#c2185b',
@@ -27,7 +27,31 @@ export const FONT_BOLD = ['Noto Sans Bold'];
 
 const emptyFc = () => ({ type: 'FeatureCollection', features: [] });
 
-export function baseStyle(basemapUrl) {
+/**
+ * Multiplies a size (a number, or the outputs of an `interpolate` or `case` expression) by k,
+ * so that labels and symbols grow on large screens and projectors.
+ */
+export function scaleSize(v, k) {
+  if (typeof v === 'number') return Math.round(v * k * 10) / 10;
+  if (!Array.isArray(v)) return v;
+  if (v[0] === 'interpolate') return v.map((x, i) => (i >= 4 && i % 2 === 0 ? scaleSize(x, k) : x));
+  if (v[0] === 'case') return v.map((x, i) => (i > 0 && (i % 2 === 0 || i === v.length - 1) ? scaleSize(x, k) : x));
+  return v;
+}
+
+export function baseStyle(basemapUrl, k = 1) {
+  const style = baseStyleAt1(basemapUrl);
+  if (k !== 1) {
+    for (const layer of style.layers) {
+      for (const prop of ['text-size', 'icon-size']) {
+        if (layer.layout?.[prop] !== undefined) layer.layout[prop] = scaleSize(layer.layout[prop], k);
+      }
+    }
+  }
+  return style;
+}
+
+function baseStyleAt1(basemapUrl) {
   const geojson = (extra = {}) => ({ type: 'geojson', data: emptyFc(), ...extra });
   return {
     version: 8,
@@ -64,7 +88,7 @@ export function baseStyle(basemapUrl) {
         id: 'boundaries', type: 'line', source: 'basemap', 'source-layer': 'boundaries',
         paint: {
           'line-color': COLORS.boundary,
-          'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.5, 6, 1.2, 10, 2],
+          'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.7, 6, 1.4, 10, 2.2],
         },
       },
       {
@@ -74,7 +98,7 @@ export function baseStyle(basemapUrl) {
       },
       {
         id: 'analysis-zone-line', type: 'line', source: 'analysis', metadata: { group: 'analysis' },
-        filter: ['==', ['get', 'role'], 'zone'],
+        filter: ['in', ['get', 'role'], ['literal', ['zone', 'ring']]],
         paint: { 'line-color': COLORS.zone, 'line-width': 1.5 },
       },
       {
@@ -113,7 +137,7 @@ export function baseStyle(basemapUrl) {
       {
         id: 'places', type: 'circle', source: 'basemap', 'source-layer': 'places',
         metadata: { group: 'places' },
-        filter: ['<=', ['coalesce', ['get', 'rank'], 6], ['+', ['zoom'], -1]],
+        filter: ['any', ['to-boolean', ['get', 'capital']], ['<=', ['coalesce', ['get', 'rank'], 10], ['zoom']]],
         paint: {
           'circle-radius': ['case', ['to-boolean', ['get', 'capital']], 3.5, 2.5],
           'circle-color': '#ffffff',
@@ -124,7 +148,7 @@ export function baseStyle(basemapUrl) {
       {
         id: 'places-label', type: 'symbol', source: 'basemap', 'source-layer': 'places',
         metadata: { group: 'places' },
-        filter: ['<=', ['coalesce', ['get', 'rank'], 6], ['+', ['zoom'], -1]],
+        filter: ['any', ['to-boolean', ['get', 'capital']], ['<=', ['coalesce', ['get', 'rank'], 10], ['zoom']]],
         layout: {
           'text-field': ['get', 'name'],
           'text-font': FONT,
@@ -132,7 +156,7 @@ export function baseStyle(basemapUrl) {
           'text-anchor': 'left',
           'text-offset': [0.6, 0],
           'text-optional': true,
-          'symbol-sort-key': ['coalesce', ['get', 'rank'], 6],
+          'symbol-sort-key': ['-', ['coalesce', ['get', 'rank'], 10], ['case', ['to-boolean', ['get', 'capital']], 5, 0]],
         },
         paint: { 'text-color': '#333333', 'text-halo-color': COLORS.halo, 'text-halo-width': 1.2 },
       },

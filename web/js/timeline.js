@@ -27,11 +27,11 @@ export function renderTimeline(container, { intervals, name, date, title, onPick
     container.textContent = 'No membership data for this organization.';
     return;
   }
-  const labelW = 110;
-  const colW = 16;
-  const rowH = 20;
+  const labelW = 96;
+  const colW = 9;
+  const rowH = 18;
   const top = 26;
-  const width = labelW + years * colW + 8;
+  const width = labelW + years * colW + 24;
   const height = top + countries.length * rowH + 6;
   const x = (yf) => labelW + (yf - FIRST_YEAR) * colW;
   const endX = x(yearFraction(today()));
@@ -45,7 +45,7 @@ export function renderTimeline(container, { intervals, name, date, title, onPick
   for (let y = FIRST_YEAR; y <= lastYear; y += 1) {
     const cx = x(y);
     svg.append(el('line', { x1: cx, x2: cx, y1: top - 4, y2: height - 4, class: y % 5 === 0 ? 'grid major' : 'grid' }));
-    if (y % 5 === 0 || y === FIRST_YEAR) {
+    if (y % 5 === 0) {
       svg.append(el('text', { x: cx + 1, y: top - 9, class: 'year' }, String(y)));
     }
     const hit = el('rect', {
@@ -68,7 +68,7 @@ export function renderTimeline(container, { intervals, name, date, title, onPick
       const status = iv.status === 'member' ? 'member' : iv.status;
       const bar = el('rect', {
         x: x0, y: ry + 3, width: Math.max(1.5, x1 - x0), height: rowH - 6, rx: 2,
-        fill: STATUS_COLOR[status] || '#888', class: 'bar',
+        fill: STATUS_COLOR[status] || '#888', class: 'tl-bar',
       });
       bar.append(el('title', {}, `${name(c)}: ${STATUS_LABEL[status] || status}, ${iv.from || '…'} – ${iv.to || 'now'}`));
       svg.append(bar);

@@ -31,6 +31,7 @@ export function createTools(app) {
     results = [];
     lastKey = '';
     legend = '';
+    statusLine = null;
     list.replaceChildren();
     status.textContent = '';
     map.getSource('analysis')?.setData(fc([]));
@@ -138,6 +139,7 @@ export function createTools(app) {
     const k = key();
     if (k === lastKey) return;
     lastKey = k;
+    statusLine = null;
     controller?.abort();
     controller = new AbortController();
     const { signal } = controller;
@@ -149,14 +151,11 @@ export function createTools(app) {
         countries: t.countries.join(','), distance_km: t.km, datetime: state.date, include: 'zone',
         collections: 'installations,forces,events',
       };
-      describeRun = `within ${formatKm(t.km)} of the ${t.countries.map(ctx.countryName).join('–')} border`;
-      legend = `Zone ${describeRun}`;
+      describeRun = () => `within ${formatKm(t.km)} of the ${t.countries.map(ctx.countryName).join('–')} border`;
     } else if (t.name === 'range') {
       if (!t.from) { status.textContent = 'Choose an installation.'; return; }
       params = { from: t.from, radius_km: t.km, datetime: state.date, include: 'zone' };
-      const name = store.byUid.get(`installations/${t.from}`)?.feature.properties?.name || t.from;
-      describeRun = `within ${formatKm(t.km)} of ${name}`;
-      legend = `Range ${describeRun}`;
+      describeRun = () => `within ${formatKm(t.km)} of ${store.byUid.get(`installations/${t.from}`)?.feature.properties?.name || t.from}`;
     } else if (t.name === 'here') {
       if (t.at) await locate(t.at, { fromState: true });
       return;
@@ -183,7 +182,14 @@ export function createTools(app) {
     return uid ? uid.split('/')[0] : 'features';
   }
 
-  function show(answer, describeRun) {
+  let statusLine = null;
+  function refreshStatus() {
+    if (statusLine) status.textContent = statusLine();
+  }
+
+  function show(answer, describeRunFn) {
+    const describeRun = describeRunFn();
+    legend = `${state.tool.name === 'range' ? 'Range' : 'Zone'} ${describeRun}`;
     const features = answer.features || [];
     const shapes = features.filter((f) => f.properties?.role);
     const hits = features.filter((f) => !f.properties?.role);
@@ -206,8 +212,18 @@ export function createTools(app) {
     map.getSource('analysis').setData(fc(drawn));
 
     const s = answer.summary || {};
-    const extra = Number.isFinite(s.border_length_km) ? ` The border is ${formatKm(s.border_length_km)} long.` : '';
-    status.textContent = `${results.length} ${results.length === 1 ? 'feature' : 'features'} ${describeRun}, ${formatDate(state.date)}.${extra}`;
+    let extra = Number.isFinite(s.border_length_km) ? ` The border is ${formatKm(s.border_length_km)} long.` : '';
+    if (state.tool.name === 'range' && Array.isArray(s.countries) && s.countries.length) {
+      extra += ` The ring reaches ${s.countries.map((c) => ctx.countryName(typeof c === 'string' ? c : c.id || c.country)).join(', ')}.`;
+    }
+    const unlocated = Array.isArray(s.unlocated_in_scope) ? s.unlocated_in_scope.length : Number(s.unlocated_in_scope);
+    if (unlocated > 0) {
+      extra += ` ${unlocated} ${unlocated === 1 ? 'feature' : 'features'} of these kinds ${unlocated === 1 ? 'has' : 'have'} no known location and ${unlocated === 1 ? 'is' : 'are'} left out.`;
+    }
+    const n = results.length;
+    const day = state.date;
+    statusLine = () => `${n} ${n === 1 ? 'feature' : 'features'} ${describeRunFn()}, ${formatDate(day)}.${extra}`;
+    refreshStatus();
     list.replaceChildren(...results.map(row));
     if (fitNext) {
       fitNext = false;
@@ -303,6 +319,7 @@ export function createTools(app) {
       if (!selA.options.length && store.borders.length) fillCountries();
       fillInstallations();
       if (state.tool) run();
+      refreshStatus();
     },
     onSelect(uid) {
       for (const b of list.querySelectorAll('.result')) {

@@ -58,7 +58,9 @@ pub fn collection_document(request: &Request, collection: &Collection) -> Value 
 pub async fn list(State(state): State<AppState>, request: Request) -> ApiResult<Response> {
     request.allow_only(&["f"])?;
     let catalog = state.catalog();
-    if let Some(r) = response::not_modified(&request, &response::etag(&request, catalog.fingerprint, "")) {
+    if let Some(r) =
+        response::not_modified(&request, &response::etag(&request, catalog.fingerprint, ""))
+    {
         return Ok(r);
     }
     let collections: Vec<Value> = catalog
@@ -158,10 +160,17 @@ pub async fn queryables(
             r
         }
         Format::Html => {
-            let rows = list
-                .iter()
-                .map(|q| format!("<code>{}</code>: {}", html::escape(&q.name), html::escape(&q.description)));
-            response::html(html::page(&format!("Queryables of {id}"), &html::list(rows)))
+            let rows = list.iter().map(|q| {
+                format!(
+                    "<code>{}</code>: {}",
+                    html::escape(&q.name),
+                    html::escape(&q.description)
+                )
+            });
+            response::html(html::page(
+                &format!("Queryables of {id}"),
+                &html::list(rows),
+            ))
         }
     })
 }

@@ -23,8 +23,19 @@ use serde_json::{json, Map, Value};
 use std::io::Write;
 
 pub const ITEMS_PARAMETERS: &[&str] = &[
-    "f", "bbox", "bbox-crs", "datetime", "limit", "offset", "filter", "filter-lang", "filter-crs",
-    "properties", "sortby", "crs", "skipGeometry",
+    "f",
+    "bbox",
+    "bbox-crs",
+    "datetime",
+    "limit",
+    "offset",
+    "filter",
+    "filter-lang",
+    "filter-crs",
+    "properties",
+    "sortby",
+    "crs",
+    "skipGeometry",
 ];
 
 /// How items are written: output CRS, selected properties, geometry or not.
@@ -39,7 +50,9 @@ impl Output {
     fn from_request(request: &Request, known: &[Queryable], day: NaiveDate) -> ApiResult<Output> {
         let crs = match request.param("crs") {
             None => Crs::Crs84,
-            Some(text) => Crs::parse(text).map_err(|e| ApiError::bad_request(format!("invalid crs: {e}")))?,
+            Some(text) => {
+                Crs::parse(text).map_err(|e| ApiError::bad_request(format!("invalid crs: {e}")))?
+            }
         };
         let properties = match request.param("properties") {
             None => None,
@@ -59,7 +72,11 @@ impl Output {
             None | Some("false") => false,
             Some("true") => true,
             Some(other) => {
-                return Err(ParamError::new("skipGeometry", format!("\"{other}\" is not true or false")).into())
+                return Err(ParamError::new(
+                    "skipGeometry",
+                    format!("\"{other}\" is not true or false"),
+                )
+                .into())
             }
         };
         Ok(Output {
@@ -71,7 +88,13 @@ impl Output {
     }
 
     /// Appends one feature as GeoJSON.
-    pub fn write(&self, out: &mut Vec<u8>, catalog: &Catalog, collection: CollectionId, position: usize) {
+    pub fn write(
+        &self,
+        out: &mut Vec<u8>,
+        catalog: &Catalog,
+        collection: CollectionId,
+        position: usize,
+    ) {
         let feature = &catalog.collection(collection).features()[position];
         let geometry = if self.skip_geometry {
             None
@@ -92,7 +115,12 @@ impl Output {
                 .filter_map(|n| feature.properties.get(n).map(|v| (n.clone(), v.clone())))
                 .collect(),
         };
-        if !feature.members.is_empty() && self.properties.as_ref().is_none_or(|n| n.iter().any(|n| n == "active_members")) {
+        if !feature.members.is_empty()
+            && self
+                .properties
+                .as_ref()
+                .is_none_or(|n| n.iter().any(|n| n == "active_members"))
+        {
             properties.insert("active_members".into(), json!(feature.members_on(self.day)));
             properties.insert("as_of".into(), json!(self.day.to_string()));
         }
@@ -101,8 +129,12 @@ impl Output {
 }
 
 fn is_property(known: &[Queryable], name: &str) -> bool {
-    name == "active_members" || name == "sources" || name == "members" || name == "strength"
-        || name == "summary" || known.iter().any(|q| q.name == name)
+    name == "active_members"
+        || name == "sources"
+        || name == "members"
+        || name == "strength"
+        || name == "summary"
+        || known.iter().any(|q| q.name == name)
 }
 
 /// Builds the filters: `filter` itself plus one equality filter per queryable parameter
@@ -114,18 +146,28 @@ fn filters(request: &Request, known: &[Queryable]) -> ApiResult<Vec<Filter>> {
     };
     if let Some(crs) = request.param("filter-crs") {
         if Crs::parse(crs).ok() != Some(Crs::Crs84) {
-            return Err(ParamError::new("filter-crs", "only CRS84 is supported for filter geometries").into());
+            return Err(ParamError::new(
+                "filter-crs",
+                "only CRS84 is supported for filter geometries",
+            )
+            .into());
         }
     }
     let mut out = Vec::new();
     if let Some(text) = request.param("filter") {
-        out.push(Filter::parse(text, lang, known).map_err(|e| ApiError::bad_request(format!("invalid filter: {e}")))?);
+        out.push(
+            Filter::parse(text, lang, known)
+                .map_err(|e| ApiError::bad_request(format!("invalid filter: {e}")))?,
+        );
     }
     for (name, value) in &request.params {
         if ITEMS_PARAMETERS.contains(&name.as_str()) {
             continue;
         }
-        let Some(q) = known.iter().find(|q| &q.name == name && !matches!(q.kind, QueryableType::Geometry)) else {
+        let Some(q) = known
+            .iter()
+            .find(|q| &q.name == name && !matches!(q.kind, QueryableType::Geometry))
+        else {
             let names: Vec<&str> = known.iter().map(|q| q.name.as_str()).collect();
             return Err(ApiError::bad_request(format!(
                 "unknown parameter \"{name}\"; this endpoint accepts {} and the queryables {}",
@@ -134,7 +176,9 @@ fn filters(request: &Request, known: &[Queryable]) -> ApiResult<Vec<Filter>> {
             )));
         };
         let literal = match q.kind {
-            QueryableType::Number | QueryableType::Integer | QueryableType::Boolean => value.clone(),
+            QueryableType::Number | QueryableType::Integer | QueryableType::Boolean => {
+                value.clone()
+            }
             _ => format!("'{}'", value.replace('\'', "''")),
         };
         let text = format!("\"{}\" = {literal}", q.name);
@@ -156,7 +200,9 @@ fn bbox(request: &Request) -> ApiResult<Option<params::Bbox>> {
     let numbers = params::parse_bbox_numbers(text)?;
     let crs = match request.param("bbox-crs") {
         None => Crs::Crs84,
-        Some(t) => Crs::parse(t).map_err(|e| ApiError::bad_request(format!("invalid bbox-crs: {e}")))?,
+        Some(t) => {
+            Crs::parse(t).map_err(|e| ApiError::bad_request(format!("invalid bbox-crs: {e}")))?
+        }
     };
     let lon_lat = if crs == Crs::Crs84 {
         numbers
@@ -177,14 +223,29 @@ pub async fn items(
     let known = queryables(catalog.collection(collection));
     let mut query = ItemsQuery {
         bbox: bbox(&request)?,
-        datetime: request.param("datetime").map(params::parse_datetime).transpose()?,
+        datetime: request
+            .param("datetime")
+            .map(params::parse_datetime)
+            .transpose()?,
         filters: filters(&request, &known)?,
-        sortby: request.param("sortby").map(params::parse_sortby).transpose()?.unwrap_or_default(),
+        sortby: request
+            .param("sortby")
+            .map(params::parse_sortby)
+            .transpose()?
+            .unwrap_or_default(),
         limit: params::parse_limit(request.param("limit"))?,
         offset: params::parse_offset(request.param("offset"))?,
     };
-    if let Some(bad) = query.sortby.iter().find(|k| !known.iter().any(|q| q.name == k.property)) {
-        return Err(ParamError::new("sortby", format!("\"{}\" is not a queryable of {collection}", bad.property)).into());
+    if let Some(bad) = query
+        .sortby
+        .iter()
+        .find(|k| !known.iter().any(|q| q.name == k.property))
+    {
+        return Err(ParamError::new(
+            "sortby",
+            format!("\"{}\" is not a queryable of {collection}", bad.property),
+        )
+        .into());
     }
     let today = chrono::Utc::now().date_naive();
     let day = params::reference_day(query.datetime.as_ref(), today);
@@ -196,10 +257,20 @@ pub async fn items(
     let page = select(&catalog, collection, &query, today);
     query.offset = query.offset.min(page.number_matched);
     let returned = page.positions.len();
-    let next = (query.offset + returned < page.number_matched)
-        .then(|| request.with_params(&[("offset", Some((query.offset + returned).to_string())), ("limit", Some(query.limit.to_string()))]));
+    let next = (query.offset + returned < page.number_matched).then(|| {
+        request.with_params(&[
+            ("offset", Some((query.offset + returned).to_string())),
+            ("limit", Some(query.limit.to_string())),
+        ])
+    });
     let prev = (query.offset > 0).then(|| {
-        request.with_params(&[("offset", Some(query.offset.saturating_sub(query.limit).to_string())), ("limit", Some(query.limit.to_string()))])
+        request.with_params(&[
+            (
+                "offset",
+                Some(query.offset.saturating_sub(query.limit).to_string()),
+            ),
+            ("limit", Some(query.limit.to_string())),
+        ])
     });
 
     let mut response = match request.format {
@@ -223,7 +294,12 @@ pub async fn items(
             let nav = [("Previous", &prev), ("Next", &next)]
                 .iter()
                 .filter_map(|(label, link)| {
-                    link.as_ref().map(|l| format!("<a href=\"{}\">{label}</a>", html::escape(&l.replace("f=json", "f=html"))))
+                    link.as_ref().map(|l| {
+                        format!(
+                            "<a href=\"{}\">{label}</a>",
+                            html::escape(&l.replace("f=json", "f=html"))
+                        )
+                    })
                 })
                 .collect::<Vec<_>>()
                 .join(" · ");
@@ -233,7 +309,10 @@ pub async fn items(
                 page.number_matched,
                 rows.join("")
             );
-            response::html(html::page(&format!("{} — items", collection.title()), &content))
+            response::html(html::page(
+                &format!("{} — items", collection.title()),
+                &content,
+            ))
         }
         Format::Json => {
             let output_ref = &output;
@@ -306,14 +385,18 @@ pub async fn item(
     let position = source
         .position(&fid)
         .ok_or_else(|| ApiError::not_found(format!("no feature \"{fid}\" in {collection}")))?;
-    let datetime = request.param("datetime").map(params::parse_datetime).transpose()?;
+    let datetime = request
+        .param("datetime")
+        .map(params::parse_datetime)
+        .transpose()?;
     let day = params::reference_day(datetime.as_ref(), chrono::Utc::now().date_naive());
     let known = queryables(source);
     let output = Output::from_request(&request, &known, day)?;
     let feature = &source.features()[position];
     let mut response = match request.format {
         Format::Html => {
-            let pretty = serde_json::to_string_pretty(&output.properties_of(feature)).unwrap_or_default();
+            let pretty =
+                serde_json::to_string_pretty(&output.properties_of(feature)).unwrap_or_default();
             response::html(html::page(
                 feature.name(),
                 &format!(
@@ -340,6 +423,9 @@ pub async fn item(
             r
         }
     };
-    response::set_cache_headers(&mut response, &response::etag(&request, catalog.fingerprint, &day.to_string()));
+    response::set_cache_headers(
+        &mut response,
+        &response::etag(&request, catalog.fingerprint, &day.to_string()),
+    );
     Ok(response)
 }

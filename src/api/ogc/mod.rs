@@ -55,9 +55,7 @@ pub const CONFORMANCE: &[&str] = &[
 
 /// The OGC landing document (the map page answers browsers at `/`; see `api::web`).
 pub fn landing_document(request: &Request) -> serde_json::Value {
-    let link = |rel: &str, path: &str, kind: &str, title: &str| {
-        json!({"rel": rel, "type": kind, "title": title, "href": request.url(path, &[])})
-    };
+    let link = |rel: &str, path: &str, kind: &str, title: &str| json!({"rel": rel, "type": kind, "title": title, "href": request.url(path, &[])});
     json!({
         "title": "forcemap",
         "description": "Force posture of the Collective Security Treaty Organization and its \

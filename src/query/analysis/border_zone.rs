@@ -69,7 +69,13 @@ pub fn border_zone<'a>(
         if closest.distance_m > distance_m + TOLERANCE_M {
             continue;
         }
-        let side = side_of(closest.at, &[(a, country_a), (b, country_b)]);
+        // On the line itself the side is the first country named: the country polygons are
+        // rebuilt from the arcs and may miss a point on them by floating-point noise.
+        let side = if closest.distance_m <= TOLERANCE_M {
+            Some(a.to_string())
+        } else {
+            side_of(closest.at, &[(a, country_a), (b, country_b)])
+        };
         hits.push(Hit {
             collection,
             position,
