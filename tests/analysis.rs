@@ -784,15 +784,6 @@ fn the_command_line_prints_the_same_geojson_as_the_server() {
     let served = get_ok("/analysis/border-zone?countries=TJK,AFG&distance_km=50&datetime=2005-06-01&collections=installations,forces");
     assert_eq!(printed, served);
 
-    let out = cli(&["nearest", "--lon", "-179.9", "--lat", "10", "--k", "2"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(printed["features"].as_array().unwrap().len(), 2);
-
     let out = cli(&[
         "locate",
         "--lon",
@@ -837,5 +828,45 @@ fn command_line_errors_go_to_stderr_with_status_2() {
         assert!(out.stdout.is_empty());
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(words), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn unrounded_border_distances_sit_inside_the_fixture_sampling_error() {
+    // The fixture samples the border every 50 m, so it can only overestimate, by at most
+    // sqrt(d² + 25²) − d, and it is rounded to 0.1 m; our distances are within 1 cm.
+    for (countries, border) in [("TJK,AFG", "AFG-TJK"), ("AFG,UZB", "AFG-UZB")] {
+        let answer = ask(
+            "border-zone",
+            &[
+                ("countries", countries),
+                ("distance_km", "5000"),
+                ("collections", "installations,forces,events"),
+            ],
+        );
+        let ours: HashMap<(String, String), f64> = answer
+            .hits
+            .iter()
+            .map(|h| {
+                (
+                    (h.collection.as_str().to_string(), h.feature.id.clone()),
+                    h.distance_km.unwrap() * 1000.0,
+                )
+            })
+            .collect();
+        let mut worst: f64 = 0.0;
+        for f in fixture_features() {
+            let expected = f["border_distance_km"][border].as_f64().unwrap() * 1000.0;
+            let got = ours[&key(f)];
+            let sampling = (got * got + 625.0).sqrt() - got;
+            let difference = expected - got;
+            assert!(
+                (-0.06..=sampling + 0.06).contains(&difference),
+                "{border} {:?}: ours {got:.3} m, fixture {expected:.1} m",
+                key(f)
+            );
+            worst = worst.max(difference.abs());
+        }
+        eprintln!("{border}: unrounded, worst difference {worst:.3} m");
     }
 }

@@ -8,10 +8,10 @@
 //!
 //! A result's `side` is the country, of the two, whose territory holds the feature's point
 //! nearest the border (its only point for a point feature), or null when neither does (a third
-//! country near a tripoint, or the sea). A point exactly on the border lies in both closed
-//! polygons; it is given the side of the country named first in the question, and its
-//! `distance_km` is 0, which tells such points apart. A line or area that crosses the border is
-//! at distance 0 and takes the side of its vertex nearest the border.
+//! country near a tripoint, or the sea). A point on the border line itself (within the 1 cm of
+//! the distance method) belongs to both countries; it is given the side of the country named
+//! first in the question, and its `distance_km` of 0 tells such points apart. A line or area
+//! that crosses the border is at distance 0 and so also takes the first country named.
 
 use super::geodesy::{expand_envelope, geometry_to_lines, Polylines, TOLERANCE_M};
 use super::zone::buffer;

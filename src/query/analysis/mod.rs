@@ -671,9 +671,11 @@ mod tests {
         assert!(matches!(q, Question::Nearest { k: DEFAULT_K, .. }));
     }
 
+    /// Question, parameters, the parameter the error must name.
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+
     #[test]
     fn every_bad_parameter_is_named() {
-        type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
         let cases: &[Case] = &[
             ("border-zone", &[("distance_km", "50")], "countries"),
             (

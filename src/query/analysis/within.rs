@@ -82,15 +82,8 @@ pub fn within<'a>(
     let mut hits: Vec<Hit<'a>> = scope
         .candidates(catalog, &envelopes)
         .into_iter()
-        .filter(|(collection, position, ..)| {
-            // An area is not a result of itself.
-            let is_area_grouping =
-                area.grouping == Some(*position) && *collection == CollectionId::Groupings;
-            let is_area_country = area.grouping.is_none()
-                && *collection == CollectionId::Countries
-                && catalog.collection(CollectionId::Countries).features()[*position].id == area.id;
-            !is_area_grouping && !is_area_country
-        })
+        // An area is not a result of itself.
+        .filter(|(_, _, feature, _)| !std::ptr::eq(*feature, area.feature))
         .filter(|(.., geometry)| member_geometries.iter().any(|m| m.intersects(*geometry)))
         .map(|(collection, position, feature, geometry)| Hit {
             collection,
