@@ -19,6 +19,17 @@ pub fn server() -> &'static str {
     BASE.get_or_init(|| {
         let dataset = load(&DataSource::Dir(geodata())).unwrap_or_else(|p| panic!("{p}"));
         let state = AppState::new(Catalog::build(dataset), None);
+        let basemap = api::basemap::build_default(
+            &state.catalog(),
+            &forcemap::tiles::BasemapOptions {
+                min_zoom: 0,
+                max_zoom: 4,
+            },
+            &indicatif::ProgressBar::hidden(),
+        )
+        .and_then(|bytes| Ok(forcemap::tiles::TileArchive::new(bytes)?))
+        .map_err(|e| e.to_string());
+        state.set_basemap(basemap);
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap();
         listener.set_nonblocking(true).unwrap();
