@@ -47,12 +47,17 @@ pub fn with_type(body: Vec<u8>, content_type: &'static str) -> Response {
     ([(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
-/// A JSON document; with an ETag when `fingerprint` is given.
+/// A JSON document. With a data `fingerprint` it gets an ETag, and a client that already
+/// holds this version gets 304.
 pub fn json(request: &Request, body: serde_json::Value, fingerprint: Option<u64>) -> Response {
+    let tag = fingerprint.map(|fp| etag(request, fp, ""));
+    if let Some(cached) = tag.as_deref().and_then(|t| not_modified(request, t)) {
+        return cached;
+    }
     let bytes = serde_json::to_vec(&body).unwrap_or_default();
     let mut response = with_type(bytes, "application/json");
-    if let Some(fp) = fingerprint {
-        set_cache_headers(&mut response, &etag(request, fp, ""));
+    if let Some(tag) = tag {
+        set_cache_headers(&mut response, &tag);
     }
     response
 }
