@@ -48,7 +48,7 @@ if [ ! -x "$python" ] || ! "$python" -c 'import owslib' 2>/dev/null; then
   missing+=("OWSLib in $venv")
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
-  echo "FAIL gis: missing ${missing[*]}; run tests/gis/install.sh" >&2
+  echo "FAIL gis: missing ${missing[*]}; run tests/gis/install.sh"
   echo "gis: 0 passed, 1 failed"
   exit 1
 fi
