@@ -48,7 +48,7 @@ if [ ! -x "$python" ] || ! "$python" -c 'import owslib' 2>/dev/null; then
   missing+=("OWSLib in $venv")
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
-  echo "FAIL gis: missing ${missing[*]}; run tests/gis/install.sh" >&2
+  echo "FAIL gis: missing ${missing[*]}; run tests/gis/install.sh"
   echo "gis: 0 passed, 1 failed"
   exit 1
 fi
@@ -214,6 +214,32 @@ if ogrinfo -ro "$gpkg" -sql "$sql" >"$logs/gpkg-kant.log" 2>&1 &&
 else
   fail "gdal: in the GeoPackage, kant-air-base does not have country KGZ"
   show_log "$logs/gpkg-kant.log"
+fi
+
+# --- GDAL: an attribute filter, which GDAL sends as the `country` parameter the OpenAPI
+# definition lists for the items of installations
+kgz="$(api_ids "/collections/installations/items?country=KGZ&limit=10000&skipGeometry=true" || true)"
+if ogrinfo -ro -q "$oapif" installations -where "country = 'KGZ'" >"$logs/ogrinfo-where.log" 2>&1; then
+  got="$(sed -n 's/^ *id (String) = //p' "$logs/ogrinfo-where.log")"
+  if [ -z "$kgz" ] || [ "$(sort <<<"$got")" != "$(sort <<<"$kgz")" ]; then
+    fail "gdal: ogrinfo -where \"country = 'KGZ'\" finds [$(echo $got)]; the API finds [$(echo $kgz)]"
+  elif ! grep -q 'uri=/collections/installations/items?[^ ]*country=KGZ' "$logs/server.log"; then
+    fail "gdal: ogrinfo -where \"country = 'KGZ'\" filtered on the client, not with ?country=KGZ"
+  else
+    pass "gdal: ogrinfo -where \"country = 'KGZ'\" asks the server (?country=KGZ) and gets its $(wc -l <<<"$got") installations"
+  fi
+else
+  fail "gdal: ogrinfo -where \"country = 'KGZ'\" failed"
+  show_log "$logs/ogrinfo-where.log"
+fi
+
+# --- GDAL: one collection opened by its own URL
+if ogrinfo -ro -so "OAPIF:$base/collections/installations" installations >"$logs/ogrinfo-collection-url.log" 2>&1 &&
+  [ "$(feature_count "$logs/ogrinfo-collection-url.log")" = "${matched[installations]}" ]; then
+  pass "gdal: ogrinfo OAPIF:$base/collections/installations opens that collection alone (${matched[installations]} features)"
+else
+  fail "gdal: ogrinfo OAPIF:$base/collections/installations does not report ${matched[installations]} features"
+  show_log "$logs/ogrinfo-collection-url.log"
 fi
 
 # --- GDAL: a bbox (-spat) around Tajikistan
