@@ -216,6 +216,14 @@ pub fn definition(catalog: &Catalog, base: &str) -> Value {
                 "application/schema+json",
             ),
         );
+        paths.insert(
+            format!("/collections/{id}/schemas/feature"),
+            simple(
+                &format!("JSON Schema of the features of {id}"),
+                &format!("schema_{id}"),
+                "application/schema+json",
+            ),
+        );
         let mut parameters: Vec<Value> = super::ogc::ITEMS_PARAMETERS
             .iter()
             .map(|p| reference(p))
