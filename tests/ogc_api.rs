@@ -285,10 +285,15 @@ fn the_openapi_document_parses_and_documents_every_items_parameter() {
     assert_eq!(body["openapi"], "3.0.3");
     let parsed: openapiv3::OpenAPI =
         serde_json::from_value(body.clone()).expect("valid OpenAPI 3.0");
-    assert!(parsed
-        .paths
-        .paths
-        .contains_key("/collections/installations/items"));
+    for path in [
+        "/collections/installations/items",
+        "/collections/installations/items/{featureId}",
+        "/collections/installations/queryables",
+        "/collections/installations/schemas/feature",
+        "/analysis/border-zone",
+    ] {
+        assert!(parsed.paths.paths.contains_key(path), "{path} undocumented");
+    }
     let shared = body["components"]["parameters"].as_object().unwrap();
     for p in [
         "bbox",
