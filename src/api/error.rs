@@ -31,14 +31,6 @@ impl ApiError {
         }
     }
 
-    pub fn not_acceptable(description: impl Into<String>) -> ApiError {
-        ApiError {
-            status: StatusCode::NOT_ACCEPTABLE,
-            code: "NotAcceptable",
-            description: description.into(),
-        }
-    }
-
     pub fn unavailable(description: impl Into<String>) -> ApiError {
         ApiError {
             status: StatusCode::SERVICE_UNAVAILABLE,

@@ -18,7 +18,7 @@ use crate::load::{Dataset, Place};
 use crate::model::{CollectionId, DateSpan, Feature};
 use chrono::NaiveDate;
 use footprint::Footprints;
-use geo::{BoundingRect, Geometry};
+use geo::Geometry;
 use index::SpatialIndex;
 use std::collections::HashMap;
 
@@ -206,20 +206,8 @@ impl Catalog {
         }
     }
 
-    /// The country, grouping or border with this id, for analysis areas.
+    /// The country with this ISO 3166-1 alpha-3 code.
     pub fn country(&self, iso3: &str) -> Option<&Feature> {
         self.collection(CollectionId::Countries).get(iso3)
-    }
-
-    /// Bounding box of a feature's geometry on `date`.
-    pub fn bounds_on(
-        &self,
-        collection: CollectionId,
-        position: usize,
-        date: NaiveDate,
-    ) -> Option<[f64; 4]> {
-        self.geometry_on(collection, position, date)
-            .and_then(|g| g.bounding_rect())
-            .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
     }
 }
