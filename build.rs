@@ -14,9 +14,10 @@ use std::process::Command;
 use std::time::SystemTime;
 
 /// Files copied from `web/node_modules` (asset path, path under node_modules, required).
-/// The page maps the bare specifiers `maplibre-gl`, `pmtiles` and `fflate` to these
-/// through the import map in `web/index.html`. Licence texts are embedded when a package
-/// ships one (pmtiles states its licence, BSD-3-Clause, only in its package.json).
+/// The page maps the bare specifiers `maplibre-gl`, `pmtiles`, `fflate` and
+/// `@protomaps/basemaps` to these through the import map in `web/index.html`. Licence texts are
+/// embedded when a package ships one (pmtiles and @protomaps/basemaps state theirs,
+/// BSD-3-Clause, only in their package.json).
 const VENDOR: &[(&str, &str, bool)] = &[
     (
         "vendor/maplibre-gl.mjs",
@@ -41,6 +42,11 @@ const VENDOR: &[(&str, &str, bool)] = &[
     ("vendor/pmtiles.mjs", "pmtiles/dist/esm/index.js", true),
     ("vendor/fflate.mjs", "fflate/esm/browser.js", true),
     ("vendor/fflate.LICENSE.txt", "fflate/LICENSE", false),
+    (
+        "vendor/protomaps-basemaps.mjs",
+        "@protomaps/basemaps/dist/esm/index.js",
+        true,
+    ),
 ];
 
 /// Extensions of page files taken from `web/` and `web/js/`.

@@ -163,7 +163,8 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "FORCEMAP_BIND", default_value = "127.0.0.1:8080")]
     bind: String,
-    /// A PMTiles vector archive to serve as the basemap instead of the built-in one.
+    /// A PMTiles vector archive to draw the map on instead of the built-in one, such as a
+    /// Protomaps extract; the page picks a style to match its layers.
     #[arg(long)]
     basemap: Option<PathBuf>,
     /// Public base URL for links when behind a reverse proxy (e.g. https://maps.example.org).
@@ -380,31 +381,33 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let dataset = load(&DataSource::from_option(args.data)).map_err(|p| anyhow::anyhow!("{p}"))?;
     let catalog = Catalog::build(dataset);
     let state = AppState::new(catalog, args.public_url);
-    match &args.basemap {
-        Some(path) => {
-            let archive = TileArchive::open(path)
-                .with_context(|| format!("cannot use {} as the basemap", path.display()))?;
-            state.set_basemap(Ok(archive));
-        }
-        None => {
-            // About a second in a release build; done before listening so that the first
-            // visitor gets a map, not a 503.
-            let progress = forcemap::tiles::basemap::progress_bar();
-            let built = api::basemap::build_default(
-                &state.catalog(),
-                &BasemapOptions::default(),
-                &progress,
-            )
+    let replacement = args
+        .basemap
+        .as_deref()
+        .map(api::basemap::open_replacement)
+        .transpose()?;
+    // Built even when another basemap replaces it: the page colours its countries by
+    // membership. Done before listening so that the first visitor gets a map, not a 503.
+    let progress = forcemap::tiles::basemap::progress_bar();
+    let builtin =
+        api::basemap::build_default(&state.catalog(), &BasemapOptions::default(), &progress)
             .and_then(|bytes| Ok(TileArchive::new(bytes)?))
             .map_err(|e| format!("{e:#}"));
-            progress.finish_and_clear();
-            match &built {
-                Ok(a) => tracing::info!("basemap built ({} bytes)", a.len()),
-                Err(e) => tracing::error!("basemap failed, serving without it: {e}"),
-            }
-            state.set_basemap(built);
-        }
+    progress.finish_and_clear();
+    match &builtin {
+        Ok(a) => tracing::info!("built-in basemap built ({} bytes)", a.len()),
+        Err(e) => tracing::error!("the built-in basemap failed, serving without it: {e}"),
     }
+    if let (Some(path), Some(archive)) = (&args.basemap, &replacement) {
+        tracing::info!(
+            "basemap: {} ({} bytes, zooms {}-{})",
+            path.display(),
+            archive.len(),
+            archive.min_zoom(),
+            archive.max_zoom()
+        );
+    }
+    state.set_archives(builtin, replacement);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(&args.bind)

@@ -8,8 +8,8 @@ import {
   today, addYears, overlaps, covers, monthIndex, dayOfMonthIndex, formatDate, formatInterval, parts, isDay,
 } from './js/dates.js';
 import { lineage, statusAt, intervals, STATUS_COLOR, STATUS_LABEL } from './js/membership.js';
-import { baseStyle, THEATER_COLORS, GROUPING_COLORS, PICKABLE } from './js/style.js';
-import { addIcons, shapeFor, INSTALLATION_SHAPES, EVENT_SHAPES } from './js/icons.js';
+import { mapStyle, THEATER_COLORS, GROUPING_COLORS, PICKABLE } from './js/style.js';
+import { addIcons, addMissingImage, shapeFor, INSTALLATION_SHAPES, EVENT_SHAPES } from './js/icons.js';
 import { circle, bbox } from './js/geo.js';
 import { describe, h, isApproximate, PRECISION } from './js/describe.js';
 import {
@@ -89,35 +89,48 @@ function shortName(id) {
 maplibregl.addProtocol('pmtiles', new Protocol().tile);
 
 /**
- * The server builds the basemap at start-up and answers 503 until it is ready: wait for it
- * (saying so), so that the map does not start without its basemap.
+ * The basemap's TileJSON, which names its layers and so the style to draw it with. The server
+ * builds the built-in archive at start-up and answers 503 until it is ready: wait for it
+ * (saying so), so that the map does not start without its basemap. Null when there is no
+ * TileJSON to be had (a static copy of the page), which means the built-in archive.
  */
-async function basemapReady() {
+async function basemapTileJson() {
   for (let attempt = 0; attempt < 90; attempt += 1) {
-    let status = 0;
+    let res;
     try {
-      status = (await fetch(url('basemap.pmtiles'), { headers: { Range: 'bytes=0-0' } })).status;
+      res = await fetch(url('basemap.json'), { headers: { Accept: 'application/json' } });
     } catch {
-      return;
+      return null;
     }
-    if (status !== 503) {
+    if (res.status !== 503) {
       reportError(null);
-      return;
+      return res.ok ? res.json().catch(() => null) : null;
     }
     reportError('Preparing the basemap…');
     await new Promise((r) => setTimeout(r, 2000));
   }
+  return null;
 }
-await basemapReady();
+const basemap = await basemapTileJson();
 
 const hashState = parseHash(location.hash);
 Object.assign(state, pick(hashState, ['date', 'org', 'tab', 'view']));
 if (hashState.layers) state.layers = new Set(hashState.layers);
 if ('tool' in hashState) state.tool = hashState.tool;
 
+const style = mapStyle({ basemapUrl: url('basemap.pmtiles'), thematicUrl: url('thematic.pmtiles'), tilejson: basemap }, LABEL_SCALE);
+/** The source whose `countries` layer carries the country polygons with ISO3 ids. */
+const COUNTRIES_SOURCE = style.metadata['forcemap:countries'];
+/** The layer that theater and grouping outlines go under. */
+const OUTLINES_BEFORE = style.metadata['forcemap:outlines-before'];
+/** The basemap's place labels, shown with the "Place names" layer. */
+const BASE_LABELS = style.metadata['forcemap:labels'];
+/** What the basemap credits, for the exported picture. */
+const BASEMAP_CREDIT = (basemap?.attribution || 'Natural Earth').replace(/<[^>]*>/g, '').trim();
+
 export const map = new maplibregl.Map({
   container: 'map',
-  style: baseStyle(url('basemap.pmtiles'), LABEL_SCALE),
+  style,
   bounds: state.view ? undefined : REGION,
   center: state.view?.center,
   zoom: state.view?.zoom,
@@ -135,6 +148,9 @@ map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
 map.getCanvas().setAttribute('aria-label', 'Map. Use the arrow keys to pan and plus or minus to zoom.');
 
 const styleLoaded = new Promise((resolve) => map.on('load', resolve));
+// Images the style names and nobody added yet (a foreign basemap's sprite names, see icons.js).
+map.on('styleimagemissing', (e) => addMissingImage(map, e.id));
+
 
 function pick(obj, keys) {
   return Object.fromEntries(keys.filter((k) => obj[k] !== undefined).map((k) => [k, obj[k]]));
@@ -300,13 +316,13 @@ function ensureDynamicLayers() {
     const color = THEATER_COLORS[i % THEATER_COLORS.length];
     if (!map.getLayer(`theater-fill-${id}`)) {
       map.addLayer({
-        id: `theater-fill-${id}`, type: 'fill', source: 'basemap', 'source-layer': 'countries',
+        id: `theater-fill-${id}`, type: 'fill', source: COUNTRIES_SOURCE, 'source-layer': 'countries',
         metadata: { group: 'theaters', grouping: id, color },
         filter: ['in', ['get', 'id'], ['literal', []]],
         paint: { 'fill-color': color, 'fill-opacity': 0.04 },
-      }, 'boundaries');
+      }, OUTLINES_BEFORE);
       map.addLayer({
-        id: `theater-line-${id}`, type: 'line', source: 'basemap', 'source-layer': 'countries',
+        id: `theater-line-${id}`, type: 'line', source: COUNTRIES_SOURCE, 'source-layer': 'countries',
         metadata: { group: 'theaters', grouping: id, color },
         filter: ['in', ['get', 'id'], ['literal', []]],
         layout: { 'line-join': 'round' },
@@ -316,7 +332,7 @@ function ensureDynamicLayers() {
           'line-width': ['interpolate', ['linear'], ['zoom'], 2, 1.2, 6, 2.5],
           'line-offset': ['interpolate', ['linear'], ['zoom'], 2, 0.6 + 1.2 * i, 6, 1.5 + 3 * i],
         },
-      }, 'boundaries');
+      }, OUTLINES_BEFORE);
       dynamicLayers.theaters.push({ id, layers: [`theater-fill-${id}`, `theater-line-${id}`], color });
     }
   });
@@ -325,7 +341,7 @@ function ensureDynamicLayers() {
     const color = GROUPING_COLORS[i % GROUPING_COLORS.length];
     if (!map.getLayer(`grouping-line-${id}`)) {
       map.addLayer({
-        id: `grouping-line-${id}`, type: 'line', source: 'basemap', 'source-layer': 'countries',
+        id: `grouping-line-${id}`, type: 'line', source: COUNTRIES_SOURCE, 'source-layer': 'countries',
         metadata: { group: 'groupings', grouping: id, color },
         filter: ['in', ['get', 'id'], ['literal', []]],
         paint: {
@@ -335,7 +351,7 @@ function ensureDynamicLayers() {
           'line-offset': ['interpolate', ['linear'], ['zoom'],
             2, 0.6 + 1.2 * theaters.length + 1 * i, 6, 1.5 + 3 * theaters.length + 2.5 * i],
         },
-      }, 'boundaries');
+      }, OUTLINES_BEFORE);
       dynamicLayers.groupings.push({ id, layers: [`grouping-line-${id}`], color });
     }
   });
@@ -382,6 +398,7 @@ function applyVisibility() {
     if (map.getLayer(layer)) map.setLayoutProperty(layer, 'visibility', on ? 'visible' : 'none');
   };
   for (const g of LAYER_GROUPS) for (const l of g.layers) set(l, state.layers.has(g.key));
+  for (const l of BASE_LABELS) set(l, state.layers.has('places'));
   for (const g of dynamicLayers.theaters) for (const l of g.layers) set(l, state.layers.has('theaters'));
   for (const g of dynamicLayers.groupings) for (const l of g.layers) set(l, state.layers.has('groupings'));
 }
@@ -617,7 +634,7 @@ map.on('click', (e) => {
     return;
   }
   clearSelection();
-  const country = map.queryRenderedFeatures(e.point, { layers: ['land'] })[0];
+  const country = map.queryRenderedFeatures(e.point, { layers: ['country-pick'] })[0];
   if (country?.properties?.id) showCountry(String(country.properties.id), [e.lngLat.lng, e.lngLat.lat]);
 });
 
@@ -731,7 +748,7 @@ $('btn-link').addEventListener('click', async () => {
   }
 });
 $('btn-geojson').addEventListener('click', () => downloadGeojson({ map, state, store, tools }));
-$('btn-png').addEventListener('click', () => exportPng({ map, title: `${orgName()} — ${formatDate(state.date)}` }));
+$('btn-png').addEventListener('click', () => exportPng({ map, title: `${orgName()} — ${formatDate(state.date)}`, credit: BASEMAP_CREDIT }));
 $('btn-print').addEventListener('click', () => window.print());
 $('btn-panel').addEventListener('click', () => {
   const panel = $('panel');
@@ -774,6 +791,7 @@ window.forcemap = {
   state,
   store,
   ready,
+  basemap,
   membership: () => Object.fromEntries(membership()),
   statusLabel: STATUS_LABEL,
   setDate,

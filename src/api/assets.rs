@@ -45,6 +45,7 @@ mod tests {
             "vendor/maplibre-gl.css",
             "vendor/pmtiles.mjs",
             "vendor/fflate.mjs",
+            "vendor/protomaps-basemaps.mjs",
         ] {
             let a = asset(p).unwrap_or_else(|| panic!("{p} is not embedded"));
             assert!(!a.bytes.is_empty(), "{p} is empty");
@@ -87,6 +88,7 @@ mod tests {
             "vendor/maplibre-gl.mjs",
             "vendor/pmtiles.mjs",
             "vendor/fflate.mjs",
+            "vendor/protomaps-basemaps.mjs",
         ] {
             assert!(html.contains(target), "import map lacks {target}");
         }

@@ -1,31 +1,90 @@
-//! The basemap: built from the catalog's countries, borders and places (or read from a
-//! `--basemap` archive), served whole at `/basemap.pmtiles` with HTTP range requests, with its
-//! TileJSON at `/basemap.json`.
+//! The tile archives: the built-in one, built from the catalog's countries, borders and places,
+//! and the basemap, which is the built-in one unless `--basemap` names another PMTiles vector
+//! archive (a Protomaps extract, say). Each is served whole at `/{name}.pmtiles` with HTTP
+//! range requests, with its TileJSON at `/{name}.json` and its tiles one by one at
+//! `/{name}/{z}/{x}/{y}.mvt`, where the name is `basemap` or `thematic` (see [`Tileset`]).
 //!
 //! The built-in archive is made at start-up rather than committed: it derives entirely from
-//! `geodata/`, and building takes about a second in a release build. Should it fail, the
-//! endpoints answer 503 and the rest of the service still runs.
+//! `geodata/`. Should it fail, its endpoints answer 503 and the rest of the service still runs.
 
 use super::error::{ApiError, ApiResult};
 use super::request::Request;
-use super::state::AppState;
+use super::state::{AppState, Tileset};
 use crate::catalog::Catalog;
 use crate::model::CollectionId;
 use crate::tiles::{build_basemap, BasemapInput, BasemapOptions, Place, TileArchive};
+use anyhow::Context;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use geo::Geometry;
+use pmtiles::TileType;
+use std::path::Path;
 
 pub const MEDIA_TYPE: &str = "application/vnd.pmtiles";
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/basemap.pmtiles", get(archive))
-        .route("/basemap.json", get(tilejson))
-        .route("/basemap/{z}/{x}/{file}", get(tile))
+    let mut router = Router::new();
+    for tileset in [Tileset::Basemap, Tileset::Thematic] {
+        let name = tileset.name();
+        router = router
+            .route(
+                &format!("/{name}.pmtiles"),
+                get(
+                    move |State(state): State<AppState>, headers: HeaderMap| async move {
+                        archive(&state, tileset, &headers)
+                    },
+                ),
+            )
+            .route(
+                &format!("/{name}.json"),
+                get(
+                    move |State(state): State<AppState>, request: Request| async move {
+                        tilejson(&state, tileset, &request)
+                    },
+                ),
+            )
+            .route(
+                &format!("/{name}/{{z}}/{{x}}/{{file}}"),
+                get(
+                    move |State(state): State<AppState>,
+                          axum::extract::Path(address): axum::extract::Path<(
+                        String,
+                        String,
+                        String,
+                    )>| async move { tile(&state, tileset, address) },
+                ),
+            );
+    }
+    router
+}
+
+/// Opens the archive given with `--basemap`: any PMTiles archive of vector tiles.
+pub fn open_replacement(path: &Path) -> anyhow::Result<TileArchive> {
+    let archive = TileArchive::open(path)
+        .with_context(|| format!("cannot use {} as the basemap", path.display()))?;
+    if archive.tile_type() != TileType::Mvt {
+        anyhow::bail!(
+            "cannot use {} as the basemap: it holds {} tiles, and the basemap must be a vector \
+             (MVT) archive",
+            path.display(),
+            tile_type_name(archive.tile_type())
+        );
+    }
+    Ok(archive)
+}
+
+fn tile_type_name(tile_type: TileType) -> &'static str {
+    match tile_type {
+        TileType::Mvt => "vector",
+        TileType::Png => "PNG",
+        TileType::Jpeg => "JPEG",
+        TileType::Webp => "WebP",
+        TileType::Avif => "AVIF",
+        _ => "unknown",
+    }
 }
 
 /// What goes into the default basemap, borrowed from the catalog.
@@ -76,29 +135,32 @@ pub fn build_default(
     build_basemap(&basemap_input(catalog), options, progress)
 }
 
-fn ready(state: &AppState) -> ApiResult<std::sync::Arc<TileArchive>> {
-    match state.basemap() {
+fn ready(state: &AppState, tileset: Tileset) -> ApiResult<std::sync::Arc<TileArchive>> {
+    let name = tileset.name();
+    match state.archive(tileset) {
         Some(Ok(archive)) => Ok(archive),
         Some(Err(message)) => Err(ApiError::unavailable(format!(
-            "the basemap could not be built: {message}"
+            "the {name} archive could not be built: {message}"
         ))),
-        None => Err(ApiError::unavailable(
-            "the basemap is being built; retry in a few seconds",
-        )),
+        None => Err(ApiError::unavailable(format!(
+            "the {name} archive is being built; retry in a few seconds"
+        ))),
     }
 }
 
-async fn tilejson(State(state): State<AppState>, request: Request) -> ApiResult<Response> {
+fn tilejson(state: &AppState, tileset: Tileset, request: &Request) -> ApiResult<Response> {
     request.allow_only(&[])?;
-    let archive = ready(&state)?;
-    let mut document = archive.tilejson(&request.url("/basemap/{z}/{x}/{y}.mvt", &[]));
+    let archive = ready(state, tileset)?;
+    let name = tileset.name();
+    let mut document =
+        archive.tilejson(&request.url(&format!("/{name}/{{z}}/{{x}}/{{y}}.mvt"), &[]));
     if let Some(map) = document.as_object_mut() {
         // Clients of the PMTiles protocol read the archive directly.
         map.insert(
             "url".into(),
             serde_json::json!(format!(
                 "pmtiles://{}",
-                request.url("/basemap.pmtiles", &[])
+                request.url(&format!("/{name}.pmtiles"), &[])
             )),
         );
     }
@@ -106,11 +168,12 @@ async fn tilejson(State(state): State<AppState>, request: Request) -> ApiResult<
 }
 
 /// One tile of the archive, for clients that speak XYZ rather than PMTiles.
-async fn tile(
-    State(state): State<AppState>,
-    axum::extract::Path((z, x, file)): axum::extract::Path<(String, String, String)>,
+fn tile(
+    state: &AppState,
+    tileset: Tileset,
+    (z, x, file): (String, String, String),
 ) -> ApiResult<Response> {
-    let archive = ready(&state)?;
+    let archive = ready(state, tileset)?;
     let bad = || {
         ApiError::bad_request(format!(
             "\"{z}/{x}/{file}\" is not a tile address z/x/y.mvt"
@@ -146,8 +209,8 @@ async fn tile(
 }
 
 /// The whole archive, or the byte range asked for (one range; PMTiles clients ask for one).
-async fn archive(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let archive = match ready(&state) {
+fn archive(state: &AppState, tileset: Tileset, headers: &HeaderMap) -> Response {
+    let archive = match ready(state, tileset) {
         Ok(a) => a,
         Err(e) => {
             let mut r = e.into_response();

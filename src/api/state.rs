@@ -1,14 +1,37 @@
-//! What every handler shares: the current catalog and the server's configuration.
+//! What every handler shares: the current catalog, the tile archives and the server's
+//! configuration.
 //!
 //! The catalog sits behind a lock holding an `Arc`, so a reload can build a new catalog aside
-//! and swap it in one step while requests in flight finish on the old one.
+//! and swap it in one step while requests in flight finish on the old one. The archives are set
+//! once, when known, and read without a lock.
 
 use crate::catalog::Catalog;
 use crate::tiles::TileArchive;
 use std::sync::{Arc, OnceLock, RwLock};
 
-/// The basemap once known: an archive, or why it could not be made.
-pub type BasemapSlot = Arc<OnceLock<Result<Arc<TileArchive>, String>>>;
+/// An archive once known, or why it could not be made.
+type ArchiveSlot = Arc<OnceLock<Result<Arc<TileArchive>, String>>>;
+
+/// The PMTiles archives the server hands out whole, with range requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tileset {
+    /// `/basemap.pmtiles`: what the map is drawn on, the built-in archive unless `--basemap`
+    /// named another.
+    Basemap,
+    /// `/thematic.pmtiles`: always the built-in archive. Its `countries` layer carries ISO3 ids,
+    /// so the page colours countries by membership whatever basemap lies underneath.
+    Thematic,
+}
+
+impl Tileset {
+    /// The name in the archive's paths: `/{name}.pmtiles`, `/{name}.json`, `/{name}/{z}/{x}/{y}.mvt`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tileset::Basemap => "basemap",
+            Tileset::Thematic => "thematic",
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct AppState {
@@ -16,7 +39,8 @@ pub struct AppState {
     /// Public base URL (no trailing slash) when behind a proxy; otherwise links are built from
     /// the request's Host header.
     pub public_url: Option<String>,
-    basemap: BasemapSlot,
+    basemap: ArchiveSlot,
+    thematic: ArchiveSlot,
 }
 
 impl AppState {
@@ -24,7 +48,8 @@ impl AppState {
         AppState {
             catalog: Arc::new(RwLock::new(Arc::new(catalog))),
             public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
-            basemap: BasemapSlot::default(),
+            basemap: ArchiveSlot::default(),
+            thematic: ArchiveSlot::default(),
         }
     }
 
@@ -35,14 +60,30 @@ impl AppState {
         }
     }
 
-    /// The basemap: `None` while it is still being built.
-    pub fn basemap(&self) -> Option<Result<Arc<TileArchive>, String>> {
-        self.basemap.get().cloned()
+    /// An archive: `None` while it is still being built.
+    pub fn archive(&self, tileset: Tileset) -> Option<Result<Arc<TileArchive>, String>> {
+        match tileset {
+            Tileset::Basemap => &self.basemap,
+            Tileset::Thematic => &self.thematic,
+        }
+        .get()
+        .cloned()
     }
 
-    /// Sets the basemap once (later calls are ignored).
-    pub fn set_basemap(&self, basemap: Result<TileArchive, String>) {
-        let _ = self.basemap.set(basemap.map(Arc::new));
+    /// Sets the archives once (later calls are ignored): the built-in one (or why it could not
+    /// be built), which is also the basemap unless `replacement` is given.
+    pub fn set_archives(
+        &self,
+        builtin: Result<TileArchive, String>,
+        replacement: Option<TileArchive>,
+    ) {
+        let builtin = builtin.map(Arc::new);
+        let basemap = match replacement {
+            Some(archive) => Ok(Arc::new(archive)),
+            None => builtin.clone(),
+        };
+        let _ = self.basemap.set(basemap);
+        let _ = self.thematic.set(builtin);
     }
 
     /// Replaces the catalog for all later requests.

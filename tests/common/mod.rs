@@ -29,7 +29,7 @@ pub fn server() -> &'static str {
         )
         .and_then(|bytes| Ok(forcemap::tiles::TileArchive::new(bytes)?))
         .map_err(|e| e.to_string());
-        state.set_basemap(basemap);
+        state.set_archives(basemap, None);
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap();
         listener.set_nonblocking(true).unwrap();

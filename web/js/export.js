@@ -58,7 +58,7 @@ export function downloadGeojson(app) {
 }
 
 /** Renders the current map with a caption into a PNG data URL (and saves it unless told not to). */
-export async function exportPng({ map, title }, { download = true } = {}) {
+export async function exportPng({ map, title, credit = 'Natural Earth' }, { download = true } = {}) {
   await new Promise((resolve) => {
     map.once('render', resolve);
     map.triggerRepaint();
@@ -80,7 +80,7 @@ export async function exportPng({ map, title }, { download = true } = {}) {
   ctx.font = `${Math.round(11 * ratio)}px sans-serif`;
   ctx.textAlign = 'right';
   ctx.fillStyle = '#555';
-  ctx.fillText('forcemap · basemap: Natural Earth', out.width - 10 * ratio, src.height + caption / 2);
+  ctx.fillText(`forcemap · basemap: ${credit}`, out.width - 10 * ratio, src.height + caption / 2);
   const dataUrl = out.toDataURL('image/png');
   if (download) {
     const blob = await new Promise((r) => out.toBlob(r, 'image/png'));

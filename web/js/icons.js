@@ -1,7 +1,7 @@
 // Map symbols drawn on a canvas at start-up (no sprite file): one shape per kind of
 // installation and of event. The same drawings appear in the legend.
 
-import { COLORS } from './style.js';
+import { COLORS } from './palette.js';
 
 export const INSTALLATION_SHAPES = [
   { key: 'air', label: 'Air base', match: /air|aviation|airfield/ },
@@ -111,4 +111,41 @@ export function addIcons(map) {
   };
   for (const s of INSTALLATION_SHAPES) add(`inst-${s.key}`, s.key, COLORS.installation);
   for (const s of EVENT_SHAPES) add(`event-${s.key}`, s.key, COLORS.event);
+}
+
+/**
+ * Supplies an image the style asked for and nobody added: ours are drawn at once; a foreign
+ * basemap style's sprite names (forcemap ships no sprite) get a stand-in: a dot for towns, a
+ * ringed dot for capitals, and an empty image for the rest, so that their labels still show.
+ */
+export function addMissingImage(map, id) {
+  if (map.hasImage(id)) return;
+  if (/^(inst|event)-/.test(id)) {
+    addIcons(map);
+    return;
+  }
+  const ratio = 2;
+  const size = { capital: 12, townspot: 8 }[id] || 1;
+  const canvas = document.createElement('canvas');
+  canvas.width = size * ratio;
+  canvas.height = size * ratio;
+  const ctx = canvas.getContext('2d');
+  if (size > 1) {
+    const c = (size * ratio) / 2;
+    ctx.fillStyle = '#ffffff';
+    ctx.strokeStyle = '#4a4a4a';
+    ctx.lineWidth = ratio;
+    ctx.beginPath();
+    ctx.arc(c, c, c - ratio, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.stroke();
+    if (id === 'capital') {
+      ctx.fillStyle = '#4a4a4a';
+      ctx.beginPath();
+      ctx.arc(c, c, c / 2.6, 0, Math.PI * 2);
+      ctx.fill();
+    }
+  }
+  const data = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  map.addImage(id, { width: canvas.width, height: canvas.height, data: data.data }, { pixelRatio: ratio });
 }

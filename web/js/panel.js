@@ -3,7 +3,7 @@
 import { h } from './describe.js';
 import { STATUSES, STATUS_LABEL } from './membership.js';
 import { INSTALLATION_SHAPES, EVENT_SHAPES, iconCanvas } from './icons.js';
-import { COLORS } from './style.js';
+import { COLORS } from './palette.js';
 
 export const LAYER_GROUPS = [
   { key: 'membership', label: 'Membership colours', layers: ['membership'] },

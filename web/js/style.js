@@ -1,29 +1,12 @@
-// The map style: the basemap from the PMTiles archive and the empty overlay sources and layers
-// that app.js fills. No font server and no sprite: labels use the browser's local fonts and
-// icons are drawn on a canvas (icons.js).
+// The map style: a basemap (the built-in archive, a Protomaps archive or any other vector
+// archive, see basemaps.js) under the country colours and the overlays that app.js fills.
+// No font server and no sprite: labels use the browser's local fonts and icons are drawn on a
+// canvas (icons.js).
 
-export const COLORS = {
-  sea: '#d7e4ee',
-  land: '#f3f0e8',
-  landOutside: '#ebe7dd',
-  boundary: '#6f6a63',
-  text: '#1f2328',
-  halo: '#ffffff',
-  border: '#c2185b',
-  route: '#6a1b9a',
-  event: '#00796b',
-  force: '#b71c1c',
-  installation: '#263238',
-  zone: '#ff8f00',
-  highlight: '#ffd600',
-  here: '#d50000',
-};
+import { COLORS, FONT } from './palette.js';
+import { baseLayersFor } from './basemaps.js';
 
-export const THEATER_COLORS = ['#00897b', '#e65100', '#8e24aa', '#3949ab', '#6d4c41'];
-export const GROUPING_COLORS = ['#37474f', '#ad1457', '#2e7d32', '#4527a0', '#ef6c00', '#00695c'];
-
-export const FONT = ['Noto Sans Regular'];
-export const FONT_BOLD = ['Noto Sans Bold'];
+export { COLORS, THEATER_COLORS, GROUPING_COLORS, FONT, FONT_BOLD } from './palette.js';
 
 const emptyFc = () => ({ type: 'FeatureCollection', features: [] });
 
@@ -39,8 +22,16 @@ export function scaleSize(v, k) {
   return v;
 }
 
-export function baseStyle(basemapUrl, k = 1) {
-  const style = baseStyleAt1(basemapUrl);
+/**
+ * The whole style for a basemap described by its TileJSON (`/basemap.json`): the basemap's own
+ * layers, the country colours and theater outlines on the country polygons, and the overlays.
+ * `k` scales labels and symbols (projectors, large screens). The style's metadata says which
+ * source carries the countries (`forcemap:countries`), which layer the theater and grouping
+ * outlines go under (`forcemap:outlines-before`) and which basemap layers are place labels
+ * (`forcemap:labels`, toggled with the "Place names" layer).
+ */
+export function mapStyle({ basemapUrl, thematicUrl, tilejson }, k = 1) {
+  const style = styleAt1({ basemapUrl, thematicUrl, tilejson });
   if (k !== 1) {
     for (const layer of style.layers) {
       for (const prop of ['text-size', 'icon-size']) {
@@ -51,46 +42,23 @@ export function baseStyle(basemapUrl, k = 1) {
   return style;
 }
 
-function baseStyleAt1(basemapUrl) {
+function styleAt1({ basemapUrl, thematicUrl, tilejson }) {
   const geojson = (extra = {}) => ({ type: 'geojson', data: emptyFc(), ...extra });
-  return {
-    version: 8,
-    name: 'forcemap',
-    sources: {
-      basemap: {
-        type: 'vector',
-        url: `pmtiles://${basemapUrl}`,
-        attribution: 'Natural Earth',
-      },
-      borders: geojson(),
-      routes: geojson(),
-      approx: geojson(),
-      events: geojson(),
-      forces: geojson(),
-      installations: geojson(),
-      analysis: geojson(),
-      here: geojson(),
-      highlight: geojson(),
+  const base = baseLayersFor(tilejson, { basemapUrl, thematicUrl });
+  const countries = base.countriesSource;
+  const countryLayers = [
+    {
+      id: 'membership', type: 'fill', source: countries, 'source-layer': 'countries',
+      metadata: { group: 'membership' },
+      paint: { 'fill-color': 'rgba(0,0,0,0)', 'fill-opacity': 0.78 },
     },
-    layers: [
-      { id: 'bg', type: 'background', paint: { 'background-color': COLORS.sea } },
-      {
-        id: 'land', type: 'fill', source: 'basemap', 'source-layer': 'countries',
-        paint: { 'fill-color': COLORS.land, 'fill-antialias': true },
-      },
-      {
-        id: 'membership', type: 'fill', source: 'basemap', 'source-layer': 'countries',
-        metadata: { group: 'membership' },
-        paint: { 'fill-color': 'rgba(0,0,0,0)', 'fill-opacity': 0.78 },
-      },
-      // theater and grouping layers are inserted here (before 'boundaries') by app.js
-      {
-        id: 'boundaries', type: 'line', source: 'basemap', 'source-layer': 'boundaries',
-        paint: {
-          'line-color': COLORS.boundary,
-          'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.7, 6, 1.4, 10, 2.2],
-        },
-      },
+    // Invisible, always shown: what a click on a country finds, whatever layers are on.
+    {
+      id: 'country-pick', type: 'fill', source: countries, 'source-layer': 'countries',
+      paint: { 'fill-color': '#000000', 'fill-opacity': 0 },
+    },
+  ];
+  const overlayLines = [
       {
         id: 'analysis-zone', type: 'fill', source: 'analysis', metadata: { group: 'analysis' },
         filter: ['==', ['get', 'role'], 'zone'],
@@ -119,47 +87,8 @@ function baseStyleAt1(basemapUrl) {
         layout: { 'line-cap': 'round', 'line-join': 'round' },
         paint: { 'line-color': COLORS.route, 'line-width': 2.5, 'line-dasharray': [3, 2] },
       },
-      {
-        id: 'country-labels', type: 'symbol', source: 'basemap', 'source-layer': 'countries',
-        metadata: { group: 'places' },
-        minzoom: 3,
-        layout: {
-          'text-field': ['get', 'name'],
-          'text-font': FONT,
-          'text-size': ['interpolate', ['linear'], ['zoom'], 3, 11, 7, 15],
-          'text-transform': 'uppercase',
-          'text-letter-spacing': 0.08,
-          'text-max-width': 7,
-          'symbol-sort-key': ['-', 0, ['coalesce', ['get', 'area'], 0]],
-        },
-        paint: { 'text-color': '#5b5650', 'text-halo-color': COLORS.halo, 'text-halo-width': 1.4 },
-      },
-      {
-        id: 'places', type: 'circle', source: 'basemap', 'source-layer': 'places',
-        metadata: { group: 'places' },
-        filter: ['any', ['to-boolean', ['get', 'capital']], ['<=', ['coalesce', ['get', 'rank'], 10], ['zoom']]],
-        paint: {
-          'circle-radius': ['case', ['to-boolean', ['get', 'capital']], 3.5, 2.5],
-          'circle-color': '#ffffff',
-          'circle-stroke-color': '#333333',
-          'circle-stroke-width': 1.2,
-        },
-      },
-      {
-        id: 'places-label', type: 'symbol', source: 'basemap', 'source-layer': 'places',
-        metadata: { group: 'places' },
-        filter: ['any', ['to-boolean', ['get', 'capital']], ['<=', ['coalesce', ['get', 'rank'], 10], ['zoom']]],
-        layout: {
-          'text-field': ['get', 'name'],
-          'text-font': FONT,
-          'text-size': ['case', ['to-boolean', ['get', 'capital']], 13, 11.5],
-          'text-anchor': 'left',
-          'text-offset': [0.6, 0],
-          'text-optional': true,
-          'symbol-sort-key': ['-', ['coalesce', ['get', 'rank'], 10], ['case', ['to-boolean', ['get', 'capital']], 5, 0]],
-        },
-        paint: { 'text-color': '#333333', 'text-halo-color': COLORS.halo, 'text-halo-width': 1.2 },
-      },
+  ];
+  const overlayPoints = [
       {
         id: 'routes-label', type: 'symbol', source: 'routes', metadata: { group: 'routes' },
         layout: {
@@ -280,7 +209,32 @@ function baseStyleAt1(basemapUrl) {
           'circle-stroke-width': 2,
         },
       },
-    ],
+  ];
+  // theater and grouping outlines are inserted by app.js under the first layer after the
+  // country layers: the basemap's boundaries, or the first overlay
+  const after = [...base.boundaries, ...overlayLines];
+  return {
+    version: 8,
+    name: 'forcemap',
+    metadata: {
+      'forcemap:schema': base.schema,
+      'forcemap:countries': countries,
+      'forcemap:outlines-before': after[0].id,
+      'forcemap:labels': base.labels.map((l) => l.id),
+    },
+    sources: {
+      ...base.sources,
+      borders: geojson(),
+      routes: geojson(),
+      approx: geojson(),
+      events: geojson(),
+      forces: geojson(),
+      installations: geojson(),
+      analysis: geojson(),
+      here: geojson(),
+      highlight: geojson(),
+    },
+    layers: [...base.under, ...countryLayers, ...after, ...base.labels, ...overlayPoints],
   };
 }
 
