@@ -378,14 +378,15 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         )
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
-    let dataset = load(&DataSource::from_option(args.data)).map_err(|p| anyhow::anyhow!("{p}"))?;
-    let catalog = Catalog::build(dataset);
-    let state = AppState::new(catalog, args.public_url);
+    // A basemap that will not do is refused before the data is loaded.
     let replacement = args
         .basemap
         .as_deref()
         .map(api::basemap::open_replacement)
         .transpose()?;
+    let dataset = load(&DataSource::from_option(args.data)).map_err(|p| anyhow::anyhow!("{p}"))?;
+    let catalog = Catalog::build(dataset);
+    let state = AppState::new(catalog, args.public_url);
     // Built even when another basemap replaces it: the page colours its countries by
     // membership. Done before listening so that the first visitor gets a map, not a 503.
     let progress = forcemap::tiles::basemap::progress_bar();
