@@ -1,5 +1,6 @@
 // Helpers for the end-to-end tests: browser start-up, request and console recording, PNG pixels.
 
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
 import fs from 'node:fs';
@@ -117,4 +118,50 @@ export function foreignRequests(requests) {
     const { hostname } = new URL(u);
     return hostname !== '127.0.0.1';
   });
+}
+
+/** Page coordinates of a longitude/latitude on the map. */
+export function toPage(page, lngLat) {
+  return page.evaluate((ll) => {
+    const { map } = window.forcemap;
+    const p = map.project(ll);
+    const r = map.getContainer().getBoundingClientRect();
+    return [r.left + p.x, r.top + p.y];
+  }, lngLat);
+}
+
+export function checkClean({ requests, errors }) {
+  assert.ok(requests.length > 0, 'the page made no request');
+  assert.deepEqual(foreignRequests(requests), [], 'every request goes to 127.0.0.1');
+  assert.deepEqual(errors, [], 'no console errors');
+}
+
+
+/** The map's rectangle on the page, `[left, top, right, bottom]` in whole pixels. */
+export function mapRect(page) {
+  return page.evaluate(() => {
+    const r = window.forcemap.map.getContainer().getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom].map(Math.round);
+  });
+}
+
+/** Moves the time slider to June of `year` and waits until the page has taken the date. */
+export async function setYear(page, year) {
+  const value = (year - 1992) * 12 + 5;
+  await page.locator('#slider').fill(String(value));
+  await page.waitForFunction((y) => window.forcemap.state.date.startsWith(`${y}-06`), year);
+}
+
+/**
+ * What the page shows of a country once it has settled: its membership status for the chosen
+ * organization, the membership paint expression, and the mean colour drawn at `lngLat` (in a
+ * screenshot saved as `name`).
+ */
+export async function readCountry(page, iso3, lngLat, name) {
+  await ready(page);
+  const status = await page.evaluate((c) => window.forcemap.membership()[c] || 'never', iso3);
+  const paint = await page.evaluate(() => JSON.stringify(window.forcemap.map.getPaintProperty('membership', 'fill-color')));
+  const { png } = await shot(page, name);
+  const [x, y] = await toPage(page, lngLat);
+  return { status, paint, color: meanColor(png, x, y) };
 }

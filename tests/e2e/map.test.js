@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  launch, openPage, ready, shot, pixel, hex, distance, blend, share, meanColor, foreignRequests,
-  OUTPUT, DOCS,
+  launch, openPage, ready, shot, pixel, hex, distance, blend, share, meanColor, toPage, checkClean,
+  mapRect, setYear, readCountry, OUTPUT, DOCS,
 } from './lib.js';
 
 const LAND = hex('#f3f0e8');
@@ -23,22 +23,6 @@ after(async () => {
   await browser?.close();
 });
 
-/** Page coordinates of a longitude/latitude on the map. */
-function toPage(page, lngLat) {
-  return page.evaluate((ll) => {
-    const { map } = window.forcemap;
-    const p = map.project(ll);
-    const r = map.getContainer().getBoundingClientRect();
-    return [r.left + p.x, r.top + p.y];
-  }, lngLat);
-}
-
-function checkClean(t, { requests, errors }) {
-  assert.ok(requests.length > 0, 'the page made no request');
-  assert.deepEqual(foreignRequests(requests), [], 'every request goes to 127.0.0.1');
-  assert.deepEqual(errors, [], 'no console errors');
-}
-
 test('the map renders the basemap and the features, offline and without errors', async (t) => {
   const session = await openPage(browser);
   const { page } = session;
@@ -50,13 +34,10 @@ test('the map renders the basemap and the features, offline and without errors',
   assert.ok(view[0] <= 42 && view[2] >= 88 && view[1] <= 32 && view[3] >= 58, `view ${view}`);
 
   const { png } = await shot(page, 'map');
-  const mapRect = await page.evaluate(() => {
-    const r = window.forcemap.map.getContainer().getBoundingClientRect();
-    return [r.left, r.top, r.right, r.bottom].map(Math.round);
-  });
-  const landShare = share(png, LAND, 18, mapRect);
-  const seaShare = share(png, SEA, 18, mapRect);
-  const memberShare = share(png, blend(MEMBER, LAND, 0.78), 40, mapRect);
+  const rect = await mapRect(page);
+  const landShare = share(png, LAND, 18, rect);
+  const seaShare = share(png, SEA, 18, rect);
+  const memberShare = share(png, blend(MEMBER, LAND, 0.78), 40, rect);
   t.diagnostic(`land ${landShare.toFixed(3)}, sea ${seaShare.toFixed(3)}, member ${memberShare.toFixed(3)}`);
   assert.ok(landShare > 0.03, 'basemap land pixels');
   assert.ok(seaShare > 0.005, 'basemap sea pixels');
@@ -69,7 +50,7 @@ test('the map renders the basemap and the features, offline and without errors',
   let found = false;
   for (const ll of inst) {
     const [x, y] = await toPage(page, ll);
-    if (x < mapRect[0] || y < mapRect[1] || x >= mapRect[2] || y >= mapRect[3]) continue;
+    if (x < rect[0] || y < rect[1] || x >= rect[2] || y >= rect[3]) continue;
     for (let dy = -6; dy <= 6 && !found; dy += 1) {
       for (let dx = -6; dx <= 6 && !found; dx += 1) {
         if (distance(pixel(png, x + dx, y + dy), INSTALLATION) < 40) found = true;
@@ -84,7 +65,7 @@ test('the map renders the basemap and the features, offline and without errors',
   assert.equal(style.glyphs, undefined);
   assert.equal(style.sprite, undefined);
   assert.ok(session.requests.some((u) => u.includes('basemap.pmtiles')), 'basemap requested');
-  checkClean(t, session);
+  checkClean(session);
   await session.context.close();
 });
 
@@ -94,24 +75,10 @@ test("moving the slider to 2000 changes Uzbekistan's membership colour", async (
   // labels off, so that the pixel read is the country fill
   await page.locator('#layer-places').uncheck();
 
-  const read = async (name) => {
-    await ready(page);
-    const status = await page.evaluate(() => window.forcemap.membership().UZB || 'never');
-    const paint = await page.evaluate(() => JSON.stringify(window.forcemap.map.getPaintProperty('membership', 'fill-color')));
-    const { png } = await shot(page, name);
-    const [x, y] = await toPage(page, UZBEKISTAN);
-    return { status, paint, color: meanColor(png, x, y) };
-  };
-  const setYear = async (year) => {
-    const value = (year - 1992) * 12 + 5; // June of that year
-    await page.locator('#slider').fill(String(value));
-    await page.waitForFunction((y) => window.forcemap.state.date.startsWith(`${y}-06`), year);
-  };
-
-  await setYear(1995);
-  const in1995 = await read('uzbekistan-1995');
-  await setYear(2000);
-  const in2000 = await read('uzbekistan-2000');
+  await setYear(page, 1995);
+  const in1995 = await readCountry(page, 'UZB', UZBEKISTAN, 'uzbekistan-1995');
+  await setYear(page, 2000);
+  const in2000 = await readCountry(page, 'UZB', UZBEKISTAN, 'uzbekistan-2000');
   t.diagnostic(`1995: ${in1995.status} ${in1995.color}; 2000: ${in2000.status} ${in2000.color}`);
 
   assert.equal(in1995.status, 'member');
@@ -120,7 +87,7 @@ test("moving the slider to 2000 changes Uzbekistan's membership colour", async (
   assert.ok(distance(in1995.color, blend(MEMBER, LAND, 0.78)) < 30, `member colour in 1995: ${in1995.color}`);
   assert.ok(distance(in1995.color, in2000.color) > 30, 'the rendered colour changes');
   assert.match(await page.locator('#date-label').textContent(), /June 2000/);
-  checkClean(t, session);
+  checkClean(session);
   await session.context.close();
 });
 
@@ -171,7 +138,7 @@ test('border zone Tajikistan–Afghanistan at 50 km lists the Kulob garrison, li
   const [x, y] = await toPage(page, coords);
   await page.mouse.click(x, y);
   await page.waitForFunction((u) => document.querySelector(`.result[data-uid="${u}"]`)?.classList.contains('selected'), uid);
-  checkClean(t, session);
+  checkClean(session);
   await session.context.close();
 });
 
@@ -191,7 +158,7 @@ test('a permalink restores the date, the view, the organization, the layers and 
   });
   t.diagnostic(link);
   await shot(first.page, 'permalink-before');
-  checkClean(t, first);
+  checkClean(first);
   await first.context.close();
 
   const second = await openPage(browser, { hash: new URL(link).hash });
@@ -223,7 +190,7 @@ test('a permalink restores the date, the view, the organization, the layers and 
   const moved = await page.evaluate(() => ({ zoom: window.forcemap.map.getZoom(), tool: window.forcemap.state.tool, uzb: window.forcemap.membership().UZB }));
   assert.ok(Math.abs(moved.zoom - 4) < 0.05);
   assert.equal(moved.uzb, 'member');
-  checkClean(t, second);
+  checkClean(second);
   await second.context.close();
 });
 
@@ -255,7 +222,7 @@ test('educator tools: timeline chart, GeoJSON of the view, PNG export', async (t
   });
   assert.ok(dataUrl.startsWith('data:image/png;base64,'));
   assert.ok(dataUrl.length > 20000, 'the PNG holds the map');
-  checkClean(t, session);
+  checkClean(session);
   await session.context.close();
 });
 
@@ -273,7 +240,7 @@ test('phone-sized screen: the panel folds away and the controls stay reachable',
   await page.waitForFunction((d) => window.forcemap.state.date !== d, before);
   await ready(page);
   await shot(page, 'phone');
-  checkClean(t, session);
+  checkClean(session);
   await session.context.close();
 });
 

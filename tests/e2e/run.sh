@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end tests of the map page: builds the release binary if needed, starts
 # `forcemap serve` on a free loopback port, runs the browser tests against it in headless
-# Chromium, and always stops the server it started.
+# Chromium, and always stops the server it started. Then the same again over a basemap in the
+# Protomaps schema: a fixture archive that fixtures/protomaps_archive.py builds with Python's
+# pmtiles, mapbox-vector-tile and shapely (pinned in requirements.txt, installed into
+# tests/output/venv-e2e), served with `--basemap`.
 #
 #   tests/e2e/run.sh                  run every test
 #   UPDATE_DOCS=1 tests/e2e/run.sh    also refresh docs/screenshot.png
@@ -30,6 +33,17 @@ fi
 # --- the test driver (playwright-core and pngjs, pinned in package-lock.json)
 if [ ! -f "$here/node_modules/.package-lock.json" ] || [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# --- the Python tools that build the Protomaps-schema fixture
+venv="$out/venv-e2e"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import sys' 2>/dev/null; then
+  rm -rf "$venv"
+  "${PYTHON:-python3}" -m venv "$venv"
+fi
+if ! cmp -s "$here/requirements.txt" "$venv/.requirements.txt"; then
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+  cp "$here/requirements.txt" "$venv/.requirements.txt"
 fi
 
 # --- the server binary
@@ -65,12 +79,14 @@ port_of() {
   ss -ltnpH 2>/dev/null | grep "pid=$1," | grep -o '127\.0\.0\.1:[0-9]*' | head -n1 || true
 }
 
-# Starts the server bound to $1 and waits until it answers; sets $base to its URL.
-# Loading the dataset takes a while, longer in debug builds and on a busy machine.
+# Starts the server bound to $1, with any further arguments, and waits until it answers; sets
+# $base to its URL. Loading the dataset takes a while, longer in debug builds and on a busy
+# machine.
 start_server() {
   local bind="$1" url="" i addr
+  shift
   : >"$log"
-  "$FORCEMAP_BIN" serve --bind "$bind" >"$log" 2>&1 &
+  "$FORCEMAP_BIN" serve --bind "$bind" "$@" >"$log" 2>&1 &
   server_pid=$!
   for i in $(seq 1 2400); do
     if ! kill -0 "$server_pid" 2>/dev/null; then
@@ -96,26 +112,41 @@ start_server() {
   return 1
 }
 
-base=""
-if ! start_server 127.0.0.1:0; then
-  port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
-  if ! start_server "127.0.0.1:$port"; then
-    echo "e2e: the server did not start; its log:" >&2
-    cat "$log" >&2
-    exit 1
+# Starts the server (arguments as for start_server, less the address) on a free port and
+# waits for its basemap; exits the script if it does not start.
+serve() {
+  base=""
+  if ! start_server 127.0.0.1:0 "$@"; then
+    local port
+    port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+    if ! start_server "127.0.0.1:$port" "$@"; then
+      echo "e2e: the server did not start; its log:" >&2
+      cat "$log" >&2
+      exit 1
+    fi
   fi
-fi
-echo "e2e: forcemap at $base (pid $server_pid)"
-
-# The server builds its basemap after it starts listening and answers 503 until then.
-for i in $(seq 1 600); do
-  code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Range: bytes=0-0' "$base/basemap.pmtiles" 2>/dev/null)" || true
-  [ "$code" != "503" ] && break
-  sleep 0.5
-done
-echo "e2e: basemap answers $code"
+  echo "e2e: forcemap${*:+ $*} at $base (pid $server_pid)"
+  # The basemap answers 503 until the server has built it.
+  local code="" i
+  for i in $(seq 1 600); do
+    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Range: bytes=0-0' "$base/basemap.pmtiles" 2>/dev/null)" || true
+    [ "$code" != "503" ] && break
+    sleep 0.5
+  done
+  echo "e2e: basemap answers $code"
+}
 
 status=0
+serve
 (cd "$here" && FORCEMAP_URL="$base/" node --test --test-concurrency=1 units.test.js map.test.js) || status=$?
+
+fixture="$out/protomaps-fixture.pmtiles"
+"$venv/bin/python" "$here/fixtures/protomaps_archive.py" --server "$base" \
+  --places "$root/geodata/places.geojson" --out "$fixture"
+stop_server
+
+log="$out/server-protomaps.log"
+serve --basemap "$fixture"
+(cd "$here" && FORCEMAP_URL="$base/" node --test --test-concurrency=1 protomaps.test.js) || status=$?
 stop_server
 exit "$status"
