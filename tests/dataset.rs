@@ -125,3 +125,30 @@ fn countries_across_the_antimeridian_do_not_wrap_round_the_globe() {
     assert!(!contains("ATA", 0.0, -50.0));
     assert!(contains("FJI", 178.4, -18.1), "Suva");
 }
+
+#[test]
+fn coasts_are_the_outlines_no_neighbour_shares() {
+    let coast = |id: &str| catalog().coasts.iter().find(|c| c.country == id);
+    // Landlocked countries have none.
+    for landlocked in ["TJK", "KGZ", "ARM", "BLR", "AFG", "MNG"] {
+        assert!(coast(landlocked).is_none(), "{landlocked} has a coast");
+    }
+    // The Caspian shore counts; Kazakhstan's is over a thousand kilometres long.
+    let kaz_km: f64 = coast("KAZ")
+        .expect("Kazakhstan's Caspian shore")
+        .line
+        .0
+        .iter()
+        .map(|l| Geodesic.length(l))
+        .sum::<f64>()
+        / 1000.0;
+    assert!(kaz_km > 1000.0, "Kazakhstan's coast is {kaz_km} km");
+    // No coast line leaps across the antimeridian or runs along it.
+    let russia = coast("RUS").expect("Russia's coasts");
+    for line in &russia.line.0 {
+        for segment in line.lines() {
+            assert!((segment.end.x - segment.start.x).abs() < 180.0);
+            assert!(segment.start.x.abs() < 179.999 || segment.end.x.abs() < 179.999);
+        }
+    }
+}

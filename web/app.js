@@ -8,7 +8,9 @@ import {
   today, addYears, overlaps, covers, monthIndex, dayOfMonthIndex, formatDate, formatInterval, parts, isDay,
 } from './js/dates.js';
 import { lineage, statusAt, intervals, STATUS_COLOR, STATUS_LABEL } from './js/membership.js';
-import { mapStyle, THEATER_COLORS, GROUPING_COLORS, PICKABLE } from './js/style.js';
+import {
+  mapStyle, outlineLayers, outlineFilters, THEATER_COLORS, GROUPING_COLORS, PICKABLE,
+} from './js/style.js';
 import { addIcons, addMissingImage, shapeFor, INSTALLATION_SHAPES, EVENT_SHAPES } from './js/icons.js';
 import { circle, bbox } from './js/geo.js';
 import { describe, h, isApproximate, PRECISION } from './js/describe.js';
@@ -308,62 +310,62 @@ function membershipPaint() {
   return expr;
 }
 
+/**
+ * The theater and grouping layers, once their groupings are known. Theaters are tinted and
+ * outlined in solid lines, groupings outlined in dashes on top. Outlines that run along the
+ * same border are stacked, widest at the bottom, so that each stays visible beside the others.
+ */
 function ensureDynamicLayers() {
   const theaters = [...store.groupings.values()].filter((g) => g.properties?.kind === 'theater');
   const groupings = [...store.groupings.values()].filter((g) => g.properties?.kind === 'force-grouping');
+  const width = (w) => ['interpolate', ['linear'], ['zoom'], 2, w * 0.7, 6, w * 1.2];
   theaters.forEach((g, i) => {
     const id = String(g.id);
+    if (map.getLayer(`theater-fill-${id}`)) return;
     const color = THEATER_COLORS[i % THEATER_COLORS.length];
-    if (!map.getLayer(`theater-fill-${id}`)) {
-      map.addLayer({
-        id: `theater-fill-${id}`, type: 'fill', source: COUNTRIES_SOURCE, 'source-layer': 'countries',
-        metadata: { group: 'theaters', grouping: id, color },
-        filter: ['in', ['get', 'id'], ['literal', []]],
-        paint: { 'fill-color': color, 'fill-opacity': 0.04 },
-      }, OUTLINES_BEFORE);
-      map.addLayer({
-        id: `theater-line-${id}`, type: 'line', source: COUNTRIES_SOURCE, 'source-layer': 'countries',
-        metadata: { group: 'theaters', grouping: id, color },
-        filter: ['in', ['get', 'id'], ['literal', []]],
-        layout: { 'line-join': 'round' },
-        paint: {
-          'line-color': color,
-          'line-opacity': 0.9,
-          'line-width': ['interpolate', ['linear'], ['zoom'], 2, 1.2, 6, 2.5],
-          'line-offset': ['interpolate', ['linear'], ['zoom'], 2, 0.6 + 1.2 * i, 6, 1.5 + 3 * i],
-        },
-      }, OUTLINES_BEFORE);
-      dynamicLayers.theaters.push({ id, layers: [`theater-fill-${id}`, `theater-line-${id}`], color });
-    }
+    const metadata = { group: 'theaters', grouping: id, color };
+    map.addLayer({
+      id: `theater-fill-${id}`, type: 'fill', source: COUNTRIES_SOURCE, 'source-layer': 'countries',
+      metadata,
+      filter: ['in', ['get', 'id'], ['literal', []]],
+      paint: { 'fill-color': color, 'fill-opacity': 0.04 },
+    }, OUTLINES_BEFORE);
+    const lines = outlineLayers(`theater-line-${id}`, COUNTRIES_SOURCE, {
+      metadata,
+      paint: { 'line-color': color, 'line-opacity': 0.9, 'line-width': width(2.8 + 2.4 * (theaters.length - 1 - i)) },
+    });
+    for (const l of lines) map.addLayer(l, OUTLINES_BEFORE);
+    dynamicLayers.theaters.push({ id, fill: `theater-fill-${id}`, lines: lines.map((l) => l.id), color });
   });
   groupings.forEach((g, i) => {
     const id = String(g.id);
+    if (map.getLayer(`grouping-line-${id}-borders`)) return;
     const color = GROUPING_COLORS[i % GROUPING_COLORS.length];
-    if (!map.getLayer(`grouping-line-${id}`)) {
-      map.addLayer({
-        id: `grouping-line-${id}`, type: 'line', source: COUNTRIES_SOURCE, 'source-layer': 'countries',
-        metadata: { group: 'groupings', grouping: id, color },
-        filter: ['in', ['get', 'id'], ['literal', []]],
-        paint: {
-          'line-color': color,
-          'line-dasharray': [2, 1.5],
-          'line-width': ['interpolate', ['linear'], ['zoom'], 2, 1, 6, 1.6],
-          'line-offset': ['interpolate', ['linear'], ['zoom'],
-            2, 0.6 + 1.2 * theaters.length + 1 * i, 6, 1.5 + 3 * theaters.length + 2.5 * i],
-        },
-      }, OUTLINES_BEFORE);
-      dynamicLayers.groupings.push({ id, layers: [`grouping-line-${id}`], color });
-    }
+    const lines = outlineLayers(`grouping-line-${id}`, COUNTRIES_SOURCE, {
+      metadata: { group: 'groupings', grouping: id, color },
+      layout: { 'line-cap': 'butt' },
+      paint: {
+        'line-color': color,
+        'line-dasharray': GROUPING_DASHES[i % GROUPING_DASHES.length],
+        'line-width': width(1.6),
+      },
+    });
+    for (const l of lines) map.addLayer(l, OUTLINES_BEFORE);
+    dynamicLayers.groupings.push({ id, lines: lines.map((l) => l.id), color });
   });
 }
+
+/** Dash patterns of the grouping outlines, different so that coinciding outlines interleave. */
+const GROUPING_DASHES = [[2, 1.5], [4, 3], [1, 2], [6, 2, 1, 2], [3, 5]];
 
 function applyData() {
   if (!map.isStyleLoaded() && !map.getSource('installations')) return;
   ensureDynamicLayers();
   map.setPaintProperty('membership', 'fill-color', membershipPaint());
   for (const group of [...dynamicLayers.theaters, ...dynamicLayers.groupings]) {
-    const filter = ['in', ['get', 'id'], ['literal', membersAt(group.id)]];
-    for (const l of group.layers) map.setFilter(l, filter);
+    const members = membersAt(group.id);
+    if (group.fill) map.setFilter(group.fill, ['in', ['get', 'id'], ['literal', members]]);
+    outlineFilters(members).forEach((filter, i) => map.setFilter(group.lines[i], filter));
   }
   const withGeom = (list) => list.filter((f) => f.geometry);
   map.getSource('installations').setData(fc(withGeom(store.installations)));
@@ -399,8 +401,8 @@ function applyVisibility() {
   };
   for (const g of LAYER_GROUPS) for (const l of g.layers) set(l, state.layers.has(g.key));
   for (const l of BASE_LABELS) set(l, state.layers.has('places'));
-  for (const g of dynamicLayers.theaters) for (const l of g.layers) set(l, state.layers.has('theaters'));
-  for (const g of dynamicLayers.groupings) for (const l of g.layers) set(l, state.layers.has('groupings'));
+  for (const g of dynamicLayers.theaters) for (const l of [g.fill, ...g.lines]) set(l, state.layers.has('theaters'));
+  for (const g of dynamicLayers.groupings) for (const l of g.lines) set(l, state.layers.has('groupings'));
 }
 
 // ---------------------------------------------------------------- panel
@@ -488,6 +490,7 @@ function renderLegendNow() {
     installationShapes: new Set(store.installations.map((f) => f.properties._icon)),
     eventShapes: new Set(store.events.map((f) => f.properties._icon)),
     visible: state.layers,
+    landColor: style.metadata['forcemap:land'],
     analysis: tools.legendLabel(),
   });
 }

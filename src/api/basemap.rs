@@ -119,9 +119,15 @@ pub fn basemap_input(catalog: &Catalog) -> BasemapInput<'_> {
             point: p.point,
         })
         .collect();
+    let coasts = catalog
+        .coasts
+        .iter()
+        .map(|c| (c.country.as_str(), &c.line))
+        .collect();
     BasemapInput {
         countries,
         boundaries,
+        coasts,
         places,
     }
 }

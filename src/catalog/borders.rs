@@ -1,9 +1,10 @@
-//! Shared land borders, derived from the country topology.
+//! Shared land borders and coasts, derived from the country topology.
 //!
 //! In the topology every border segment is one arc referenced by both neighbours, so the
-//! border of A and B is exactly the arcs they share: no polygon difference, no tolerance.
-//! Arcs are chained end to start into as few lines as possible so that a border drawn on a map
-//! has no needless breaks.
+//! border of A and B is exactly the arcs they share: no polygon difference, no tolerance. The
+//! arcs only one country references are the rest of its outline: its coasts. Arcs are chained
+//! end to start into as few lines as possible so that a border drawn on a map has no needless
+//! breaks.
 
 use crate::load::CountryTopology;
 use crate::model::Feature;
@@ -20,7 +21,8 @@ pub fn border_id(a: &str, b: &str) -> String {
     }
 }
 
-pub fn derive(topology: &CountryTopology) -> Vec<Feature> {
+/// For each arc, the countries whose outlines use it, in country order.
+fn arc_users(topology: &CountryTopology) -> Vec<Vec<usize>> {
     let mut users: Vec<Vec<usize>> = vec![Vec::new(); topology.arcs.len()];
     for (country, arcs) in topology.country_arcs.iter().enumerate() {
         for &arc in arcs {
@@ -31,6 +33,73 @@ pub fn derive(topology: &CountryTopology) -> Vec<Feature> {
             }
         }
     }
+    users
+}
+
+/// A country's outline where it borders no other country of the topology: its coasts (and any
+/// edge against land the topology leaves out).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coast {
+    /// ISO 3166-1 alpha-3 code.
+    pub country: String,
+    pub line: MultiLineString<f64>,
+}
+
+/// Every country's coast, in country order; countries with none are left out.
+///
+/// Lines are cut where they jump across the antimeridian, and pieces that run along it are
+/// dropped: there the source cut a polygon in two, and no coast lies.
+pub fn coasts(topology: &CountryTopology) -> Vec<Coast> {
+    let mut own: Vec<Vec<usize>> = vec![Vec::new(); topology.countries.len()];
+    for (arc, countries) in arc_users(topology).iter().enumerate() {
+        if let [only] = countries[..] {
+            own[only].push(arc);
+        }
+    }
+    own.iter()
+        .enumerate()
+        .filter(|(_, arcs)| !arcs.is_empty())
+        .filter_map(|(country, arcs)| {
+            let chained = chain(arcs.iter().map(|&i| &topology.arcs[i]));
+            let line = MultiLineString(chained.0.iter().flat_map(split_at_antimeridian).collect());
+            (!line.0.is_empty()).then(|| Coast {
+                country: topology.countries[country].id.clone(),
+                line,
+            })
+        })
+        .collect()
+}
+
+/// The parts of a lon/lat line between its jumps across the antimeridian, less the segments
+/// that lie on it.
+fn split_at_antimeridian(line: &LineString<f64>) -> Vec<LineString<f64>> {
+    const ON_ANTIMERIDIAN: f64 = 179.999;
+    let mut parts = Vec::new();
+    let mut current: Vec<Coord<f64>> = Vec::new();
+    for segment in line.lines() {
+        let (a, b) = (segment.start, segment.end);
+        let jumps = (b.x - a.x).abs() > 180.0;
+        let along = a.x.abs() >= ON_ANTIMERIDIAN && b.x.abs() >= ON_ANTIMERIDIAN;
+        if jumps || along {
+            if current.len() >= 2 {
+                parts.push(LineString::new(std::mem::take(&mut current)));
+            }
+            current.clear();
+            continue;
+        }
+        if current.is_empty() {
+            current.push(a);
+        }
+        current.push(b);
+    }
+    if current.len() >= 2 {
+        parts.push(LineString::new(current));
+    }
+    parts
+}
+
+pub fn derive(topology: &CountryTopology) -> Vec<Feature> {
+    let users = arc_users(topology);
     let mut shared: BTreeMap<String, (usize, usize, Vec<usize>)> = BTreeMap::new();
     for (arc, countries) in users.iter().enumerate() {
         if let [a, b] = countries[..] {
@@ -113,6 +182,27 @@ fn chain<'a>(arcs: impl Iterator<Item = &'a LineString<f64>>) -> MultiLineString
 mod tests {
     use super::*;
     use geo::line_string;
+
+    #[test]
+    fn lines_are_cut_where_they_cross_the_antimeridian_and_not_kept_along_it() {
+        let line = line_string![
+            (x: 178.0, y: 65.0), (x: 179.5, y: 65.5), (x: -179.5, y: 66.0), (x: -178.0, y: 66.0),
+            (x: -180.0, y: 66.5), (x: -180.0, y: 67.5), (x: -178.0, y: 68.0)
+        ];
+        let parts = split_at_antimeridian(&line);
+        let xs: Vec<Vec<f64>> = parts
+            .iter()
+            .map(|p| p.0.iter().map(|c| c.x).collect())
+            .collect();
+        assert_eq!(
+            xs,
+            vec![
+                vec![178.0, 179.5],
+                vec![-179.5, -178.0, -180.0],
+                vec![-180.0, -178.0]
+            ]
+        );
+    }
 
     #[test]
     fn border_ids_are_sorted() {

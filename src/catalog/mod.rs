@@ -11,7 +11,7 @@ mod borders;
 mod footprint;
 mod index;
 
-pub use borders::border_id;
+pub use borders::{border_id, Coast};
 pub use index::Envelope;
 
 use crate::load::{Dataset, Place};
@@ -102,6 +102,8 @@ pub struct Catalog {
     collections: Vec<Collection>,
     footprints: Footprints,
     pub places: Vec<Place>,
+    /// Each country's outline where it borders no other country.
+    pub coasts: Vec<borders::Coast>,
     /// Changes whenever any input file changes; used for ETags.
     pub fingerprint: u64,
     pub origin: String,
@@ -117,6 +119,7 @@ impl Catalog {
             origin,
         } = dataset;
         let border_features = borders::derive(&topology);
+        let coasts = borders::coasts(&topology);
         let countries = topology.countries;
         let country_envelopes: Vec<Vec<Envelope>> = countries
             .iter()
@@ -169,6 +172,7 @@ impl Catalog {
             collections,
             footprints,
             places,
+            coasts,
             fingerprint,
             origin,
         }

@@ -13,6 +13,9 @@
 //! Layers, with the field names the map page styles on:
 //! - `countries`: polygons, `id` (ISO 3166-1 alpha-3) and `name`;
 //! - `boundaries`: shared land borders as lines, `id` such as `AFG-TJK`;
+//! - `coasts`: the rest of each country's outline (coasts) as lines, `id` the country's
+//!   ISO3 code. With `boundaries` it draws the outline of any set of countries without the
+//!   borders inside it, and without the tile edges that outlining the polygons would show;
 //! - `places`: points, `name`, `country`, `population`, `capital`, `rank`. A place appears from
 //!   zoom [`place_min_zoom`] on, so low zooms carry only capitals and large cities, and within a
 //!   tile places come most prominent first, which is the order MapLibre places labels in.
@@ -32,6 +35,8 @@ use std::sync::Mutex;
 pub const COUNTRIES_LAYER: &str = "countries";
 /// Name of the shared border line layer.
 pub const BOUNDARIES_LAYER: &str = "boundaries";
+/// Name of the coast line layer.
+pub const COASTS_LAYER: &str = "coasts";
 /// Name of the place point layer.
 pub const PLACES_LAYER: &str = "places";
 
@@ -78,6 +83,8 @@ pub struct BasemapInput<'a> {
     pub countries: Vec<(&'a str, &'a str, &'a MultiPolygon<f64>)>,
     /// `(id, line)` of each shared land border, id like `AFG-TJK`.
     pub boundaries: Vec<(&'a str, &'a MultiLineString<f64>)>,
+    /// `(ISO3 id, line)` of each country's coast.
+    pub coasts: Vec<(&'a str, &'a MultiLineString<f64>)>,
     /// Populated places.
     pub places: Vec<Place<'a>>,
 }
@@ -248,6 +255,12 @@ fn metadata(options: &BasemapOptions, sources: &Sources<'_>) -> serde_json::Valu
                 "fields": { "id": "String" }
             },
             {
+                "id": COASTS_LAYER,
+                "description": "Country outlines where they border no other country (coasts)",
+                "minzoom": min, "maxzoom": max,
+                "fields": { "id": "String" }
+            },
+            {
                 "id": PLACES_LAYER,
                 "description": "Populated places, most prominent first",
                 "minzoom": places_min, "maxzoom": max,
@@ -273,6 +286,7 @@ struct Source<'a> {
 struct Sources<'a> {
     countries: Vec<Source<'a>>,
     boundaries: Vec<Source<'a>>,
+    coasts: Vec<Source<'a>>,
     /// Sorted as they go into tiles.
     places: Vec<(&'a Place<'a>, Vec<(&'a str, PropertyValue)>)>,
 }
@@ -294,16 +308,19 @@ impl<'a> Sources<'a> {
                 source(Geometry::MultiPolygon(shape.clone()), properties)
             })
             .collect();
-        let boundaries = input
-            .boundaries
-            .iter()
-            .filter_map(|&(id, line)| {
-                source(
-                    Geometry::MultiLineString(line.clone()),
-                    vec![("id", id.into())],
-                )
-            })
-            .collect();
+        let lines = |lines: &[(&'a str, &'a MultiLineString<f64>)]| -> Vec<Source<'a>> {
+            lines
+                .iter()
+                .filter_map(|&(id, line)| {
+                    source(
+                        Geometry::MultiLineString(line.clone()),
+                        vec![("id", id.into())],
+                    )
+                })
+                .collect()
+        };
+        let boundaries = lines(&input.boundaries);
+        let coasts = lines(&input.coasts);
         let places = places
             .iter()
             .map(|&p| {
@@ -320,6 +337,7 @@ impl<'a> Sources<'a> {
         Self {
             countries,
             boundaries,
+            coasts,
             places,
         }
     }
@@ -330,6 +348,7 @@ impl<'a> Sources<'a> {
             .countries
             .iter()
             .chain(&self.boundaries)
+            .chain(&self.coasts)
             .map(|s| s.bbox)
             .chain(
                 self.places
@@ -357,7 +376,11 @@ impl<'a> Sources<'a> {
 
     /// The tiles of zoom `z` that the data's extent touches, or `None` without data.
     fn tile_range(&self, z: u8) -> Option<TileRange> {
-        if self.countries.is_empty() && self.boundaries.is_empty() && self.places.is_empty() {
+        if self.countries.is_empty()
+            && self.boundaries.is_empty()
+            && self.coasts.is_empty()
+            && self.places.is_empty()
+        {
             return None;
         }
         let b = self.lonlat_bounds();
@@ -437,6 +460,7 @@ fn build_level(
     };
     let countries = prepare(&sources.countries, z, tolerance);
     let boundaries = prepare(&sources.boundaries, z, tolerance);
+    let coasts = prepare(&sources.coasts, z, tolerance);
     let places: Vec<Prepared<'_>> = sources
         .places
         .iter()
@@ -455,6 +479,7 @@ fn build_level(
     let layers = [
         (COUNTRIES_LAYER, &countries),
         (BOUNDARIES_LAYER, &boundaries),
+        (COASTS_LAYER, &coasts),
         (PLACES_LAYER, &places),
     ];
 
@@ -555,15 +580,20 @@ mod tests {
         ]])
     }
 
-    /// Two neighbours sharing the meridian 70°E, their border, a capital and a town.
+    /// Two neighbours sharing the meridian 70°E, their border, Alphaland's coast, a capital
+    /// and a town.
     fn build(max_zoom: u8) -> (Vec<u8>, ProgressBar) {
         let aaa = square(60.0, 40.0, 70.0, 50.0);
         let bbb = square(70.0, 40.0, 80.0, 50.0);
         let border =
             MultiLineString::new(vec![line_string![(x: 70.0, y: 40.0), (x: 70.0, y: 50.0)]]);
+        let coast = MultiLineString::new(vec![line_string![
+            (x: 70.0, y: 50.0), (x: 60.0, y: 50.0), (x: 60.0, y: 40.0), (x: 70.0, y: 40.0)
+        ]]);
         let input = BasemapInput {
             countries: vec![("AAA", "Alphaland", &aaa), ("BBB", "Betaland", &bbb)],
             boundaries: vec![("AAA-BBB", &border)],
+            coasts: vec![("AAA", &coast)],
             places: vec![
                 Place {
                     name: "Betatown",
@@ -628,9 +658,13 @@ mod tests {
         assert_eq!(progress.position(), progress.length().unwrap());
         assert!(progress.is_finished());
 
-        // Zoom 0: both countries and the border, no place yet (the capital starts at zoom 2).
+        // Zoom 0: both countries, the border and the coast, no place yet (the capital starts
+        // at zoom 2).
         let world = archive.tile(0, 0, 0).expect("tile 0/0/0");
-        assert_eq!(layer_names(&world), [COUNTRIES_LAYER, BOUNDARIES_LAYER]);
+        assert_eq!(
+            layer_names(&world),
+            [COUNTRIES_LAYER, BOUNDARIES_LAYER, COASTS_LAYER]
+        );
         let layers = decode(&world);
         assert_eq!(layers[0].2.len(), 2);
         assert_eq!(
@@ -648,6 +682,10 @@ mod tests {
             layers[1].2[0].geometry,
             Geometry::LineString(_) | Geometry::MultiLineString(_)
         ));
+        assert_eq!(
+            layers[2].2[0].properties,
+            vec![("id".to_owned(), TileValue::Str("AAA".into()))]
+        );
 
         // Zoom 2: the capital, with every field typed.
         let (x, y) = mvt::lonlat_to_tile(65.0, 45.0, 2);
@@ -699,9 +737,17 @@ mod tests {
             .iter()
             .map(|l| l["id"].as_str().unwrap())
             .collect();
-        assert_eq!(ids, [COUNTRIES_LAYER, BOUNDARIES_LAYER, PLACES_LAYER]);
-        assert_eq!(tilejson["vector_layers"][2]["minzoom"], 2);
-        assert_eq!(tilejson["vector_layers"][2]["fields"]["capital"], "Boolean");
+        assert_eq!(
+            ids,
+            [
+                COUNTRIES_LAYER,
+                BOUNDARIES_LAYER,
+                COASTS_LAYER,
+                PLACES_LAYER
+            ]
+        );
+        assert_eq!(tilejson["vector_layers"][3]["minzoom"], 2);
+        assert_eq!(tilejson["vector_layers"][3]["fields"]["capital"], "Boolean");
         assert_eq!(
             (tilejson["minzoom"].as_u64(), tilejson["maxzoom"].as_u64()),
             (Some(0), Some(5))

@@ -21,8 +21,9 @@ export function schemaOf(tilejson) {
 
 /**
  * The basemap part of the style: `sources`, the layers under the country colours (`under`),
- * the boundary lines over them (`boundaries`), the place labels (`labels`), and the id of the
- * source whose `countries` layer the country colours use (`countriesSource`).
+ * the boundary lines over them (`boundaries`), the place labels (`labels`), the id of the
+ * source whose `countries` layer the country colours use (`countriesSource`), and the colour
+ * of land that no colour covers (`land`, for the legend).
  */
 export function baseLayersFor(tilejson, { basemapUrl, thematicUrl }) {
   const schema = schemaOf(tilejson);
@@ -32,14 +33,14 @@ export function baseLayersFor(tilejson, { basemapUrl, thematicUrl }) {
     attribution: tilejson?.attribution || 'Natural Earth',
   };
   if (schema === 'forcemap') {
-    return { schema, sources: { basemap }, countriesSource: 'basemap', ...forcemapLayers('basemap') };
+    return { schema, sources: { basemap }, countriesSource: 'basemap', land: COLORS.land, ...forcemapLayers('basemap') };
   }
   const sources = {
     basemap,
     thematic: { type: 'vector', url: `pmtiles://${thematicUrl}`, attribution: 'Natural Earth' },
   };
   const parts = schema === 'protomaps' ? protomapsParts() : plainParts(tilejson.vector_layers || []);
-  return { schema, sources, countriesSource: 'thematic', ...parts };
+  return { schema, sources, countriesSource: 'thematic', land: COLORS.land, ...parts };
 }
 
 /** The built-in archive's layers, from `source`. */
@@ -116,13 +117,14 @@ export const BASE_PREFIX = 'base-';
  * labels over the overlay lines, as in the built-in style.
  */
 function protomapsParts() {
-  const all = protomapsLayers('basemap', namedFlavor('light'), { lang: 'en' })
+  const flavor = namedFlavor('light');
+  const all = protomapsLayers('basemap', flavor, { lang: 'en' })
     .map((l) => ({ ...l, id: `${BASE_PREFIX}${l.id}` }));
   const labels = all.filter((l) => l.type === 'symbol').map((l) => ({ ...l, metadata: { group: 'places' } }));
   const shapes = all.filter((l) => l.type !== 'symbol');
   let cut = shapes.findIndex((l) => l['source-layer'] === 'boundaries');
   if (cut < 0) cut = shapes.length;
-  return { under: shapes.slice(0, cut), boundaries: shapes.slice(cut), labels };
+  return { under: shapes.slice(0, cut), boundaries: shapes.slice(cut), labels, land: flavor.earth };
 }
 
 /**

@@ -69,7 +69,8 @@ const swatch = (style) => h('span', { class: 'swatch', style, 'aria-hidden': 'tr
 
 /**
  * Legend for what the map shows now. info: { orgLabel, theaters: [{name, color}],
- * groupings: [{name, color}], installationKinds: Set, eventKinds: Set, visible: Set }.
+ * groupings: [{name, color}], installationKinds: Set, eventKinds: Set, visible: Set,
+ * landColor }.
  */
 export function renderLegend(container, info) {
   const items = [];
@@ -81,7 +82,7 @@ export function renderLegend(container, info) {
     section(info.orgLabel, [
       ...STATUSES.filter((s) => s.key !== 'observer' || info.hasObservers)
         .map((s) => h('li', {}, swatch(`background:${s.color}`), s.label)),
-      h('li', {}, swatch(`background:${COLORS.land};border:1px solid #bbb`), STATUS_LABEL.never),
+      h('li', {}, swatch(`background:${info.landColor || COLORS.land};border:1px solid #bbb`), STATUS_LABEL.never),
     ]);
   }
   if (v.has('theaters')) {

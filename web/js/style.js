@@ -28,7 +28,8 @@ export function scaleSize(v, k) {
  * `k` scales labels and symbols (projectors, large screens). The style's metadata says which
  * source carries the countries (`forcemap:countries`), which layer the theater and grouping
  * outlines go under (`forcemap:outlines-before`) and which basemap layers are place labels
- * (`forcemap:labels`, toggled with the "Place names" layer).
+ * (`forcemap:labels`, toggled with the "Place names" layer), and the colour of uncoloured land
+ * (`forcemap:land`).
  */
 export function mapStyle({ basemapUrl, thematicUrl, tilejson }, k = 1) {
   const style = styleAt1({ basemapUrl, thematicUrl, tilejson });
@@ -221,6 +222,7 @@ function styleAt1({ basemapUrl, thematicUrl, tilejson }) {
       'forcemap:countries': countries,
       'forcemap:outlines-before': after[0].id,
       'forcemap:labels': base.labels.map((l) => l.id),
+      'forcemap:land': base.land,
     },
     sources: {
       ...base.sources,
@@ -247,3 +249,31 @@ export const PICKABLE = [
   ['routes', 'routes'],
   ['borders', 'borders'],
 ];
+
+/**
+ * Line layers that outline a set of countries (a theater, a grouping) from the built-in
+ * archive's `boundaries` and `coasts`: the borders with exactly one side in the set, and the
+ * coasts of its members. So the outline is the set's outer edge, with no border inside it and
+ * none of the tile edges that outlining the polygons would draw. Set the members with
+ * [outlineFilters], in the same order as the layers.
+ */
+export function outlineLayers(idPrefix, source, { metadata, paint, layout = {} }) {
+  const common = { type: 'line', source, metadata, layout: { 'line-join': 'round', 'line-cap': 'round', ...layout }, paint };
+  return [
+    { id: `${idPrefix}-borders`, 'source-layer': 'boundaries', filter: outlineFilters([])[0], ...common },
+    { id: `${idPrefix}-coasts`, 'source-layer': 'coasts', filter: outlineFilters([])[1], ...common },
+  ];
+}
+
+/** The filters of [outlineLayers] for the member countries `members` (ISO3 codes). */
+export function outlineFilters(members) {
+  const list = ['literal', members];
+  const id = ['get', 'id'];
+  const dash = ['index-of', '-', id];
+  const first = ['slice', id, 0, dash];
+  const second = ['slice', id, ['+', dash, 1]];
+  return [
+    ['!=', ['in', first, list], ['in', second, list]],
+    ['in', id, list],
+  ];
+}
