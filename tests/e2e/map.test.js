@@ -91,6 +91,42 @@ test("moving the slider to 2000 changes Uzbekistan's membership colour", async (
   await session.context.close();
 });
 
+test('theater and grouping outlines follow the outer borders, not the tile edges', async (t) => {
+  // Russia is a member of every theater, so inside it no outline belongs; the meridians 45°E
+  // and 90°E are tile edges at this zoom, where outlining tiled polygons would draw lines.
+  const session = await openPage(browser, { hash: '#date=2005-06-01&layers=membership,theaters,groupings' });
+  const { page } = session;
+  const outlines = await page.evaluate(() => window.forcemap.map.getStyle().layers
+    .filter((l) => /^(theater|grouping)-line-/.test(l.id)).map((l) => l['source-layer']));
+  assert.ok(outlines.length >= 6, 'outline layers');
+  assert.deepEqual([...new Set(outlines)].sort(), ['boundaries', 'coasts']);
+  const { png } = await shot(page, 'outlines');
+  const inside = blend(MEMBER, LAND, 0.78);
+  const rect = await mapRect(page);
+  let worst = 0;
+  let sampled = 0;
+  for (const lon of [45, 90]) {
+    for (let lat = 52; lat <= 62; lat += 0.25) {
+      const [x, y] = await toPage(page, [lon, lat]);
+      if (x < rect[0] + 1 || x > rect[2] - 2 || y < rect[1] || y > rect[3] - 1) continue;
+      for (const dx of [-1, 0, 1]) worst = Math.max(worst, distance(pixel(png, x + dx, y), inside));
+      sampled += 1;
+    }
+  }
+  assert.ok(sampled > 20, `${sampled} points sampled`);
+  t.diagnostic(`largest colour difference inside Russia along the tile edges: ${worst.toFixed(1)}`);
+  assert.ok(worst < 40, 'only the member colour inside Russia');
+
+  // and the outlines are drawn: the Central Asian theater's edge runs along the Tajik-Afghan border
+  const drawn = await page.evaluate(() => window.forcemap.map
+    .queryRenderedFeatures({ layers: ['theater-line-central-asian-region-borders'] })
+    .map((f) => f.properties.id));
+  assert.ok(drawn.includes('AFG-TJK'), `Central Asian outline borders: ${[...new Set(drawn)].join(', ')}`);
+  assert.ok(!drawn.includes('KAZ-RUS'), 'no outline between two members');
+  checkClean(session);
+  await session.context.close();
+});
+
 test('border zone Tajikistan–Afghanistan at 50 km lists the Kulob garrison, list and map in sync', async (t) => {
   const session = await openPage(browser, { hash: '#date=2005-06-01' });
   const { page } = session;
