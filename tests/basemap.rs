@@ -8,7 +8,7 @@ use forcemap::tiles::TileArchive;
 use std::process::Command;
 
 #[test]
-fn the_basemap_command_writes_a_pmtiles_archive_with_the_four_layers() {
+fn the_basemap_command_writes_a_pmtiles_archive_with_its_layers() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("basemap.pmtiles");
     let status = Command::new(env!("CARGO_BIN_EXE_forcemap"))
@@ -27,7 +27,16 @@ fn the_basemap_command_writes_a_pmtiles_archive_with_the_four_layers() {
         .iter()
         .map(|l| l["id"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(layers, ["countries", "boundaries", "coasts", "places"]);
+    assert_eq!(
+        layers,
+        [
+            "countries",
+            "boundaries",
+            "coasts",
+            "country_labels",
+            "places"
+        ]
+    );
     // Tajikistan's tile at zoom 3 holds data.
     assert!(archive.tile(3, 5, 3).is_some_and(|t| !t.is_empty()));
     // A file that is not PMTiles is refused with a reason.
@@ -66,7 +75,7 @@ fn the_archive_is_served_with_byte_ranges_and_never_compressed() {
     assert_eq!(beyond.status().as_u16(), 416);
     let tilejson = common::get_ok("/basemap.json");
     assert_eq!(tilejson["tilejson"], "3.0.0");
-    assert_eq!(tilejson["vector_layers"].as_array().unwrap().len(), 4);
+    assert_eq!(tilejson["vector_layers"].as_array().unwrap().len(), 5);
 }
 
 /// A small PMTiles archive in another schema, as a Protomaps extract has: one `earth` polygon
@@ -217,7 +226,13 @@ fn another_vector_archive_replaces_the_basemap_and_the_built_in_one_stays_themat
     let archive = TileArchive::new(thematic.bytes().unwrap()).unwrap();
     assert_eq!(
         layer_ids(archive.metadata()),
-        ["countries", "boundaries", "coasts", "places"]
+        [
+            "countries",
+            "boundaries",
+            "coasts",
+            "country_labels",
+            "places"
+        ]
     );
     let thematic_json: serde_json::Value = client()
         .get(format!("{base}/thematic.json"))
@@ -227,7 +242,13 @@ fn another_vector_archive_replaces_the_basemap_and_the_built_in_one_stays_themat
         .unwrap();
     assert_eq!(
         layer_ids(&thematic_json),
-        ["countries", "boundaries", "coasts", "places"]
+        [
+            "countries",
+            "boundaries",
+            "coasts",
+            "country_labels",
+            "places"
+        ]
     );
     assert_eq!(
         thematic_json["url"],

@@ -16,13 +16,18 @@
 //! - `coasts`: the rest of each country's outline (coasts) as lines, `id` the country's
 //!   ISO3 code. With `boundaries` it draws the outline of any set of countries without the
 //!   borders inside it, and without the tile edges that outlining the polygons would show;
+//! - `country_labels`: one point per country for its name, inside its largest part, with
+//!   `id`, `name` and `area_km2` (of the whole country, for label priority): labelling the
+//!   polygons themselves would repeat a name in every tile the country spans;
 //! - `places`: points, `name`, `country`, `population`, `capital`, `rank`. A place appears from
 //!   zoom [`place_min_zoom`] on, so low zooms carry only capitals and large cities, and within a
 //!   tile places come most prominent first, which is the order MapLibre places labels in.
 
 use super::mvt::{self, Axis, LayerBuilder, PixelGeometry, PropertyValue, TileWindow};
 use anyhow::Context;
-use geo::{BoundingRect, Geometry, MultiLineString, MultiPolygon, Point, Rect};
+use geo::{
+    BoundingRect, GeodesicArea, Geometry, InteriorPoint, MultiLineString, MultiPolygon, Point, Rect,
+};
 use geozero::mvt::Tile;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pmtiles::{PmTilesWriter, TileCoord, TileId, TileType};
@@ -37,6 +42,8 @@ pub const COUNTRIES_LAYER: &str = "countries";
 pub const BOUNDARIES_LAYER: &str = "boundaries";
 /// Name of the coast line layer.
 pub const COASTS_LAYER: &str = "coasts";
+/// Name of the country label point layer.
+pub const COUNTRY_LABELS_LAYER: &str = "country_labels";
 /// Name of the place point layer.
 pub const PLACES_LAYER: &str = "places";
 
@@ -261,6 +268,12 @@ fn metadata(options: &BasemapOptions, sources: &Sources<'_>) -> serde_json::Valu
                 "fields": { "id": "String" }
             },
             {
+                "id": COUNTRY_LABELS_LAYER,
+                "description": "One point per country for its name label, largest countries first",
+                "minzoom": min, "maxzoom": max,
+                "fields": { "id": "String", "name": "String", "area_km2": "Number" }
+            },
+            {
                 "id": PLACES_LAYER,
                 "description": "Populated places, most prominent first",
                 "minzoom": places_min, "maxzoom": max,
@@ -287,6 +300,8 @@ struct Sources<'a> {
     countries: Vec<Source<'a>>,
     boundaries: Vec<Source<'a>>,
     coasts: Vec<Source<'a>>,
+    /// Largest country first.
+    country_labels: Vec<Source<'a>>,
     /// Sorted as they go into tiles.
     places: Vec<(&'a Place<'a>, Vec<(&'a str, PropertyValue)>)>,
 }
@@ -321,6 +336,10 @@ impl<'a> Sources<'a> {
         };
         let boundaries = lines(&input.boundaries);
         let coasts = lines(&input.coasts);
+        let country_labels = country_labels(&input.countries)
+            .into_iter()
+            .filter_map(|(point, properties)| source(Geometry::Point(point), properties))
+            .collect();
         let places = places
             .iter()
             .map(|&p| {
@@ -338,6 +357,7 @@ impl<'a> Sources<'a> {
             countries,
             boundaries,
             coasts,
+            country_labels,
             places,
         }
     }
@@ -404,6 +424,36 @@ impl TileRange {
     }
 }
 
+/// Where each country's name goes: a point inside its largest part (by geodesic area), with
+/// its properties, largest country first (ties by id) so that big countries win label
+/// placement.
+fn country_labels<'a>(
+    countries: &[(&'a str, &'a str, &'a MultiPolygon<f64>)],
+) -> Vec<(Point<f64>, Vec<(&'a str, PropertyValue)>)> {
+    let mut labels: Vec<(f64, &str, Point<f64>, Vec<(&'a str, PropertyValue)>)> = countries
+        .iter()
+        .filter_map(|&(id, name, shape)| {
+            let largest = shape.0.iter().max_by(|a, b| {
+                a.geodesic_area_unsigned()
+                    .total_cmp(&b.geodesic_area_unsigned())
+            })?;
+            let point = largest.interior_point()?;
+            let area_km2 = shape.geodesic_area_unsigned() / 1e6;
+            let properties = vec![
+                ("id", id.into()),
+                ("name", name.into()),
+                ("area_km2", (area_km2.round() as u64).into()),
+            ];
+            Some((area_km2, id, point, properties))
+        })
+        .collect();
+    labels.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    labels
+        .into_iter()
+        .map(|(_, _, point, properties)| (point, properties))
+        .collect()
+}
+
 /// A feature of one zoom level in world pixels.
 struct Prepared<'s> {
     geometry: PixelGeometry,
@@ -461,6 +511,7 @@ fn build_level(
     let countries = prepare(&sources.countries, z, tolerance);
     let boundaries = prepare(&sources.boundaries, z, tolerance);
     let coasts = prepare(&sources.coasts, z, tolerance);
+    let country_labels = prepare(&sources.country_labels, z, tolerance);
     let places: Vec<Prepared<'_>> = sources
         .places
         .iter()
@@ -480,6 +531,7 @@ fn build_level(
         (COUNTRIES_LAYER, &countries),
         (BOUNDARIES_LAYER, &boundaries),
         (COASTS_LAYER, &coasts),
+        (COUNTRY_LABELS_LAYER, &country_labels),
         (PLACES_LAYER, &places),
     ];
 
@@ -663,7 +715,12 @@ mod tests {
         let world = archive.tile(0, 0, 0).expect("tile 0/0/0");
         assert_eq!(
             layer_names(&world),
-            [COUNTRIES_LAYER, BOUNDARIES_LAYER, COASTS_LAYER]
+            [
+                COUNTRIES_LAYER,
+                BOUNDARIES_LAYER,
+                COASTS_LAYER,
+                COUNTRY_LABELS_LAYER
+            ]
         );
         let layers = decode(&world);
         assert_eq!(layers[0].2.len(), 2);
@@ -686,6 +743,16 @@ mod tests {
             layers[2].2[0].properties,
             vec![("id".to_owned(), TileValue::Str("AAA".into()))]
         );
+        // One label point per country, inside it, the larger first (here equal: by id).
+        let labels = &layers[3].2;
+        assert_eq!(labels.len(), 2);
+        assert_eq!(labels[0].properties[0].1, TileValue::Str("AAA".into()));
+        assert_eq!(labels[1].properties[1].1, TileValue::Str("Betaland".into()));
+        let TileValue::Uint(area) = labels[0].properties[2].1 else {
+            panic!("an area");
+        };
+        // 10° × 10° at 40–50°N is about 860,000 km² on WGS 84.
+        assert!((800_000..900_000).contains(&area), "{area}");
 
         // Zoom 2: the capital, with every field typed.
         let (x, y) = mvt::lonlat_to_tile(65.0, 45.0, 2);
@@ -743,11 +810,12 @@ mod tests {
                 COUNTRIES_LAYER,
                 BOUNDARIES_LAYER,
                 COASTS_LAYER,
+                COUNTRY_LABELS_LAYER,
                 PLACES_LAYER
             ]
         );
-        assert_eq!(tilejson["vector_layers"][3]["minzoom"], 2);
-        assert_eq!(tilejson["vector_layers"][3]["fields"]["capital"], "Boolean");
+        assert_eq!(tilejson["vector_layers"][4]["minzoom"], 2);
+        assert_eq!(tilejson["vector_layers"][4]["fields"]["capital"], "Boolean");
         assert_eq!(
             (tilejson["minzoom"].as_u64(), tilejson["maxzoom"].as_u64()),
             (Some(0), Some(5))

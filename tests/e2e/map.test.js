@@ -60,6 +60,13 @@ test('the map renders the basemap and the features, offline and without errors',
   }
   assert.ok(found, 'installation symbol pixels at an installation');
 
+  // each country is named once, however many tiles it spans
+  const names = await page.evaluate(() => window.forcemap.map
+    .queryRenderedFeatures({ layers: ['country-labels'] }).map((f) => f.properties.name));
+  t.diagnostic(`country labels: ${names.join(', ')}`);
+  assert.ok(names.includes('Kazakhstan'), 'Kazakhstan is named');
+  assert.deepEqual(names.filter((n, i) => names.indexOf(n) !== i), [], 'no country named twice');
+
   // the style asks no font server and the page loads nothing from elsewhere
   const style = await page.evaluate(() => window.forcemap.map.getStyle());
   assert.equal(style.glyphs, undefined);

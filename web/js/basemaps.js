@@ -1,6 +1,7 @@
 // The basemaps the page can draw on. The server's TileJSON for `/basemap.pmtiles` lists the
 // archive's layers, and from them the page picks a style family:
-// - `forcemap`: the built-in archive (`countries`, `boundaries`, `places`), styled here;
+// - `forcemap`: the built-in archive (`countries`, `boundaries`, `coasts`, `country_labels`,
+//   `places`), styled here;
 // - `protomaps`: the Protomaps basemap schema (`earth`, `water`, `roads`, `boundaries`,
 //   `places`, …), styled by @protomaps/basemaps;
 // - `other`: any other vector archive, each of its layers drawn plainly by geometry type.
@@ -64,7 +65,7 @@ function forcemapLayers(source) {
     ],
     labels: [
       {
-        id: 'country-labels', type: 'symbol', source, 'source-layer': 'countries',
+        id: 'country-labels', type: 'symbol', source, 'source-layer': 'country_labels',
         metadata: { group: 'places' },
         minzoom: 3,
         layout: {
@@ -74,7 +75,7 @@ function forcemapLayers(source) {
           'text-transform': 'uppercase',
           'text-letter-spacing': 0.08,
           'text-max-width': 7,
-          'symbol-sort-key': ['-', 0, ['coalesce', ['get', 'area'], 0]],
+          'symbol-sort-key': ['-', 0, ['coalesce', ['get', 'area_km2'], 0]],
         },
         paint: { 'text-color': '#5b5650', 'text-halo-color': COLORS.halo, 'text-halo-width': 1.4 },
       },
