@@ -291,6 +291,12 @@ fn the_openapi_document_parses_and_documents_every_items_parameter() {
         "/collections/installations/queryables",
         "/collections/installations/schemas/feature",
         "/analysis/border-zone",
+        "/basemap.pmtiles",
+        "/basemap.json",
+        "/basemap/{z}/{x}/{y}.mvt",
+        "/thematic.pmtiles",
+        "/thematic.json",
+        "/thematic/{z}/{x}/{y}.mvt",
     ] {
         assert!(parsed.paths.paths.contains_key(path), "{path} undocumented");
     }

@@ -61,6 +61,64 @@ pub fn routes() -> Router<AppState> {
     router
 }
 
+/// The OpenAPI path items of both archives' endpoints.
+pub fn openapi_paths() -> Vec<(String, serde_json::Value)> {
+    use serde_json::json;
+    let unavailable = json!({"description": "The archive is not built yet, or could not be", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Exception"}}}});
+    let mut paths = Vec::new();
+    for tileset in [Tileset::Basemap, Tileset::Thematic] {
+        let name = tileset.name();
+        let what = match tileset {
+            Tileset::Basemap => {
+                "the basemap (the built-in archive, or the one given with --basemap)"
+            }
+            Tileset::Thematic => {
+                "the built-in archive, whose countries the page colours by membership"
+            }
+        };
+        paths.push((
+            format!("/{name}.pmtiles"),
+            json!({"get": {
+                "summary": format!("PMTiles archive of {what}"),
+                "operationId": format!("{name}_archive"),
+                "parameters": [{"name": "Range", "in": "header", "required": false,
+                    "description": "One byte range, e.g. bytes=0-16383", "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": "The whole archive", "content": {MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}},
+                    "206": {"description": "The byte range asked for", "content": {MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}},
+                    "416": {"description": "The range lies outside the archive"},
+                    "503": unavailable.clone()
+                }}}),
+        ));
+        paths.push((
+            format!("/{name}.json"),
+            json!({"get": {
+                "summary": format!("TileJSON 3.0.0 of {what}"),
+                "operationId": format!("{name}_tilejson"),
+                "responses": {
+                    "200": {"description": "TileJSON", "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "400": {"$ref": "#/components/responses/BadRequest"},
+                    "503": unavailable.clone()
+                }}}),
+        ));
+        let index = |n: &str| json!({"name": n, "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0}});
+        paths.push((
+            format!("/{name}/{{z}}/{{x}}/{{y}}.mvt"),
+            json!({"get": {
+                "summary": format!("One vector tile of {what}"),
+                "operationId": format!("{name}_tile"),
+                "parameters": [index("z"), index("x"), index("y")],
+                "responses": {
+                    "200": {"description": "Mapbox Vector Tile", "content": {"application/vnd.mapbox-vector-tile": {"schema": {"type": "string", "format": "binary"}}}},
+                    "204": {"description": "The archive has no such tile"},
+                    "400": {"$ref": "#/components/responses/BadRequest"},
+                    "503": unavailable.clone()
+                }}}),
+        ));
+    }
+    paths
+}
+
 /// Opens the archive given with `--basemap`: any PMTiles archive of vector tiles.
 pub fn open_replacement(path: &Path) -> anyhow::Result<TileArchive> {
     let archive = TileArchive::open(path)
