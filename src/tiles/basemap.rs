@@ -336,10 +336,7 @@ impl<'a> Sources<'a> {
         };
         let boundaries = lines(&input.boundaries);
         let coasts = lines(&input.coasts);
-        let country_labels = country_labels(&input.countries)
-            .into_iter()
-            .filter_map(|(point, properties)| source(Geometry::Point(point), properties))
-            .collect();
+        let country_labels = country_labels(&input.countries);
         let places = places
             .iter()
             .map(|&p| {
@@ -427,10 +424,8 @@ impl TileRange {
 /// Where each country's name goes: a point inside its largest part (by geodesic area), with
 /// its properties, largest country first (ties by id) so that big countries win label
 /// placement.
-fn country_labels<'a>(
-    countries: &[(&'a str, &'a str, &'a MultiPolygon<f64>)],
-) -> Vec<(Point<f64>, Vec<(&'a str, PropertyValue)>)> {
-    let mut labels: Vec<(f64, &str, Point<f64>, Vec<(&'a str, PropertyValue)>)> = countries
+fn country_labels<'a>(countries: &[(&'a str, &'a str, &'a MultiPolygon<f64>)]) -> Vec<Source<'a>> {
+    let mut labels: Vec<(f64, &str, Source<'a>)> = countries
         .iter()
         .filter_map(|&(id, name, shape)| {
             let largest = shape.0.iter().max_by(|a, b| {
@@ -439,19 +434,20 @@ fn country_labels<'a>(
             })?;
             let point = largest.interior_point()?;
             let area_km2 = shape.geodesic_area_unsigned() / 1e6;
-            let properties = vec![
-                ("id", id.into()),
-                ("name", name.into()),
-                ("area_km2", (area_km2.round() as u64).into()),
-            ];
-            Some((area_km2, id, point, properties))
+            let label = Source {
+                geometry: Geometry::Point(point),
+                bbox: Rect::new(point.0, point.0),
+                properties: vec![
+                    ("id", id.into()),
+                    ("name", name.into()),
+                    ("area_km2", (area_km2.round() as u64).into()),
+                ],
+            };
+            Some((area_km2, id, label))
         })
         .collect();
     labels.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    labels
-        .into_iter()
-        .map(|(_, _, point, properties)| (point, properties))
-        .collect()
+    labels.into_iter().map(|(_, _, label)| label).collect()
 }
 
 /// A feature of one zoom level in world pixels.
