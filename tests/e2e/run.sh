@@ -35,6 +35,12 @@ if [ ! -f "$here/node_modules/.package-lock.json" ] || [ "$here/package-lock.jso
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# --- the page's own npm packages, which units.test.js imports through web/js (cargo build
+# installs them too)
+if [ ! -f "$root/web/node_modules/.package-lock.json" ] || [ "$root/web/package-lock.json" -nt "$root/web/node_modules/.package-lock.json" ]; then
+  (cd "$root/web" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 # --- the Python tools that build the Protomaps-schema fixture
 venv="$out/venv-e2e"
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import sys' 2>/dev/null; then
