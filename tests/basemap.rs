@@ -193,12 +193,15 @@ fn another_vector_archive_replaces_the_basemap_and_the_built_in_one_stays_themat
         .unwrap();
     assert_eq!(served.status().as_u16(), 200);
     assert_eq!(served.bytes().unwrap().as_ref(), bytes.as_slice());
-    let tilejson: serde_json::Value = client()
-        .get(format!("{base}/basemap.json"))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let json = |path: &str| -> serde_json::Value {
+        client()
+            .get(format!("{base}{path}"))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap()
+    };
+    let tilejson = json("/basemap.json");
     let layer_ids = |doc: &serde_json::Value| -> Vec<String> {
         doc["vector_layers"]
             .as_array()
@@ -234,12 +237,7 @@ fn another_vector_archive_replaces_the_basemap_and_the_built_in_one_stays_themat
             "places"
         ]
     );
-    let thematic_json: serde_json::Value = client()
-        .get(format!("{base}/thematic.json"))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let thematic_json = json("/thematic.json");
     assert_eq!(
         layer_ids(&thematic_json),
         [
@@ -265,18 +263,11 @@ fn another_vector_archive_replaces_the_basemap_and_the_built_in_one_stays_themat
 
 #[test]
 fn without_a_replacement_both_paths_serve_the_built_in_archive() {
-    let basemap = client()
-        .get(format!("{}/basemap.pmtiles", server()))
-        .send()
-        .unwrap()
-        .bytes()
-        .unwrap();
-    let thematic = client()
-        .get(format!("{}/thematic.pmtiles", server()))
-        .send()
-        .unwrap()
-        .bytes()
-        .unwrap();
+    let bytes = |path: &str| {
+        let url = format!("{}{path}", server());
+        client().get(url).send().unwrap().bytes().unwrap()
+    };
+    let (basemap, thematic) = (bytes("/basemap.pmtiles"), bytes("/thematic.pmtiles"));
     assert!(!basemap.is_empty());
     assert_eq!(basemap, thematic);
 }
