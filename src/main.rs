@@ -164,7 +164,8 @@ struct ServeArgs {
     #[arg(long, env = "FORCEMAP_BIND", default_value = "127.0.0.1:8080")]
     bind: String,
     /// A PMTiles vector archive to draw the map on instead of the built-in one, such as a
-    /// Protomaps extract; the page picks a style to match its layers.
+    /// Protomaps extract; the page picks a style to match its layers. The file is mapped into
+    /// memory, not read whole, and must not be rewritten while it is served.
     #[arg(long)]
     basemap: Option<PathBuf>,
     /// Public base URL for links when behind a reverse proxy (e.g. https://maps.example.org).

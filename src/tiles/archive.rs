@@ -221,17 +221,26 @@ impl TileArchive {
         Ok(archive)
     }
 
-    /// Reads and checks an archive file.
+    /// Maps an archive file into memory and checks it.
+    ///
+    /// The file is mapped, not read: a regional extract of several gigabytes costs address
+    /// space rather than memory, and only the pages that clients ask for are read from disk.
+    /// The file must therefore not be truncated while it is served.
     ///
     /// # Errors
-    /// When the file cannot be read or is not a PMTiles v3 archive.
+    /// When the file cannot be opened or mapped, or is not a PMTiles v3 archive.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, ArchiveError> {
         let path = path.as_ref();
-        let data = std::fs::read(path).map_err(|source| ArchiveError::Io {
+        let io = |source| ArchiveError::Io {
             path: path.display().to_string(),
             source,
-        })?;
-        Self::new(data)
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        // SAFETY: the mapping is read-only and owned by the `Bytes` built from it, so it lives
+        // as long as any slice of it. Its contents may change only if another process rewrites
+        // the file, which the documentation of `--basemap` rules out.
+        let mapped = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+        Self::new(Bytes::from_owner(mapped))
     }
 
     /// Length of the whole archive in bytes.
