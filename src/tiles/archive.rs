@@ -223,8 +223,8 @@ impl TileArchive {
 
     /// Maps an archive file into memory and checks it.
     ///
-    /// The file is mapped, not read: a regional extract of several gigabytes costs address
-    /// space rather than memory, and only the pages that clients ask for are read from disk.
+    /// The file is mapped, not read whole: only the pages that clients ask for are read from
+    /// disk, so a large regional extract does not have to fit in memory.
     /// The file must therefore not be truncated while it is served.
     ///
     /// # Errors

@@ -428,12 +428,10 @@ fn country_labels<'a>(countries: &[(&'a str, &'a str, &'a MultiPolygon<f64>)]) -
     let mut labels: Vec<(f64, &str, Source<'a>)> = countries
         .iter()
         .filter_map(|&(id, name, shape)| {
-            let largest = shape.0.iter().max_by(|a, b| {
-                a.geodesic_area_unsigned()
-                    .total_cmp(&b.geodesic_area_unsigned())
-            })?;
-            let point = largest.interior_point()?;
-            let area_km2 = shape.geodesic_area_unsigned() / 1e6;
+            let areas: Vec<f64> = shape.0.iter().map(|p| p.geodesic_area_unsigned()).collect();
+            let largest = (0..areas.len()).max_by(|&a, &b| areas[a].total_cmp(&areas[b]))?;
+            let point = shape.0[largest].interior_point()?;
+            let area_km2 = areas.iter().sum::<f64>() / 1e6;
             let label = Source {
                 geometry: Geometry::Point(point),
                 bbox: Rect::new(point.0, point.0),
