@@ -253,7 +253,7 @@ fn query(command: QueryCommand) -> ExitCode {
     };
     match question.answer(&catalog, chrono::Utc::now().date_naive()) {
         Ok(answer) => {
-            let mut out = api::analysis::write_answer(&answer);
+            let mut out = forcemap::formats::answer::write_answer(&answer);
             out.push(b'\n');
             match std::io::stdout().write_all(&out) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -364,7 +364,7 @@ fn basemap(
     let dataset = load(&DataSource::from_option(data)).map_err(|p| anyhow::anyhow!("{p}"))?;
     let catalog = Catalog::build(dataset);
     let progress = forcemap::tiles::basemap::progress_bar();
-    let bytes = api::basemap::build_default(&catalog, &options, &progress)?;
+    let bytes = forcemap::tiles::build_default(&catalog, &options, &progress)?;
     progress.finish_and_clear();
     std::fs::write(&out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
     eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
@@ -392,7 +392,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     // membership. Done before listening so that the first visitor gets a map, not a 503.
     let progress = forcemap::tiles::basemap::progress_bar();
     let builtin =
-        api::basemap::build_default(&state.catalog(), &BasemapOptions::default(), &progress)
+        forcemap::tiles::build_default(&state.catalog(), &BasemapOptions::default(), &progress)
             .and_then(|bytes| Ok(TileArchive::new(bytes)?))
             .map_err(|e| format!("{e:#}"));
     progress.finish_and_clear();

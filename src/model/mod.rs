@@ -10,6 +10,7 @@ mod collection;
 mod date;
 mod feature;
 mod membership;
+mod uncertainty;
 
 pub use collection::CollectionId;
 pub use date::{DateSpan, PartialDate, PartialDateError};

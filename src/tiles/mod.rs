@@ -10,13 +10,17 @@
 //! - [`archive`] reads any PMTiles v3 archive held in memory for `/basemap.pmtiles` and
 //!   `/thematic.pmtiles` (range requests), its TileJSON, and single tiles.
 //!
-//! The module depends on `geo` types only, not on the dataset model, so the layers above decide
-//! what goes into which tile layer.
+//! - [`from_catalog`] borrows the default basemap's input from the catalog.
+//!
+//! Apart from `from_catalog`, the module depends on `geo` types only, not on the dataset
+//! model, so the layers above decide what goes into which tile layer.
 
 pub mod archive;
 pub mod basemap;
+pub mod from_catalog;
 pub mod mvt;
 
 pub use archive::{ArchiveError, TileArchive};
 pub use basemap::{build_basemap, BasemapInput, BasemapOptions, Place};
+pub use from_catalog::{basemap_input, build_default};
 pub use mvt::{encode_tile, PropertyValue, TileFeature};

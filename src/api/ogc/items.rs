@@ -6,9 +6,8 @@ use crate::api::error::{ApiError, ApiResult};
 use crate::api::request::{Format, Request};
 use crate::api::response;
 use crate::api::state::AppState;
-use crate::catalog::Catalog;
-use crate::formats::geojson::write_feature;
-use crate::model::{CollectionId, Feature};
+use crate::formats::collection::CollectionWriter;
+use crate::formats::items::ItemsOutput;
 use crate::query::cql::{Filter, FilterLang, Queryable, QueryableType};
 use crate::query::crs::Crs;
 use crate::query::items::{select, ItemsQuery};
@@ -18,8 +17,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
 use chrono::NaiveDate;
-use geo::Coord;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::io::Write;
 
 pub const ITEMS_PARAMETERS: &[&str] = &[
@@ -38,94 +36,49 @@ pub const ITEMS_PARAMETERS: &[&str] = &[
     "skipGeometry",
 ];
 
-/// How items are written: output CRS, selected properties, geometry or not.
-pub struct Output {
-    pub crs: Crs,
-    pub properties: Option<Vec<String>>,
-    pub skip_geometry: bool,
-    pub day: NaiveDate,
-}
-
-impl Output {
-    fn from_request(request: &Request, known: &[Queryable], day: NaiveDate) -> ApiResult<Output> {
-        let crs = match request.param("crs") {
-            None => Crs::Crs84,
-            Some(text) => {
-                Crs::parse(text).map_err(|e| ApiError::bad_request(format!("invalid crs: {e}")))?
-            }
-        };
-        let properties = match request.param("properties") {
-            None => None,
-            Some(text) => {
-                let names = params::parse_property_list(text)?;
-                if let Some(unknown) = names.iter().find(|n| !is_property(known, n)) {
-                    return Err(ParamError::new(
-                        "properties",
-                        format!("\"{unknown}\" is not a property of this collection"),
-                    )
-                    .into());
-                }
-                Some(names)
-            }
-        };
-        let skip_geometry = match request.param("skipGeometry") {
-            None | Some("false") => false,
-            Some("true") => true,
-            Some(other) => {
-                return Err(ParamError::new(
-                    "skipGeometry",
-                    format!("\"{other}\" is not true or false"),
-                )
-                .into())
-            }
-        };
-        Ok(Output {
-            crs,
-            properties,
-            skip_geometry,
-            day,
-        })
-    }
-
-    /// Appends one feature as GeoJSON.
-    pub fn write(
-        &self,
-        out: &mut Vec<u8>,
-        catalog: &Catalog,
-        collection: CollectionId,
-        position: usize,
-    ) {
-        let feature = &catalog.collection(collection).features()[position];
-        let geometry = if self.skip_geometry {
-            None
-        } else {
-            catalog.geometry_on(collection, position, self.day)
-        };
-        let properties = self.properties_of(feature);
-        let crs = self.crs;
-        let project = move |c: Coord<f64>| crs.from_lon_lat(c).unwrap_or(c);
-        write_feature(out, &feature.id, geometry, &properties, &project);
-    }
-
-    fn properties_of(&self, feature: &Feature) -> Map<String, Value> {
-        let mut properties = match &self.properties {
-            None => feature.properties.clone(),
-            Some(names) => names
-                .iter()
-                .filter_map(|n| feature.properties.get(n).map(|v| (n.clone(), v.clone())))
-                .collect(),
-        };
-        if !feature.members.is_empty()
-            && self
-                .properties
-                .as_ref()
-                .is_none_or(|n| n.iter().any(|n| n == "active_members"))
-        {
-            properties.insert("active_members".into(), json!(feature.members_on(self.day)));
-            properties.insert("as_of".into(), json!(self.day.to_string()));
+/// The output settings a request asks for: `crs`, `properties`, `skipGeometry`.
+fn output_settings(
+    request: &Request,
+    known: &[Queryable],
+    day: NaiveDate,
+) -> ApiResult<ItemsOutput> {
+    let crs = match request.param("crs") {
+        None => Crs::Crs84,
+        Some(text) => {
+            Crs::parse(text).map_err(|e| ApiError::bad_request(format!("invalid crs: {e}")))?
         }
-        properties
-    }
+    };
+    let properties = match request.param("properties") {
+        None => None,
+        Some(text) => {
+            let names = params::parse_property_list(text)?;
+            if let Some(unknown) = names.iter().find(|n| !is_property(known, n)) {
+                return Err(ParamError::new(
+                    "properties",
+                    format!("\"{unknown}\" is not a property of this collection"),
+                )
+                .into());
+            }
+            Some(names)
+        }
+    };
+    let skip_geometry = match request.param("skipGeometry") {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(ParamError::new(
+                "skipGeometry",
+                format!("\"{other}\" is not true or false"),
+            )
+            .into())
+        }
+    };
+    Ok(ItemsOutput {
+        crs,
+        properties,
+        skip_geometry,
+        day,
+    })
 }
 
 fn is_property(known: &[Queryable], name: &str) -> bool {
@@ -249,7 +202,7 @@ pub async fn items(
     }
     let today = chrono::Utc::now().date_naive();
     let day = params::reference_day(query.datetime.as_ref(), today);
-    let output = Output::from_request(&request, &known, day)?;
+    let output = output_settings(&request, &known, day)?;
     let etag = response::etag(&request, catalog.fingerprint, &day.to_string());
     if let Some(r) = response::not_modified(&request, &etag) {
         return Ok(r);
@@ -315,37 +268,30 @@ pub async fn items(
             ))
         }
         Format::Json => {
-            let output_ref = &output;
-            let body = {
-                let mut out = Vec::with_capacity(4096);
-                out.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[");
-                for (i, &position) in page.positions.iter().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    output_ref.write(&mut out, &catalog, collection, position);
-                }
-                let mut links = vec![
-                    json!({"rel": "self", "type": "application/geo+json", "title": "This page", "href": request.with_params(&[])}),
-                    json!({"rel": "alternate", "type": "text/html", "title": "This page as HTML", "href": request.with_params(&[("f", Some("html".into()))])}),
-                    json!({"rel": "collection", "type": "application/json", "title": collection.title(), "href": request.url(&format!("/collections/{collection}"), &[])}),
-                ];
-                if let Some(n) = &next {
-                    links.push(json!({"rel": "next", "type": "application/geo+json", "title": "Next page", "href": n}));
-                }
-                if let Some(p) = &prev {
-                    links.push(json!({"rel": "prev", "type": "application/geo+json", "title": "Previous page", "href": p}));
-                }
-                let _ = write!(
-                    out,
-                    "],\"numberMatched\":{},\"numberReturned\":{},\"timeStamp\":\"{}\",\"links\":{}}}",
-                    page.number_matched,
-                    returned,
-                    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"),
-                    Value::Array(links)
-                );
-                out
-            };
+            let mut writer = CollectionWriter::new(4096);
+            for &position in &page.positions {
+                writer.feature(|out| output.write(out, &catalog, collection, position));
+            }
+            let mut links = vec![
+                json!({"rel": "self", "type": "application/geo+json", "title": "This page", "href": request.with_params(&[])}),
+                json!({"rel": "alternate", "type": "text/html", "title": "This page as HTML", "href": request.with_params(&[("f", Some("html".into()))])}),
+                json!({"rel": "collection", "type": "application/json", "title": collection.title(), "href": request.url(&format!("/collections/{collection}"), &[])}),
+            ];
+            if let Some(n) = &next {
+                links.push(json!({"rel": "next", "type": "application/geo+json", "title": "Next page", "href": n}));
+            }
+            if let Some(p) = &prev {
+                links.push(json!({"rel": "prev", "type": "application/geo+json", "title": "Previous page", "href": p}));
+            }
+            let body = writer.finish(&[
+                ("numberMatched", json!(page.number_matched)),
+                ("numberReturned", json!(returned)),
+                (
+                    "timeStamp",
+                    json!(chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+                ),
+                ("links", Value::Array(links)),
+            ]);
             let mut r = response::with_type(body, "application/geo+json");
             set_content_crs(&mut r, output.crs);
             r
@@ -391,7 +337,7 @@ pub async fn item(
         .transpose()?;
     let day = params::reference_day(datetime.as_ref(), chrono::Utc::now().date_naive());
     let known = queryables(source);
-    let output = Output::from_request(&request, &known, day)?;
+    let output = output_settings(&request, &known, day)?;
     let feature = &source.features()[position];
     let mut response = match request.format {
         Format::Html => {
