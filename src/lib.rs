@@ -4,6 +4,8 @@
 //! Modules follow the data flow, and each depends only on those listed before it:
 //!
 //! - [`model`]: feature kinds, reduced-precision dates and validity intervals, memberships.
+//! - [`geom`]: beside `model` at the bottom, on `geo` types only: cutting and unwrapping at the
+//!   antimeridian, the Web Mercator constants.
 //! - [`load`]: reading `geodata/` (GeoJSON and the country TopoJSON) and validating it into a
 //!   [`load::Dataset`]; every input the service accepts from files is parsed here.
 //! - [`catalog`]: the immutable, indexed form of a dataset: one R-tree per collection, shared
@@ -16,6 +18,7 @@
 pub mod api;
 pub mod catalog;
 pub mod formats;
+pub mod geom;
 pub mod load;
 pub mod model;
 pub mod query;

@@ -6,6 +6,7 @@
 //! end to start into as few lines as possible so that a border drawn on a map has no needless
 //! breaks.
 
+use crate::geom::antimeridian;
 use crate::load::CountryTopology;
 use crate::model::Feature;
 use geo::{Coord, Geodesic, Geometry, Length, LineString, MultiLineString};
@@ -70,32 +71,12 @@ pub fn coasts(topology: &CountryTopology) -> Vec<Coast> {
         .collect()
 }
 
-/// The parts of a lon/lat line between its jumps across the antimeridian, less the segments
-/// that lie on it.
+/// The parts of a lon/lat coast line between its jumps across the antimeridian, less the
+/// segments that lie on it.
 fn split_at_antimeridian(line: &LineString<f64>) -> Vec<LineString<f64>> {
-    const ON_ANTIMERIDIAN: f64 = 179.999;
-    let mut parts = Vec::new();
-    let mut current: Vec<Coord<f64>> = Vec::new();
-    for segment in line.lines() {
-        let (a, b) = (segment.start, segment.end);
-        let jumps = (b.x - a.x).abs() > 180.0;
-        let along = a.x.abs() >= ON_ANTIMERIDIAN && b.x.abs() >= ON_ANTIMERIDIAN;
-        if jumps || along {
-            if current.len() >= 2 {
-                parts.push(LineString::new(std::mem::take(&mut current)));
-            }
-            current.clear();
-            continue;
-        }
-        if current.is_empty() {
-            current.push(a);
-        }
-        current.push(b);
-    }
-    if current.len() >= 2 {
-        parts.push(LineString::new(current));
-    }
-    parts
+    antimeridian::split_line_where(line, |a, b| {
+        antimeridian::crosses_antimeridian(a, b) || antimeridian::runs_along_antimeridian(a, b)
+    })
 }
 
 pub fn derive(topology: &CountryTopology) -> Vec<Feature> {

@@ -67,10 +67,10 @@ const EPSG_URI_PREFIX: &str = "http://www.opengis.net/def/crs/EPSG/0/";
 
 /// Largest latitude Web Mercator shows: where the projected world becomes a square,
 /// `atan(sinh(pi))` in degrees.
-pub const WEB_MERCATOR_MAX_LAT: f64 = 85.051_128_779_806_59;
+pub const WEB_MERCATOR_MAX_LAT: f64 = crate::geom::web_mercator::MAX_LATITUDE;
 
 /// Half the width of the Web Mercator world in metres (`pi * 6378137`).
-const WEB_MERCATOR_HALF_WORLD: f64 = 20_037_508.342_789_244;
+const WEB_MERCATOR_HALF_WORLD: f64 = crate::geom::web_mercator::HALF_WORLD_M;
 
 /// Number of points sampled along each edge of a projected bbox when mapping it to lon/lat.
 const BBOX_EDGE_SAMPLES: usize = 64;

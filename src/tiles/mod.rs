@@ -1,9 +1,9 @@
 //! Vector tiles: MVT encoding, the default basemap and PMTiles archives.
 //!
 //! Three parts, each usable alone:
-//! - [`mvt`] turns lon/lat geometries into one Mapbox Vector Tile (tile math, clipping,
-//!   simplification, protobuf encoding); the `/tiles/{collection}/{z}/{x}/{y}.mvt` endpoint and
-//!   the basemap builder both go through it.
+//! - [`mvt`] turns lon/lat geometries into one Mapbox Vector Tile (tile grid, clipping and
+//!   simplification in pixels, layer encoding, one file each); the
+//!   `/tiles/{collection}/{z}/{x}/{y}.mvt` endpoint and the basemap builder both go through it.
 //! - [`basemap`] builds the default basemap (countries, shared borders, coasts, country labels,
 //!   places) into a PMTiles v3 archive, for `forcemap basemap --out FILE.pmtiles` and the
 //!   static export.
@@ -12,8 +12,8 @@
 //!
 //! - [`from_catalog`] borrows the default basemap's input from the catalog.
 //!
-//! Apart from `from_catalog`, the module depends on `geo` types only, not on the dataset
-//! model, so the layers above decide what goes into which tile layer.
+//! Apart from `from_catalog`, the module depends on `geo` types and `geom` only, not on the
+//! dataset model, so the layers above decide what goes into which tile layer.
 
 pub mod archive;
 pub mod basemap;
