@@ -115,6 +115,7 @@ test('a click picks the nearest symbol, or offers a choice when several are as n
   assert.deepEqual(decide(nearby(features, { x: 106, y: 100 }, { project })).sort(), ['a', 'b'], 'halfway: both offered');
   assert.deepEqual(decide(nearby(features, { x: 300, y: 300 }, { project })).sort(), ['c', 'd'], 'a shared point: all its symbols');
   assert.deepEqual(decide(nearby(features, { x: 310, y: 300 }, { project })), ['c'], 'a fanned symbol where it is drawn');
+  assert.deepEqual(decide(nearby([f('e', 300, 320, 0, -20), f('g', 300, 306)], { x: 300, y: 320 }, { project })), ['e'], 'or at its own point');
   assert.deepEqual(decide(nearby(features, { x: 320, y: 300 }, { project, iconScale: 2 })), ['c'], 'offsets grow with the icons');
   assert.deepEqual(decide(nearby(features, { x: 200, y: 200 }, { project })), [], 'nothing within the tolerance');
 });

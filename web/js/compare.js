@@ -147,6 +147,7 @@ export function createCompare(app) {
       app.tracked(loadChanges());
     },
     isOpen: () => !box.hidden,
+    map: () => other,
     dateB: () => (box.hidden ? null : dateB),
     /** Resolves when the second map (if shown) has drawn everything. */
     async idle() {

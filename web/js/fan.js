@@ -6,15 +6,19 @@
 export const MAX_FAN = 8;
 
 /** Radius of the fan, in pixels at icon size 1. */
-export const FAN_RADIUS = 15;
+export const FAN_RADIUS = 20;
 
 /** Slot key of member `i` of a group of `n`: "n:i" ("" when alone). */
 export const slotKey = (n, i) => (n > 1 ? `${Math.min(n, MAX_FAN)}:${Math.min(i, MAX_FAN - 1)}` : '');
 
-/** Pixel offset [dx, dy] of a slot: the first member above the point, the rest clockwise. */
-export function slotOffset(key, radius = FAN_RADIUS) {
+/**
+ * Pixel offset [dx, dy] of a slot: the first member above the point, the rest clockwise, on a
+ * circle that widens for groups of more than four.
+ */
+export function slotOffset(key, base = FAN_RADIUS) {
   if (!key) return [0, 0];
   const [n, i] = key.split(':').map(Number);
+  const radius = base * Math.max(1, n / 4);
   const a = -Math.PI / 2 + (i * 2 * Math.PI) / n;
   return [Math.round(radius * Math.cos(a) * 10) / 10, Math.round(radius * Math.sin(a) * 10) / 10];
 }

@@ -1,6 +1,7 @@
 // What a click means: the point features nearest the pointer within a tolerance, measured to
-// where each symbol is drawn (its fanned-out position included). One clear nearest feature
-// opens; features at about the same distance (overlapping, or sharing a point) go to a chooser.
+// where each symbol is drawn (its fanned-out position) or to its own point, whichever is
+// nearer. One clear nearest feature opens; features at about the same distance (overlapping,
+// or sharing a point) go to a chooser.
 
 /** How much nearer than the next one a feature must be to open on its own, in pixels. */
 export const CLEAR_MARGIN = 6;
@@ -21,7 +22,7 @@ export function nearby(features, point, { project, iconScale = 1, tolerance = 16
     const p = project(f.geometry.coordinates);
     const x = p.x + (f.properties._fx || 0) * iconScale;
     const y = p.y + (f.properties._fy || 0) * iconScale;
-    const d = Math.hypot(x - point.x, y - point.y);
+    const d = Math.min(Math.hypot(x - point.x, y - point.y), Math.hypot(p.x - point.x, p.y - point.y));
     if (d <= tolerance) {
       seen.add(uid);
       out.push({ uid, distance: d });

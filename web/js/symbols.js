@@ -92,7 +92,7 @@ export function addSymbolImages(map, ms, sidcs, ratio = 2) {
   for (const sidc of sidcs) {
     const name = `ms-${sidc}`;
     if (map.hasImage(name)) continue;
-    const canvas = symbolCanvas(ms, sidc, 22, ratio);
+    const canvas = symbolCanvas(ms, sidc, 17, ratio);
     const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
     map.addImage(name, { width: canvas.width, height: canvas.height, data: data.data }, { pixelRatio: ratio });
   }
