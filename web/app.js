@@ -112,6 +112,8 @@ export const map = new maplibregl.Map({
   zoom: state.view?.zoom,
   maxZoom: 12,
   minZoom: 1,
+  // symbols appear at once: a fade costs frames, and frames are dear on software rendering
+  fadeDuration: 0,
   attributionControl: { compact: true },
   canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
   locale: { 'NavigationControl.ZoomIn': 'Zoom in', 'NavigationControl.ZoomOut': 'Zoom out' },

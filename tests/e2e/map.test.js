@@ -96,7 +96,7 @@ test("moving the slider to 2000 changes Uzbekistan's membership colour", async (
 
   assert.equal(in1995.status, 'member');
   assert.notEqual(in2000.status, 'member');
-  assert.notEqual(in1995.paint, in2000.paint, 'the membership paint expression changes');
+  assert.notEqual(in1995.paint, in2000.paint, 'the status the map paints changes');
   assert.ok(distance(in1995.color, blend(MEMBER, LAND, 0.78)) < 30, `member colour in 1995: ${in1995.color}`);
   assert.ok(distance(in1995.color, in2000.color) > 30, 'the rendered colour changes');
   assert.match(await page.locator('#date-label').textContent(), /June 2000/);

@@ -81,7 +81,7 @@ export function createCompare(app) {
       const style = structuredClone(app.style);
       other = new maplibregl.Map({
         container: 'compare-map', style, center: map.getCenter(), zoom: map.getZoom(),
-        attributionControl: false, interactive: true, maxZoom: 12, minZoom: 1,
+        attributionControl: false, interactive: true, maxZoom: 12, minZoom: 1, fadeDuration: 0,
         canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
       });
       other.on('styleimagemissing', (e) => addMissingImage(other, e.id));
@@ -148,6 +148,7 @@ export function createCompare(app) {
     },
     isOpen: () => !box.hidden,
     map: () => other,
+    layers: () => otherLayers,
     dateB: () => (box.hidden ? null : dateB),
     /** Resolves when the second map (if shown) has drawn everything. */
     async idle() {

@@ -6,6 +6,29 @@
 import { COLORS, FONT } from './palette.js';
 import { baseLayersFor } from './basemaps.js';
 import { allSlots, slotOffset } from './fan.js';
+import { STATUSES } from './membership.js';
+
+/** The membership colour of a country from its `status` feature state (none: transparent). */
+export function membershipColor() {
+  const expr = ['match', ['to-string', ['feature-state', 'status']]];
+  for (const s of STATUSES) expr.push(s.key, s.color);
+  expr.push('rgba(0,0,0,0)');
+  return expr;
+}
+
+/** Feature-state key of a country that belongs to grouping `id` at the date. */
+export const memberKey = (id) => `in:${id}`;
+/** Feature-state key of a boundary or coast on the outer edge of grouping `id` at the date. */
+export const edgeKey = (id) => `edge:${id}`;
+
+/**
+ * Whether a boundary "AAA-BBB" lies on the outer edge of a set of countries (exactly one side
+ * in it), or a coast "AAA" belongs to a member.
+ */
+export function onEdge(id, members) {
+  const [a, b] = String(id).split('-');
+  return b === undefined ? members.has(a) : members.has(a) !== members.has(b);
+}
 
 export { COLORS, THEATER_COLORS, GROUPING_COLORS, FONT, FONT_BOLD } from './palette.js';
 
@@ -65,11 +88,15 @@ function styleAt1({ basemapUrl, thematicUrl, tilejson }) {
   const geojson = (extra = {}) => ({ type: 'geojson', data: emptyFc(), ...extra });
   const base = baseLayersFor(tilejson, { basemapUrl, thematicUrl });
   const countries = base.countriesSource;
+  // Country ids (ISO3, and "AAA-BBB" for boundaries) become feature ids, so that the page
+  // colours countries and outlines through feature state: a date change then updates paint
+  // only, never the tiles' layout.
+  base.sources[countries].promoteId = { countries: 'id', boundaries: 'id', coasts: 'id' };
   const countryLayers = [
     {
       id: 'membership', type: 'fill', source: countries, 'source-layer': 'countries',
       metadata: { group: 'membership' },
-      paint: { 'fill-color': 'rgba(0,0,0,0)', 'fill-opacity': 0.78 },
+      paint: { 'fill-color': membershipColor(), 'fill-opacity': 0.78 },
     },
     // Invisible, always shown: what a click on a country finds, whatever layers are on.
     {
@@ -300,6 +327,20 @@ export function outlineLayers(idPrefix, source, { metadata, paint, layout = {} }
   return [
     { id: `${idPrefix}-borders`, 'source-layer': 'boundaries', filter: outlineFilters([])[0], ...common },
     { id: `${idPrefix}-coasts`, 'source-layer': 'coasts', filter: outlineFilters([])[1], ...common },
+  ];
+}
+
+/**
+ * Filters that keep the boundaries and coasts of `countries` (every country a grouping ever
+ * had), for outline layers shown or hidden line by line through feature state.
+ */
+export function reachFilters(countries) {
+  const list = ['literal', countries];
+  const id = ['get', 'id'];
+  const dash = ['index-of', '-', id];
+  return [
+    ['any', ['in', ['slice', id, 0, dash], list], ['in', ['slice', id, ['+', dash, 1]], list]],
+    ['in', id, list],
   ];
 }
 
