@@ -42,6 +42,7 @@ const DATA = {
   groupings: [{
     id: 'cst', properties: {
       kind: 'organization', name: 'Collective Security Treaty', valid_from: '1992-05-15',
+      active_members: ['KGZ'], // as the server says for today
       members: [{ country: 'UZB', joined: '1994-04-20', left: '1999-04-02' }, { country: 'KGZ', joined: '1994-04-20' }],
     },
   }],
@@ -71,7 +72,9 @@ test('the store fetches each collection once, for every date, and cuts it to a d
   assert.equal(store.byUid.get('forces/kant-air-group').feature.properties.strength.personnel, 500);
   assert.equal(store.byId.get('kant-air-base'), 'installations/kant-air-base');
   assert.equal(store.countryName('KGZ'), 'Kyrgyzstan');
-  assert.deepEqual(store.membersAt('cst', '1995-01-01').sort(), ['KGZ', 'UZB']);
+  assert.deepEqual(store.membersAt('cst', '1995-01-01').sort(), ['KGZ', 'UZB'], 'members at the date, not today');
+  assert.equal(store.membership('cst', '1995-01-01').get('UZB'), 'member');
+  assert.equal(store.membership('cst', '2000-01-01').get('UZB'), 'former');
   assert.deepEqual(store.membersAt('cst', '2000-01-01'), ['KGZ']);
 });
 

@@ -42,7 +42,12 @@ export function createStore({ items, getJson }) {
     store.coverage = validCoverage(landing?.coverage);
     for (const f of countries.features) store.countryNames.set(String(f.id), f.properties?.name || String(f.id));
     store.borders = store.prepare('borders', borders.features);
-    for (const g of groupings.features) store.groupings.set(String(g.id), g);
+    for (const g of groupings.features) {
+      // members at the date are worked out here from the whole history; the server's
+      // `active_members` hold for the reference day of the request (today), not for the page's
+      if (g.properties) delete g.properties.active_members;
+      store.groupings.set(String(g.id), g);
+    }
     DATED.forEach((c, i) => { store.all[c] = store.prepare(c, dated[i].features); });
   };
 
