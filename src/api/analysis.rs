@@ -72,8 +72,9 @@ pub fn error(e: AnalysisError) -> ApiError {
 }
 
 /// An answer as a GeoJSON FeatureCollection: the features found (their curated properties
-/// plus `collection` and the computed `distance_km`, `side`, `rank`), then the shapes (with
-/// `role`), then `numberReturned` and `summary`.
+/// plus `collection` and the computed `distance_km`, `side`, `rank`), then the changes (see
+/// `query::analysis::changes`), then the shapes (with `role`), then `numberReturned` and
+/// `summary`.
 pub fn write_answer(answer: &Answer) -> Vec<u8> {
     let mut out = Vec::with_capacity(8192);
     out.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[");
@@ -94,6 +95,16 @@ pub fn write_answer(answer: &Answer) -> Vec<u8> {
             &lon_lat,
         );
     }
+    for change in &answer.changes {
+        separate(&mut out);
+        write_feature(
+            &mut out,
+            &change.id(),
+            change.geometry,
+            &change.properties(),
+            &lon_lat,
+        );
+    }
     for shape in &answer.shapes {
         separate(&mut out);
         write_feature(
@@ -107,7 +118,7 @@ pub fn write_answer(answer: &Answer) -> Vec<u8> {
     let _ = write!(
         out,
         "],\"numberReturned\":{},\"summary\":{}}}",
-        answer.hits.len(),
+        answer.hits.len() + answer.changes.len(),
         answer.summary
     );
     out
@@ -209,6 +220,14 @@ pub fn openapi_paths() -> Vec<(String, Value)> {
                 collections,
                 datetime,
                 include,
+            ],
+        ),
+        (
+            "changes",
+            "What changed between two dates: membership joins, exits and status changes in every grouping, features opened or closed, and events that began, in date order; each with change, date, collection, id, name (and grouping, country, status_from, status_to for memberships), at the feature's point or with null geometry",
+            vec![
+                parameter("from", true, "First date of the period: YYYY, YYYY-MM or YYYY-MM-DD (a year or month starts on its first day).", json!({"type": "string"})),
+                parameter("to", true, "Last date of the period, not before from: YYYY, YYYY-MM or YYYY-MM-DD (a year or month ends on its last day).", json!({"type": "string"})),
             ],
         ),
     ];

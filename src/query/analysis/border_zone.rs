@@ -151,6 +151,7 @@ pub fn border_zone<'a>(
     Ok(Answer {
         hits,
         shapes,
+        changes: Vec::new(),
         summary: Value::Object(s),
     })
 }

@@ -14,6 +14,7 @@
 //! taken in planar degrees.
 
 pub mod border_zone;
+pub mod changes;
 pub mod geodesy;
 pub mod locate;
 pub mod near;
@@ -24,7 +25,7 @@ pub mod zone;
 
 use super::params::{parse_datetime, reference_day, ParamError};
 use crate::catalog::{Catalog, Envelope};
-use crate::model::{CollectionId, DateSpan, Feature};
+use crate::model::{CollectionId, DateSpan, Feature, PartialDate};
 use chrono::NaiveDate;
 use geo::{Coord, Geometry};
 use serde_json::{json, Map, Value};
@@ -157,6 +158,8 @@ impl Shape {
 pub struct Answer<'a> {
     pub hits: Vec<Hit<'a>>,
     pub shapes: Vec<Shape>,
+    /// What changed between two dates (the `changes` question only).
+    pub changes: Vec<changes::Change<'a>>,
     pub summary: Value,
 }
 
@@ -308,16 +311,21 @@ pub enum Question {
         datetime: Option<String>,
         include_zone: bool,
     },
+    Changes {
+        from: PartialDate,
+        to: PartialDate,
+    },
 }
 
 /// The names of the questions, as used in `/analysis/{name}` and `forcemap query {name}`.
-pub const QUESTIONS: [&str; 6] = [
+pub const QUESTIONS: [&str; 7] = [
     "border-zone",
     "near",
     "nearest",
     "within",
     "locate",
     "range",
+    "changes",
 ];
 
 impl Question {
@@ -343,6 +351,7 @@ impl Question {
             "within" => &["area", "collections", "datetime", "include"],
             "locate" => &["lon", "lat", "datetime"],
             "range" => &["from", "radius_km", "collections", "datetime", "include"],
+            "changes" => &["from", "to"],
             _ => &[],
         }
     }
@@ -421,6 +430,7 @@ impl Question {
                 datetime,
                 include_zone: include_zone()?,
             },
+            "changes" => changes::parse(get("from"), get("to"))?,
             other => {
                 return Err(AnalysisError::invalid(
                     "question",
@@ -505,6 +515,7 @@ impl Question {
                 &scope(collections, datetime)?,
                 *include_zone,
             ),
+            Question::Changes { from, to } => changes::changes(catalog, *from, *to),
         }
     }
 }

@@ -72,6 +72,7 @@ pub fn nearest<'a>(
     Ok(Answer {
         hits,
         shapes: Vec::new(),
+        changes: Vec::new(),
         summary: Value::Object(s),
     })
 }
