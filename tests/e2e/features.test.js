@@ -166,6 +166,32 @@ test('projector size: popup and timeline text at least 14 px, theater outlines a
   await session.context.close();
 });
 
+test('analyst tools: a range ring from a clicked point, facilities near a point, the shape in the GeoJSON', async () => {
+  const session = await openPage(browser, { hash: '#date=2005-06-01&tab=tools' });
+  const { page } = session;
+  await page.locator('input[name="tool"][value="range"]').check();
+  await page.locator('#rg-km').fill('60');
+  await page.locator('#rg-pick').click();
+  const [x, y] = await toPage(page, [74.59, 42.87]); // Bishkek
+  await page.mouse.click(x, y);
+  await page.locator('#results .result', { hasText: 'Kant air base' }).first().waitFor({ timeout: 20000 });
+  await ready(page);
+  const tool = await page.evaluate(() => window.forcemap.state.tool);
+  assert.equal(tool.name, 'range');
+  assert.ok(Math.abs(tool.at[0] - 74.59) < 0.2 && Math.abs(tool.at[1] - 42.87) < 0.2, `centre ${tool.at}`);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#btn-geojson').click()]);
+  const doc = JSON.parse(await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c).toString('utf8')));
+  assert.ok(doc.features.some((f) => f.properties.collection === 'analysis' && f.properties.role), 'the ring is in the export');
+
+  await page.locator('input[name="tool"][value="here"]').check();
+  await page.mouse.click(x, y);
+  await page.locator('#results .results-head', { hasText: 'Nearest' }).waitFor({ timeout: 20000 });
+  const near = await page.locator('#results .result').allTextContents();
+  assert.ok(near.some((r) => /Kant air base|Collective Rapid Deployment Force/.test(r)), `near Bishkek: ${near.join(' | ')}`);
+  checkClean(session);
+  await session.context.close();
+});
+
 test('phone: popups fit the screen, Link and PNG stay reachable, a Central Asian view', async () => {
   const session = await openPage(browser, { width: 390, height: 844 });
   const { page } = session;
