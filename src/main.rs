@@ -130,6 +130,18 @@ enum QueryCommand {
         #[arg(long)]
         include: Option<String>,
     },
+    /// What changed between two dates: joins, exits, status changes, openings, closings, events.
+    Changes {
+        /// First date of the period: YYYY, YYYY-MM or YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// Last date of the period, not before --from.
+        #[arg(long)]
+        to: String,
+        /// Data directory laid out like geodata/ (default: the built-in dataset).
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -335,6 +347,11 @@ impl QueryCommand {
                 put("radius_km", Some(radius_km));
                 put("include", include);
                 ("range", common.put(&mut put))
+            }
+            QueryCommand::Changes { from, to, data } => {
+                put("from", Some(from));
+                put("to", Some(to));
+                ("changes", data)
             }
         };
         (name, params, data)

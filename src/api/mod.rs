@@ -4,6 +4,7 @@
 //! - [`analysis`]: the spatial questions at `/analysis/*`, as GeoJSON.
 //! - [`openapi`]: the OpenAPI 3.0 document at `/api`, generated from the same parameter lists
 //!   the handlers accept.
+//! - [`stories`]: the guided tours at `/stories`.
 //! - [`web`]: the map page at `/` for browsers and its assets, and the basemap archive.
 //!
 //! Cross-cutting behaviour is tower middleware, applied once in [`router`]: compression, CORS
@@ -19,6 +20,7 @@ mod openapi;
 pub mod request;
 mod response;
 pub mod state;
+mod stories;
 mod web;
 
 pub use state::AppState;
@@ -44,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .merge(openapi::routes())
         .merge(web::routes())
         .merge(basemap::routes())
+        .merge(stories::routes())
         .fallback(|| async { error::ApiError::not_found("no such resource") })
         .layer(
             TraceLayer::new_for_http()

@@ -1,6 +1,8 @@
 //! The map page and its assets, and the landing document for API clients at `/`.
 //!
-//! Browsers asking for `/` get the map; JSON clients get the OGC landing document. Page assets
+//! Browsers asking for `/` get the map; JSON clients get the OGC landing document. The page
+//! ignores query parameters it does not know (it reads its own, and shared links gain tracking
+//! ones); the JSON document, like every OGC answer, refuses them. Page assets
 //! are embedded in the binary (see `assets`) and served under `/assets/`.
 
 use super::assets::asset;
@@ -22,9 +24,13 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn landing(request: Request) -> ApiResult<Response> {
-    request.allow_only(&["f"])?;
     match request.format {
-        Format::Json => Ok(response::json(&request, landing_document(&request), None)),
+        Format::Json => {
+            request.allow_only(&["f"])?;
+            Ok(response::json(&request, landing_document(&request), None))
+        }
+        // The page reads its own parameters (embed, a story, a date) and shared links gain
+        // others (fbclid, utm_source): the page ignores what it does not know.
         Format::Html => serve_asset("index.html"),
     }
 }

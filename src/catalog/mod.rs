@@ -14,7 +14,7 @@ mod index;
 pub use borders::{border_id, Coast};
 pub use index::Envelope;
 
-use crate::load::{Dataset, Place};
+use crate::load::{Dataset, Place, Story};
 use crate::model::{CollectionId, DateSpan, Feature};
 use chrono::NaiveDate;
 use footprint::Footprints;
@@ -102,6 +102,8 @@ pub struct Catalog {
     collections: Vec<Collection>,
     footprints: Footprints,
     pub places: Vec<Place>,
+    /// Guided tours through the data, in file-name order.
+    pub stories: Vec<Story>,
     /// Each country's outline where it borders no other country.
     pub coasts: Vec<borders::Coast>,
     /// Changes whenever any input file changes; used for ETags.
@@ -115,6 +117,7 @@ impl Catalog {
             topology,
             curated,
             places,
+            stories,
             fingerprint,
             origin,
         } = dataset;
@@ -172,6 +175,7 @@ impl Catalog {
             collections,
             footprints,
             places,
+            stories,
             coasts,
             fingerprint,
             origin,

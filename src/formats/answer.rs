@@ -1,6 +1,7 @@
 //! An analysis [`Answer`] as one GeoJSON FeatureCollection: the features found (their curated
 //! properties plus `collection` and the computed `distance_km`, `side`, `rank`), then the
-//! shapes the question drew (with `role`), then `numberReturned` and `summary`.
+//! changes of a `changes` answer, then the shapes the question drew (with `role`), then
+//! `numberReturned` and `summary`.
 
 use super::collection::CollectionWriter;
 use super::geojson::{lon_lat, write_feature};
@@ -21,6 +22,17 @@ pub fn write_answer(answer: &Answer) -> Vec<u8> {
             )
         });
     }
+    for change in &answer.changes {
+        writer.feature(|out| {
+            write_feature(
+                out,
+                &change.id(),
+                change.geometry,
+                &change.properties(),
+                &lon_lat,
+            )
+        });
+    }
     for shape in &answer.shapes {
         writer.feature(|out| {
             write_feature(
@@ -33,7 +45,7 @@ pub fn write_answer(answer: &Answer) -> Vec<u8> {
         });
     }
     writer.finish(&[
-        ("numberReturned", json!(answer.hits.len())),
+        ("numberReturned", json!(answer.hits.len() + answer.changes.len())),
         ("summary", answer.summary.clone()),
     ])
 }

@@ -13,12 +13,14 @@ mod geometry;
 mod places;
 mod problem;
 mod references;
+mod stories;
 mod topology;
 
 pub use curated::{allowed_kinds, is_iso3, parse_collection};
 pub use geometry::parse_geometry;
 pub use places::{parse_places, Place};
 pub use problem::{Problem, Problems};
+pub use stories::{parse_story, KnownIds, Story, StoryStep, STORIES_DIR};
 pub use topology::{parse_topology, CountryTopology};
 
 use crate::model::{CollectionId, Feature};
@@ -70,6 +72,7 @@ pub struct Dataset {
     /// Curated collections, in [`CollectionId::CURATED`] order.
     pub curated: Vec<(CollectionId, Vec<Feature>)>,
     pub places: Vec<Place>,
+    pub stories: Vec<Story>,
     /// Content hash of every input file, for ETags.
     pub fingerprint: u64,
     pub origin: String,
@@ -118,6 +121,12 @@ pub fn load(source: &DataSource) -> Result<Dataset, Problems> {
         .map(|b| parse_places(PLACES_FILE, &b, &mut problems))
         .unwrap_or_default();
 
+    let stories = stories::load(
+        source,
+        &KnownIds::of(&topology, &curated),
+        &mut read,
+        &mut problems,
+    );
     references::check(&topology, &curated, &mut problems);
     if !problems.is_empty() {
         problems.sort();
@@ -128,6 +137,7 @@ pub fn load(source: &DataSource) -> Result<Dataset, Problems> {
         topology,
         curated,
         places,
+        stories,
         fingerprint: hasher.finish(),
         origin: source.describe(),
     })

@@ -2,6 +2,7 @@
 //! question drew ([`Shape`]) and a summary; [`rank`] orders hits nearest first and
 //! [`summary`] builds the part of the summary every question shares.
 
+use super::changes::Change;
 use super::scope::Scope;
 use crate::catalog::Catalog;
 use crate::model::{CollectionId, Feature, LocationPrecision};
@@ -141,6 +142,8 @@ impl Shape {
 pub struct Answer<'a> {
     pub hits: Vec<Hit<'a>>,
     pub shapes: Vec<Shape>,
+    /// What changed between two dates (the `changes` question only).
+    pub changes: Vec<Change<'a>>,
     pub summary: Value,
 }
 

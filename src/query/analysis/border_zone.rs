@@ -166,6 +166,7 @@ pub fn border_zone<'a>(
     Ok(Answer {
         hits,
         shapes,
+        changes: Vec::new(),
         summary: Value::Object(s),
     })
 }

@@ -90,6 +90,7 @@ pub fn locate<'a>(
     Ok(Answer {
         hits,
         shapes: Vec::new(),
+        changes: Vec::new(),
         summary: Value::Object(s),
     })
 }

@@ -18,6 +18,7 @@
 
 pub mod answer;
 pub mod border_zone;
+pub mod changes;
 pub mod error;
 pub mod geodesy;
 pub mod locate;

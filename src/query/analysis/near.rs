@@ -40,6 +40,7 @@ pub fn near<'a>(
     Ok(Answer {
         hits,
         shapes,
+        changes: Vec::new(),
         summary: Value::Object(s),
     })
 }

@@ -77,6 +77,7 @@ pub fn nearest<'a>(
     Ok(Answer {
         hits,
         shapes: Vec::new(),
+        changes: Vec::new(),
         summary: Value::Object(s),
     })
 }

@@ -10,9 +10,9 @@ use super::params::{
 };
 use super::scope::Scope;
 use super::spec::{question_names, QuestionSpec};
-use super::{border_zone, locate, near, nearest, range, within};
+use super::{border_zone, changes, locate, near, nearest, range, within};
 use crate::catalog::Catalog;
-use crate::model::CollectionId;
+use crate::model::{CollectionId, PartialDate};
 use crate::query::params::{parse_datetime, reference_day};
 use chrono::NaiveDate;
 use geo::Coord;
@@ -56,6 +56,10 @@ pub enum Question {
         collections: Vec<CollectionId>,
         datetime: Option<String>,
         include_zone: bool,
+    },
+    Changes {
+        from: PartialDate,
+        to: PartialDate,
     },
 }
 
@@ -141,6 +145,10 @@ impl Question {
                 datetime,
                 include_zone: include_zone()?,
             },
+            "changes" => {
+                let (from, to) = changes::parse(get("from"), get("to"))?;
+                Question::Changes { from, to }
+            }
             other => {
                 return Err(AnalysisError::invalid(
                     "question",
@@ -225,6 +233,7 @@ impl Question {
                 &scope(collections, datetime)?,
                 *include_zone,
             ),
+            Question::Changes { from, to } => changes::changes(catalog, *from, *to),
         }
     }
 }

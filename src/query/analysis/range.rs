@@ -90,6 +90,7 @@ pub fn range<'a>(
     Ok(Answer {
         hits,
         shapes,
+        changes: Vec::new(),
         summary: Value::Object(s),
     })
 }

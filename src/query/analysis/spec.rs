@@ -166,6 +166,24 @@ pub const QUESTION_SPECS: &[QuestionSpec] = &[
             INCLUDE,
         ],
     },
+    QuestionSpec {
+        name: "changes",
+        summary: "What changed between two dates: membership joins, exits and status changes in every grouping, features opened or closed, and events that began, in date order; each with change, date, collection, id, name (and grouping, country, status_from, status_to for memberships), at the feature's point or with null geometry",
+        parameters: &[
+            ParamSpec {
+                name: "from",
+                required: true,
+                description: "First date of the period: YYYY, YYYY-MM or YYYY-MM-DD (a year or month starts on its first day).",
+                schema: || json!({"type": "string", "pattern": "^\\s*[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\\s*$"}),
+            },
+            ParamSpec {
+                name: "to",
+                required: true,
+                description: "Last date of the period, not before from: YYYY, YYYY-MM or YYYY-MM-DD (a year or month ends on its last day).",
+                schema: || json!({"type": "string", "pattern": "^\\s*[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\\s*$"}),
+            },
+        ],
+    },
 ];
 
 #[cfg(test)]

@@ -171,6 +171,7 @@ pub fn within<'a>(
     Ok(Answer {
         hits,
         shapes,
+        changes: Vec::new(),
         summary: Value::Object(s),
     })
 }
