@@ -14,8 +14,8 @@
 //!   path stays continuous; longitudes may then leave -180..180.
 //! - **A ring round a pole** is one whose unwrapped end lies 360° from its start: it crossed the
 //!   antimeridian an odd number of times, and no ring in -180..180 can enclose its area
-//!   without running along the pole. It is closed along the pole on the side of the equator
-//!   where its vertices lie on average ([`unwrap_ring`]). The rings this code meets are
+//!   without running along the pole. It is opened at its crossing and closed along the pole on
+//!   the side of the equator where its vertices lie on average ([`unwrap_ring`]). The rings this code meets are
 //!   smaller than a hemisphere: countries (Antarctica, Russia's Arctic islands) and range
 //!   rings and buffers, whose radius is limited to 5 000 km. For a geodesic circle of angular
 //!   radius below 90° the mean latitude of its vertices has the sign of its centre's latitude,
@@ -30,7 +30,9 @@
 //!   stays inside its polygon. Lines are not cut but broken at each crossing
 //!   ([`split_line`]): the sources end a line at ±180° and continue it from ∓180°.
 
-use geo::{BooleanOps, BoundingRect, Coord, LineString, MapCoordsInPlace, Polygon, Rect, Translate};
+use geo::{
+    BooleanOps, BoundingRect, Coord, LineString, MapCoordsInPlace, Polygon, Rect, Translate,
+};
 
 /// The width of the world in degrees of longitude.
 const WORLD: f64 = 360.0;
@@ -73,23 +75,56 @@ pub fn unwrap_longitudes(coords: &[Coord<f64>]) -> Vec<Coord<f64>> {
 }
 
 /// [`unwrap_longitudes`] for a closed ring (first vertex repeated at the end). A ring that ends
-/// 360° from where it started goes round a pole: it is closed along the pole its vertices lie
-/// nearer to on average (see the module notes), by running from its end to that pole, along it
-/// back to the start's longitude, and up to the start.
+/// 360° from where it started goes round a pole. It is then opened where it first crosses the
+/// antimeridian (at the crossing point, interpolated on the lon/lat plane), so that it runs from
+/// one side of the antimeridian round to the other, and closed along the pole its vertices lie
+/// nearer to on average (see the module notes): from its end up to the pole, along it back to the
+/// start's longitude, and down to the start. Opened anywhere else, the closure would leave a
+/// seam inside the world where the cut parts meet.
 pub fn unwrap_ring(ring: &[Coord<f64>]) -> Vec<Coord<f64>> {
-    let mut out = unwrap_longitudes(ring);
-    let (Some(&first), Some(&last)) = (out.first(), out.last()) else {
-        return out;
+    let unwrapped = unwrap_longitudes(ring);
+    let (Some(&first), Some(&last)) = (unwrapped.first(), unwrapped.last()) else {
+        return unwrapped;
     };
-    if crosses_antimeridian(first, last) {
-        let pole = nearer_pole(&out);
-        out.push(Coord { x: last.x, y: pole });
-        out.push(Coord {
-            x: first.x,
-            y: pole,
-        });
-        out.push(first);
+    if !crosses_antimeridian(first, last) {
+        return unwrapped;
     }
+    let Some(i) = ring
+        .windows(2)
+        .position(|w| crosses_antimeridian(w[0], w[1]))
+    else {
+        return unwrapped;
+    };
+    let (a, b) = (ring[i], ring[i + 1]);
+    // The antimeridian on a's side, and b moved next to a.
+    let edge = WORLD / 2.0 * a.x.signum();
+    let b_x = b.x + WORLD * a.x.signum();
+    let t = if b_x == a.x {
+        0.0
+    } else {
+        (edge - a.x) / (b_x - a.x)
+    };
+    let crossing = Coord {
+        x: -edge,
+        y: a.y + t * (b.y - a.y),
+    };
+    // From the crossing on b's side, round the ring (its closing vertex left out) to a, and on to
+    // the crossing again, which unwrapping moves to a's side.
+    let open = &ring[..ring.len() - 1];
+    let mut path = Vec::with_capacity(ring.len() + 5);
+    path.push(crossing);
+    path.extend(open[i + 1..].iter().chain(&open[..=i]).copied());
+    path.push(crossing);
+    let mut out = unwrap_longitudes(&path);
+    out.dedup();
+    let (start, end) = (out[0], out[out.len() - 1]);
+    let pole = nearer_pole(&out);
+    out.push(Coord { x: end.x, y: pole });
+    out.push(Coord {
+        x: start.x,
+        y: pole,
+    });
+    out.push(start);
     out
 }
 
@@ -339,25 +374,44 @@ mod tests {
     }
 
     #[test]
-    fn a_ring_round_the_north_pole_starting_near_the_antimeridian_is_cut_completely() {
-        // Eastwards once round the pole from 170°E: unwrapped it reaches 530°, two turns on.
+    fn a_ring_round_the_north_pole_is_opened_at_its_crossing_and_leaves_no_seam() {
+        // Eastwards once round the pole from 165°E, crossing the antimeridian between 175°E and
+        // 175°W at 75°N and 76°N.
         let ring: Vec<Coord<f64>> = (0..=36)
             .map(|i| {
-                let lon = 170.0 + 10.0 * f64::from(i);
-                c(if lon > 180.0 { lon - 360.0 } else { lon }, 75.0)
+                let lon = 165.0 + 10.0 * f64::from(i);
+                let lat = if i == 1 {
+                    75.0
+                } else if i == 2 {
+                    76.0
+                } else {
+                    75.5
+                };
+                c(if lon > 180.0 { lon - 360.0 } else { lon }, lat)
             })
             .collect();
         let unwrapped = unwrap_ring(&ring);
-        let reach = unwrapped.iter().map(|v| v.x).fold(f64::MIN, f64::max);
-        assert_eq!(reach, 530.0);
-        assert_eq!(unwrapped[unwrapped.len() - 2].y, 90.0, "closed along the north pole");
+        assert_eq!(unwrapped[0], c(-180.0, 75.5), "opened at the crossing");
+        let (west, east) = unwrapped
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(w, e), v| (w.min(v.x), e.max(v.x)));
+        assert_eq!((west, east), (-180.0, 180.0));
+        let n = unwrapped.len();
+        assert_eq!(
+            unwrapped[n - 4..],
+            [
+                c(180.0, 75.5),
+                c(180.0, 90.0),
+                c(-180.0, 90.0),
+                c(-180.0, 75.5)
+            ],
+            "closed along the north pole"
+        );
         let parts = split_polygon(&Polygon::new(LineString::new(ring), vec![]));
         assert!(within_world(&parts));
-        let area: f64 = parts.iter().map(|p| p.unsigned_area()).sum();
-        // The whole cap north of 75°, 360° by 15° on the lon/lat plane, with no overlap.
-        assert!((area - 360.0 * 15.0).abs() < 1e-6, "{area}");
+        assert_eq!(parts.len(), 1, "no seam where the ring starts");
         let all = MultiPolygon(parts);
-        for lon in [-179.5, -90.0, 0.0, 90.0, 179.5] {
+        for lon in [-179.5, -90.0, 0.0, 90.0, 165.0, 179.5] {
             assert!(all.contains(&Point::new(lon, 80.0)), "{lon}");
             assert!(!all.contains(&Point::new(lon, 70.0)), "{lon}");
         }

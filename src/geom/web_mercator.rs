@@ -20,8 +20,10 @@ mod tests {
         let limit = std::f64::consts::PI.sinh().atan().to_degrees();
         assert!((MAX_LATITUDE - limit).abs() < 1e-12, "{limit}");
         // Northing of the limit: R * ln(tan(pi/4 + lat/2)) is half the world.
-        let northing =
-            SPHERE_RADIUS_M * (std::f64::consts::FRAC_PI_4 + MAX_LATITUDE.to_radians() / 2.0).tan().ln();
+        let northing = SPHERE_RADIUS_M
+            * (std::f64::consts::FRAC_PI_4 + MAX_LATITUDE.to_radians() / 2.0)
+                .tan()
+                .ln();
         assert!((northing - HALF_WORLD_M).abs() < 1e-6, "{northing}");
         assert!((HALF_WORLD_M - 20_037_508.342_789_244).abs() < 1e-6);
     }

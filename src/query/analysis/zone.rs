@@ -18,7 +18,9 @@
 
 use super::geodesy::{azimuth, destination, distance_m};
 use crate::geom::antimeridian;
-use geo::{unary_union, Coord, Geodesic, InterpolatePoint, LineString, MultiPolygon, Point, Polygon};
+use geo::{
+    unary_union, Coord, Geodesic, InterpolatePoint, LineString, MultiPolygon, Point, Polygon,
+};
 
 /// Vertices of a range ring.
 pub const RING_VERTICES: usize = 128;
@@ -176,9 +178,12 @@ mod tests {
     fn the_largest_rings_round_a_pole_cover_that_pole_and_not_the_other() {
         // 5 000 km, the largest distance an analysis accepts, from 60° N or S: the pole lies
         // about 3 340 km away, inside the ring.
-        for (lat, pole) in [(60.0, 90.0), (-60.0, -90.0)] {
+        for (lat, pole) in [(60.0, 90.0_f64), (-60.0, -90.0)] {
             let ring = circle(c(100.0, lat), 5_000_000.0, RING_VERTICES);
-            assert!(ring.contains(&Point(c(-80.0, pole - 0.5 * pole.signum()))), "{lat}");
+            assert!(
+                ring.contains(&Point(c(-80.0, pole - 0.5 * pole.signum()))),
+                "{lat}"
+            );
             assert!(ring.contains(&Point(c(100.0, lat))));
             assert!(!ring.contains(&Point(c(-80.0, -pole + 0.5 * pole.signum()))));
             assert!(!ring.contains(&Point(c(-80.0, lat))), "{lat}");

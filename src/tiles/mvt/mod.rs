@@ -182,7 +182,6 @@ pub(crate) mod tests {
     use geozero::mvt::TileValue;
     use geozero::ToGeo;
 
-
     /// A decoded feature: geometry in tile units and properties as given by the layer tables.
     #[derive(Debug)]
     pub(crate) struct Decoded {
@@ -218,7 +217,6 @@ pub(crate) mod tests {
             })
             .collect()
     }
-
 
     fn features<'a>(geometries: &'a [Geometry<f64>]) -> Vec<TileFeature<'a>> {
         geometries
@@ -429,7 +427,6 @@ pub(crate) mod tests {
         }
         assert!(polygons_of(1, 0, 0, &antarctica).is_empty());
     }
-
 
     #[test]
     fn all_geometry_kinds_encode() {

@@ -261,6 +261,9 @@ impl PixelGeometry {
                 }
             }
         }
+    }
+}
+
 /// Twice the surveyor's-formula area of a closed ring of integer-valued coordinates, exactly.
 pub(super) fn twice_signed_area(ring: &[Coord<f64>]) -> i64 {
     ring.windows(2)
