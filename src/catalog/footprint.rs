@@ -5,7 +5,7 @@
 //! (`OnceLock`). The catalog stays immutable to its readers; the cache only saves repeated
 //! unions, which for large members at 1:10m cost far more than a request should.
 
-use crate::model::{Feature, MemberStatus};
+use crate::model::Feature;
 use chrono::NaiveDate;
 use geo::{unary_union, Geometry, MultiPolygon};
 use std::collections::{BTreeSet, HashMap};
@@ -54,7 +54,7 @@ fn epochs_of(grouping: &Feature, country_position: &HashMap<&str, usize>) -> Vec
     for m in grouping
         .members
         .iter()
-        .filter(|m| m.status == MemberStatus::Member)
+        .filter(|m| m.status.is_membership())
     {
         let span = m.span();
         boundaries.extend(span.start);

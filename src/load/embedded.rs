@@ -21,4 +21,5 @@ geodata!(
     "forces.geojson",
     "events.geojson",
     "routes.geojson",
+    "coverage.json",
 );
