@@ -223,15 +223,46 @@ fn features_exist_only_in_their_periods() {
     };
     assert!(valid(CollectionId::Forces, "201st-division", "2003-06-01"));
     assert!(!valid(CollectionId::Forces, "201st-division", "2006-01-01"));
-    assert!(valid(CollectionId::Installations, "201st-military-base-dushanbe", "2006-01-01"));
-    assert!(!valid(CollectionId::Installations, "201st-military-base-dushanbe", "2004-10-16"));
-    assert!(!valid(CollectionId::Routes, "northern-transit-corridor", "2005-06-01"));
-    assert!(valid(CollectionId::Routes, "northern-transit-corridor", "2010-06-01"));
-    assert!(valid(CollectionId::Events, "csto-deployment-kazakhstan-2022", "2022-01-10"));
-    assert!(!valid(CollectionId::Events, "csto-deployment-kazakhstan-2022", "2022-02-01"));
+    assert!(valid(
+        CollectionId::Installations,
+        "201st-military-base-dushanbe",
+        "2006-01-01"
+    ));
+    assert!(!valid(
+        CollectionId::Installations,
+        "201st-military-base-dushanbe",
+        "2004-10-16"
+    ));
+    assert!(!valid(
+        CollectionId::Routes,
+        "northern-transit-corridor",
+        "2005-06-01"
+    ));
+    assert!(valid(
+        CollectionId::Routes,
+        "northern-transit-corridor",
+        "2010-06-01"
+    ));
+    assert!(valid(
+        CollectionId::Events,
+        "csto-deployment-kazakhstan-2022",
+        "2022-01-10"
+    ));
+    assert!(!valid(
+        CollectionId::Events,
+        "csto-deployment-kazakhstan-2022",
+        "2022-02-01"
+    ));
     // Renamed to carry its year.
-    assert!(catalog().collection(CollectionId::Events).get("operation-channel").is_none());
-    assert!(valid(CollectionId::Events, "operation-channel-2003", "2010-06-01"));
+    assert!(catalog()
+        .collection(CollectionId::Events)
+        .get("operation-channel")
+        .is_none());
+    assert!(valid(
+        CollectionId::Events,
+        "operation-channel-2003",
+        "2010-06-01"
+    ));
 }
 
 #[test]
@@ -263,9 +294,15 @@ fn changes_of_parent_are_recorded_as_spells() {
 fn each_curated_collection_serves_its_declared_coverage() {
     let coverage = &catalog().coverage;
     for id in CollectionId::CURATED {
-        let layer = coverage.layer(id).unwrap_or_else(|| panic!("{id} undeclared"));
+        let layer = coverage
+            .layer(id)
+            .unwrap_or_else(|| panic!("{id} undeclared"));
         let collection = catalog().collection(id);
-        assert_eq!(collection.temporal.start, Some(layer.interval.start), "{id}");
+        assert_eq!(
+            collection.temporal.start,
+            Some(layer.interval.start),
+            "{id}"
+        );
         assert_eq!(collection.temporal.end, layer.interval.end, "{id}");
         assert!(!layer.completeness.trim().is_empty());
         let served = &catalog().coverage_document["collections"][id.as_str()];

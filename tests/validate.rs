@@ -473,7 +473,8 @@ fn parent_history_spells_are_checked_for_shape_and_targets() {
 }
 
 fn valid_coverage() -> Value {
-    let layer = |end: Value| json!({"interval": ["1992-05-15", end], "completeness": "A sentence."});
+    let layer =
+        |end: Value| json!({"interval": ["1992-05-15", end], "completeness": "A sentence."});
     json!({
         "interval": ["1991-12-08", "2025-11-25"],
         "collections": {
@@ -516,7 +517,10 @@ fn broken_coverage_declarations_are_reported() {
     let mut coverage = valid_coverage();
     let collections = coverage["collections"].as_object_mut().unwrap();
     collections.remove("routes");
-    collections.insert("rivers".into(), json!({"interval": ["2000-01-01", null], "completeness": "x"}));
+    collections.insert(
+        "rivers".into(),
+        json!({"interval": ["2000-01-01", null], "completeness": "x"}),
+    );
     collections["forces"]["completeness"] = json!(" ");
     collections["events"]["interval"] = json!(["2000", "2005-01-01"]);
     // Open-ended although the dataset's interval is closed.
@@ -525,15 +529,27 @@ fn broken_coverage_declarations_are_reported() {
     let (parsed, lines) = coverage_problems(&coverage);
     assert!(parsed.is_none());
     assert_one(&lines, "coverage.json: routes: -:", "missing");
-    assert_one(&lines, "coverage.json: rivers: -:", "not a curated collection");
-    assert_one(&lines, "coverage.json: forces: completeness:", "missing or empty");
+    assert_one(
+        &lines,
+        "coverage.json: rivers: -:",
+        "not a curated collection",
+    );
+    assert_one(
+        &lines,
+        "coverage.json: forces: completeness:",
+        "missing or empty",
+    );
     assert_one(&lines, "coverage.json: events: interval:", "start \"2000\"");
     assert_one(
         &lines,
         "coverage.json: groupings: interval:",
         "outside the dataset's interval",
     );
-    assert_one(&lines, "coverage.json: installations: interval:", "ends before it starts");
+    assert_one(
+        &lines,
+        "coverage.json: installations: interval:",
+        "ends before it starts",
+    );
     let (_, lines) = coverage_problems(&json!({"interval": ["1991-12-08"], "collections": {}}));
     assert_one(&lines, "coverage.json: -: interval:", "must be [");
     let (_, lines) = coverage_problems(&json!([1, 2]));

@@ -51,11 +51,7 @@ impl Footprints {
 
 fn epochs_of(grouping: &Feature, country_position: &HashMap<&str, usize>) -> Vec<Epoch> {
     let mut boundaries: BTreeSet<NaiveDate> = BTreeSet::new();
-    for m in grouping
-        .members
-        .iter()
-        .filter(|m| m.status.is_membership())
-    {
+    for m in grouping.members.iter().filter(|m| m.status.is_membership()) {
         let span = m.span();
         boundaries.extend(span.start);
         if let Some(end) = span.end.and_then(|e| e.succ_opt()) {

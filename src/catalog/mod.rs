@@ -178,8 +178,7 @@ impl Catalog {
         collections.sort_by_key(|c| c.id);
         for collection in &mut collections {
             if let Some(layer) = coverage.layer(collection.id) {
-                collection.temporal =
-                    DateSpan::new(Some(layer.interval.start), layer.interval.end);
+                collection.temporal = DateSpan::new(Some(layer.interval.start), layer.interval.end);
             }
         }
         let coverage_document = coverage.to_json();

@@ -40,14 +40,22 @@ pub fn parse_coverage(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> 
     for collection in CollectionId::CURATED {
         let id = collection.as_str();
         let Some(layer) = layers.get(id) else {
-            report.add(id, "-", "missing: every curated collection declares its coverage");
+            report.add(
+                id,
+                "-",
+                "missing: every curated collection declares its coverage",
+            );
             continue;
         };
         let layer_interval = period(layer.get("interval"), id, "interval", &mut report);
         let completeness = match layer.get("completeness").and_then(Value::as_str) {
             Some(s) if !s.trim().is_empty() => Some(s.to_string()),
             _ => {
-                report.add(id, "completeness", "missing or empty: say in a sentence how complete the layer is");
+                report.add(
+                    id,
+                    "completeness",
+                    "missing or empty: say in a sentence how complete the layer is",
+                );
                 None
             }
         };
@@ -62,7 +70,13 @@ pub fn parse_coverage(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> 
             }
         }
         if let (Some(interval), Some(completeness)) = (layer_interval, completeness) {
-            collections.push((collection, LayerCoverage { interval, completeness }));
+            collections.push((
+                collection,
+                LayerCoverage {
+                    interval,
+                    completeness,
+                },
+            ));
         }
     }
     let interval = interval?;
@@ -73,13 +87,21 @@ pub fn parse_coverage(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> 
 }
 
 /// `[start, end]`: full ISO dates, the end null for a layer kept current.
-fn period(value: Option<&Value>, feature: &str, field: &str, report: &mut Report) -> Option<Period> {
+fn period(
+    value: Option<&Value>,
+    feature: &str,
+    field: &str,
+    report: &mut Report,
+) -> Option<Period> {
     let shape = "must be [\"YYYY-MM-DD\", \"YYYY-MM-DD\" or null]";
     let Some([start, end]) = value.and_then(Value::as_array).map(Vec::as_slice) else {
         report.add(feature, field, shape);
         return None;
     };
-    let day = |v: &Value| v.as_str().and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+    let day = |v: &Value| {
+        v.as_str()
+            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+    };
     let Some(start) = day(start) else {
         report.add(feature, field, format!("start {start}: {shape}"));
         return None;

@@ -24,7 +24,11 @@ const SINGLE_REFERENCES: [(&str, Option<CollectionId>); 3] = [
 pub fn check(curated: &[(CollectionId, Vec<Feature>)], problems: &mut Vec<Problem>) {
     let validity: HashMap<(CollectionId, &str), Validity> = curated
         .iter()
-        .flat_map(|(c, features)| features.iter().map(move |f| ((*c, f.id.as_str()), f.validity)))
+        .flat_map(|(c, features)| {
+            features
+                .iter()
+                .map(move |f| ((*c, f.id.as_str()), f.validity))
+        })
         .collect();
     for (collection, features) in curated {
         let file = collection.file_name();
@@ -115,7 +119,10 @@ fn check_history(
             }
         }
         if let Some(message) = outside(&span, &feature.id, &feature.validity) {
-            report(at("from"), format!("the spell lies outside the feature: {message}"));
+            report(
+                at("from"),
+                format!("the spell lies outside the feature: {message}"),
+            );
         }
     }
     if last_parent.is_some() && last_parent != feature.str_property("parent") {
@@ -147,9 +154,7 @@ fn outside(inner: &Validity, target: &str, target_validity: &Validity) -> Option
         }
     }
     match (inner.to, target_validity.to) {
-        (None, Some(target_end)) => Some(format!(
-            "has no end but \"{target}\" ended {target_end}"
-        )),
+        (None, Some(target_end)) => Some(format!("has no end but \"{target}\" ended {target_end}")),
         (Some(end), Some(target_end)) if end.first_day() > target_end.last_day() => Some(format!(
             "lasts to {end}, after \"{target}\" ended ({target_end})"
         )),
