@@ -27,4 +27,5 @@ geodata!(
     "events.geojson",
     "routes.geojson",
     "stories/csto-1992-2013.json",
+    "coverage.json",
 );
