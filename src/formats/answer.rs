@@ -45,7 +45,10 @@ pub fn write_answer(answer: &Answer) -> Vec<u8> {
         });
     }
     writer.finish(&[
-        ("numberReturned", json!(answer.hits.len() + answer.changes.len())),
+        (
+            "numberReturned",
+            json!(answer.hits.len() + answer.changes.len()),
+        ),
         ("summary", answer.summary.clone()),
     ])
 }

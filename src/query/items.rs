@@ -218,6 +218,7 @@ fn compare(a: Option<std::borrow::Cow<Value>>, b: Option<std::borrow::Cow<Value>
 mod tests {
     use super::*;
     use crate::load::{CountryTopology, Dataset};
+    use crate::model::{Coverage, Period};
     use crate::query::cql::{FilterLang, Queryable, QueryableType};
     use geo::{Coord, MultiPoint, Point};
     use serde_json::json;
@@ -252,6 +253,14 @@ mod tests {
             topology: CountryTopology::default(),
             curated: vec![(CollectionId::Installations, features)],
             places: Vec::new(),
+            stories: Vec::new(),
+            coverage: Coverage {
+                interval: Period {
+                    start: NaiveDate::from_ymd_opt(1992, 1, 1).unwrap(),
+                    end: None,
+                },
+                collections: Vec::new(),
+            },
             fingerprint: 0,
             origin: "grid".into(),
         })

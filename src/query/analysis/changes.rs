@@ -321,10 +321,11 @@ mod tests {
         g
     }
 
-    /// (change, country, date, status_from, status_to) of every membership change.
-    fn membership_rows(
-        g: &Feature,
-    ) -> Vec<(String, String, String, Option<String>, Option<String>)> {
+    /// (change, country, date, status_from, status_to) of one membership change.
+    type Row = (String, String, String, Option<String>, Option<String>);
+
+    /// The rows of every membership change of `g`.
+    fn membership_rows(g: &Feature) -> Vec<Row> {
         let mut out = Vec::new();
         membership_changes(catalog(), g, &mut out);
         out.iter()
@@ -494,10 +495,7 @@ mod tests {
         assert!(err.to_string().contains("before"), "{err}");
         assert_eq!(
             parse(Some(" 1995-06 "), Some("1995-06")).unwrap(),
-            Question::Changes {
-                from: date("1995-06"),
-                to: date("1995-06")
-            }
+            (date("1995-06"), date("1995-06"))
         );
     }
 }
