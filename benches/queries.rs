@@ -31,7 +31,10 @@ fn questions() -> Vec<(&'static str, String)> {
             "near_10km",
             "/analysis/near?lon=68.78&lat=38.54&radius_km=10&collections=installations".into(),
         ),
-        ("cql2_property", cql("kind = 'air-base' AND operator = 'RUS'")),
+        (
+            "cql2_property",
+            cql("kind = 'air-base' AND operator = 'RUS'"),
+        ),
         (
             "cql2_spatial",
             cql("S_INTERSECTS(geometry, BBOX(69.0, 38.4, 69.4, 38.7))"),

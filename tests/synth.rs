@@ -98,7 +98,11 @@ fn the_output_is_valid_data_with_the_counts_asked_for() {
         let mut geometry_types = HashSet::new();
         for feature in generated {
             assert!(feature.id.starts_with("synth-"), "{}", feature.id);
-            assert!(feature.name().starts_with("Synthetic "), "{}", feature.name());
+            assert!(
+                feature.name().starts_with("Synthetic "),
+                "{}",
+                feature.name()
+            );
             let sources = feature.properties["sources"].as_array().unwrap();
             assert_eq!(sources.len(), 1, "{}", feature.id);
             assert_eq!(sources[0]["title"], SOURCE_TITLE);

@@ -45,8 +45,6 @@ pub struct Anchors {
     pub countries: Vec<Country>,
     /// Grouping ids of the base data, for `groupings` lists.
     pub groupings: Vec<String>,
-    /// Countries that host curated features: where a posture map is dense.
-    pub focus: Vec<usize>,
     cities: Vec<City>,
     all_cities: Option<WeightedIndex<f64>>,
     focus_cities: Option<WeightedIndex<f64>>,
@@ -98,7 +96,9 @@ impl Anchors {
             CollectionId::Events,
         ] {
             for feature in dataset.curated(collection) {
-                let Some(&country) = feature.str_property("country").and_then(|c| position.get(c))
+                let Some(&country) = feature
+                    .str_property("country")
+                    .and_then(|c| position.get(c))
                 else {
                     continue;
                 };
@@ -114,7 +114,7 @@ impl Anchors {
                 }
             }
         }
-        let focus: Vec<usize> = focus.into_iter().collect();
+        // Countries that host curated features are where a posture map is dense.
         let focus_weights: Vec<f64> = cities
             .iter()
             .zip(&city_weights)
@@ -132,7 +132,6 @@ impl Anchors {
             focus_cities: WeightedIndex::new(&focus_weights).ok(),
             cities,
             bases,
-            focus,
             countries,
         }
     }

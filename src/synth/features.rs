@@ -77,11 +77,7 @@ impl<'a> Generator<'a> {
         let mut properties = Map::new();
         properties.insert(
             "name".into(),
-            format!(
-                "Synthetic {} {index} {near}",
-                kind.replace('-', " ").to_string()
-            )
-            .into(),
+            format!("Synthetic {} {index} {near}", kind.replace('-', " ")).into(),
         );
         properties.insert("kind".into(), kind.into());
         properties.insert("summary".into(), self.summary().into());
@@ -176,17 +172,18 @@ impl<'a> Generator<'a> {
             Anchor::Border { at, sides } => {
                 let side = sides[self.rng.random_range(0..2)];
                 let (a, b) = (&countries[sides[0]].name, &countries[sides[1]].name);
-                (
-                    *at,
-                    &countries[side].iso3,
-                    format!("on the {a}–{b} border"),
-                )
+                (*at, &countries[side].iso3, format!("on the {a}–{b} border"))
             }
         }
     }
 
     /// Operator, contributor and the forces' installation.
-    fn participants(&mut self, collection: CollectionId, country: &str, out: &mut Map<String, Value>) {
+    fn participants(
+        &mut self,
+        collection: CollectionId,
+        country: &str,
+        out: &mut Map<String, Value>,
+    ) {
         let abroad = (!self.operators_abroad.is_empty() && self.rng.random_bool(0.3)).then(|| {
             let i = self.operators_abroad[self.rng.random_range(0..self.operators_abroad.len())];
             self.anchors.countries[i].iso3.clone()
@@ -212,7 +209,8 @@ impl<'a> Generator<'a> {
 
     /// One to four sentences, so summaries vary in length as curated ones do.
     fn summary(&mut self) -> String {
-        let mut text = SUMMARY_OPENINGS[self.rng.random_range(0..SUMMARY_OPENINGS.len())].to_string();
+        let mut text =
+            SUMMARY_OPENINGS[self.rng.random_range(0..SUMMARY_OPENINGS.len())].to_string();
         for _ in 0..self.rng.random_range(0..4) {
             text.push(' ');
             text.push_str(SUMMARY_DETAILS[self.rng.random_range(0..SUMMARY_DETAILS.len())]);
@@ -229,10 +227,16 @@ impl<'a> Generator<'a> {
         let year = self.rng.random_range(1960..2026);
         let from = self.date(year);
         let to = match collection {
-            // Events last days to a year or two.
-            CollectionId::Events => self.date(year + self.rng.random_range(1..3)),
+            // Events end within a year or two.
+            CollectionId::Events => {
+                let end = year + self.rng.random_range(1..3);
+                self.date(end)
+            }
             _ if self.rng.random_bool(0.65) => Value::Null,
-            _ => self.date(year + self.rng.random_range(1..30)),
+            _ => {
+                let end = year + self.rng.random_range(1..30);
+                self.date(end)
+            }
         };
         (from.into(), to)
     }
@@ -277,14 +281,18 @@ impl<'a> Generator<'a> {
         let mut ring = Vec::with_capacity(vertices + 1);
         for i in 0..vertices {
             // Bearings run clockwise from north; going down from 360° walks counter-clockwise.
-            let bearing = 360.0 - (i as f64 + self.rng.random_range(0.1..0.9)) * 360.0 / vertices as f64;
+            let bearing =
+                360.0 - (i as f64 + self.rng.random_range(0.1..0.9)) * 360.0 / vertices as f64;
             let metres = radius_km * self.rng.random_range(0.6..1.0) * 1000.0;
             let p = Geodesic.destination(Point(centre), bearing, metres);
             ring.push(position(Coord { x: p.x(), y: p.y() }));
         }
         ring.push(ring[0].clone());
         // A ring that would cross the antimeridian is left as a point instead.
-        if ring.iter().any(|p| p[0].as_f64().is_none_or(|x| x.abs() > 179.0)) {
+        if ring
+            .iter()
+            .any(|p| p[0].as_f64().is_none_or(|x| x.abs() > 179.0))
+        {
             return json!({"type": "Point", "coordinates": position(centre)});
         }
         json!({"type": "Polygon", "coordinates": [ring]})

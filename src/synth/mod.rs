@@ -127,8 +127,8 @@ pub fn synthesize(
 /// The features of a base collection file, as they are (it was validated by `load`).
 fn curated_features(base: &DataSource, name: &str) -> Result<Vec<Value>, SynthError> {
     let bytes = base.read(name).map_err(SynthError::Read)?;
-    let mut root: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| SynthError::Read(format!("{name}: {e}")))?;
+    let mut root: Value =
+        serde_json::from_slice(&bytes).map_err(|e| SynthError::Read(format!("{name}: {e}")))?;
     match root.get_mut("features").map(Value::take) {
         Some(Value::Array(features)) => Ok(features),
         _ => Err(SynthError::Read(format!("{name}: no features array"))),
