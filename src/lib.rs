@@ -13,6 +13,7 @@
 //! - [`query`]: request parameters, CQL2 filters, coordinate reference systems, item selection.
 //! - [`formats`]: writers from catalog geometry straight into response bytes.
 //! - [`tiles`]: Mapbox Vector Tile encoding, the basemap builder and PMTiles archive reading.
+//! - [`synth`]: synthetic datasets for measuring at scale, written beside the loader's input.
 //! - [`api`]: the axum routers: OGC API – Features, the map page and its assets, the basemap.
 
 pub mod api;
@@ -22,4 +23,5 @@ pub mod geom;
 pub mod load;
 pub mod model;
 pub mod query;
+pub mod synth;
 pub mod tiles;

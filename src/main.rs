@@ -47,6 +47,8 @@ enum Command {
         #[arg(long)]
         data: Option<PathBuf>,
     },
+    /// Write a synthetic data directory for benchmarks: the base data plus N generated features.
+    Synth(SynthArgs),
     /// Ask an analysis question; prints the same GeoJSON as /analysis/{question}.
     Query {
         #[command(subcommand)]
@@ -167,6 +169,53 @@ struct QueryScope {
     data: Option<PathBuf>,
 }
 
+/// `forcemap synth`: every synthetic feature is marked as such (ids `synth-…`, one source
+/// titled "forcemap synth"); the same seed and count give the same bytes.
+#[derive(clap::Args)]
+struct SynthArgs {
+    /// Number of synthetic features, spread over installations, forces, events and routes.
+    #[arg(long)]
+    features: u64,
+    /// Directory to write (created if needed; files of the same names are replaced).
+    #[arg(long)]
+    out: PathBuf,
+    /// Seed of the random generator.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Base data directory laid out like geodata/ (default: the built-in dataset).
+    #[arg(long)]
+    data: Option<PathBuf>,
+}
+
+fn synth(args: SynthArgs) -> anyhow::Result<ExitCode> {
+    use forcemap::synth::{synthesize, SynthOptions};
+    let progress = indicatif::ProgressBar::new(args.features).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} features ({per_sec}, eta {eta})",
+        )?
+        .progress_chars("=> "),
+    );
+    let options = SynthOptions {
+        features: args.features,
+        seed: args.seed,
+    };
+    let counts = synthesize(
+        &DataSource::from_option(args.data),
+        &args.out,
+        &options,
+        &progress,
+    )?;
+    progress.finish_and_clear();
+    let counts: Vec<String> = counts.iter().map(|(c, n)| format!("{n} {c}")).collect();
+    eprintln!(
+        "wrote {}: the base data plus {} synthetic features ({})",
+        args.out.display(),
+        args.features,
+        counts.join(", ")
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 #[derive(clap::Args, Default)]
 struct ServeArgs {
     /// Data directory laid out like geodata/ (default: the built-in dataset).
@@ -191,6 +240,7 @@ fn main() -> ExitCode {
         Some(Command::Validate { data }) => validate(data),
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Query { question }) => return query(question),
+        Some(Command::Synth(args)) => synth(args),
         Some(Command::Basemap {
             out,
             data,

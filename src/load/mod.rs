@@ -49,7 +49,8 @@ impl DataSource {
         dir.map_or(DataSource::BuiltIn, DataSource::Dir)
     }
 
-    fn read(&self, name: &str) -> Result<Cow<'static, [u8]>, String> {
+    /// The bytes of one file of the data directory, by its name (e.g. `countries.topojson`).
+    pub fn read(&self, name: &str) -> Result<Cow<'static, [u8]>, String> {
         match self {
             DataSource::BuiltIn => embedded::file(name)
                 .map(Cow::Borrowed)
