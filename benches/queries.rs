@@ -7,7 +7,6 @@ mod common;
 
 use common::{quick_group_settings, sizes, Data, Server};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
-use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use std::time::Duration;
 
 /// The small bbox around Dushanbe that the load harness also asks for.
@@ -16,7 +15,7 @@ const BBOX: &str = "69.0,38.4,69.4,38.7";
 fn cql(filter: &str) -> String {
     format!(
         "/collections/installations/items?limit=100&filter-lang=cql2-text&filter={}",
-        utf8_percent_encode(filter, NON_ALPHANUMERIC)
+        form_urlencoded::byte_serialize(filter.as_bytes()).collect::<String>()
     )
 }
 

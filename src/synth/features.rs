@@ -238,7 +238,7 @@ impl<'a> Generator<'a> {
                 self.date(end)
             }
         };
-        (from.into(), to)
+        (from, to)
     }
 
     fn date(&mut self, year: i32) -> Value {
