@@ -4,9 +4,16 @@
 mod common;
 
 use common::{get, get_ok};
-use forcemap::load::{load, parse_story, DataSource, KnownIds, Problem, STORIES_DIR};
+use forcemap::load::{load, parse_story, DataSource, Dataset, KnownIds, Problem, STORIES_DIR};
 use serde_json::{json, Value};
 use std::process::Command;
+use std::sync::OnceLock;
+
+/// The built-in dataset, loaded once for the tests of this file.
+fn built_in() -> &'static Dataset {
+    static DATASET: OnceLock<Dataset> = OnceLock::new();
+    DATASET.get_or_init(|| load(&DataSource::BuiltIn).unwrap_or_else(|p| panic!("{p}")))
+}
 
 fn story_file() -> std::path::PathBuf {
     common::geodata()
@@ -75,12 +82,10 @@ fn the_stories_are_in_the_openapi_document() {
 
 #[test]
 fn the_built_in_stories_are_every_file_of_the_stories_folder() {
-    let built_in = load(&DataSource::BuiltIn).unwrap_or_else(|p| panic!("{p}"));
+    let built_in = built_in();
     let from_disk = load(&DataSource::Dir(common::geodata())).unwrap_or_else(|p| panic!("{p}"));
-    let ids = |d: &forcemap::load::Dataset| -> Vec<String> {
-        d.stories.iter().map(|s| s.id.clone()).collect()
-    };
-    assert_eq!(ids(&built_in), ids(&from_disk));
+    let ids = |d: &Dataset| -> Vec<String> { d.stories.iter().map(|s| s.id.clone()).collect() };
+    assert_eq!(ids(built_in), ids(&from_disk));
     let files = std::fs::read_dir(common::geodata().join(STORIES_DIR))
         .unwrap()
         .filter(|e| {
@@ -97,8 +102,7 @@ fn the_built_in_stories_are_every_file_of_the_stories_folder() {
 
 #[test]
 fn the_csto_story_walks_forward_from_tashkent_1992_to_2013() {
-    let dataset = load(&DataSource::BuiltIn).unwrap_or_else(|p| panic!("{p}"));
-    let story = dataset
+    let story = built_in()
         .stories
         .iter()
         .find(|s| s.id == "csto-1992-2013")
@@ -121,7 +125,7 @@ fn the_csto_story_walks_forward_from_tashkent_1992_to_2013() {
 
 /// Problems of the stored story after `edit`, checked against the real dataset's ids.
 fn problems_after(edit: impl FnOnce(&mut Value)) -> Vec<String> {
-    let dataset = load(&DataSource::BuiltIn).unwrap_or_else(|p| panic!("{p}"));
+    let dataset = built_in();
     let known = KnownIds::of(&dataset.topology, &dataset.curated);
     let mut story = stored_story();
     edit(&mut story);
@@ -259,7 +263,7 @@ fn each_rule_names_the_story_and_the_field() {
 #[test]
 fn malformed_json_is_reported_with_its_position() {
     let mut problems = Vec::new();
-    let dataset = load(&DataSource::BuiltIn).unwrap_or_else(|p| panic!("{p}"));
+    let dataset = built_in();
     let known = KnownIds::of(&dataset.topology, &dataset.curated);
     let story = parse_story(
         "stories/x.json",
