@@ -22,21 +22,6 @@ pub fn border_id(a: &str, b: &str) -> String {
     }
 }
 
-/// For each arc, the countries whose outlines use it, in country order.
-fn arc_users(topology: &CountryTopology) -> Vec<Vec<usize>> {
-    let mut users: Vec<Vec<usize>> = vec![Vec::new(); topology.arcs.len()];
-    for (country, arcs) in topology.country_arcs.iter().enumerate() {
-        for &arc in arcs {
-            if let Some(list) = users.get_mut(arc) {
-                if !list.contains(&country) {
-                    list.push(country);
-                }
-            }
-        }
-    }
-    users
-}
-
 /// A country's outline where it borders no other country of the topology: its coasts (and any
 /// edge against land the topology leaves out).
 #[derive(Debug, Clone, PartialEq)]
@@ -52,7 +37,7 @@ pub struct Coast {
 /// dropped: there the source cut a polygon in two, and no coast lies.
 pub fn coasts(topology: &CountryTopology) -> Vec<Coast> {
     let mut own: Vec<Vec<usize>> = vec![Vec::new(); topology.countries.len()];
-    for (arc, countries) in arc_users(topology).iter().enumerate() {
+    for (arc, countries) in topology.arc_users().iter().enumerate() {
         if let [only] = countries[..] {
             own[only].push(arc);
         }
@@ -80,7 +65,7 @@ fn split_at_antimeridian(line: &LineString<f64>) -> Vec<LineString<f64>> {
 }
 
 pub fn derive(topology: &CountryTopology) -> Vec<Feature> {
-    let users = arc_users(topology);
+    let users = topology.arc_users();
     let mut shared: BTreeMap<String, (usize, usize, Vec<usize>)> = BTreeMap::new();
     for (arc, countries) in users.iter().enumerate() {
         if let [a, b] = countries[..] {

@@ -26,6 +26,24 @@ pub struct CountryTopology {
     pub country_arcs: Vec<Vec<usize>>,
 }
 
+impl CountryTopology {
+    /// For each arc, the countries whose outlines use it, in country order: an arc two
+    /// countries share is their border.
+    pub fn arc_users(&self) -> Vec<Vec<usize>> {
+        let mut users: Vec<Vec<usize>> = vec![Vec::new(); self.arcs.len()];
+        for (country, arcs) in self.country_arcs.iter().enumerate() {
+            for &arc in arcs {
+                if let Some(list) = users.get_mut(arc) {
+                    if !list.contains(&country) {
+                        list.push(country);
+                    }
+                }
+            }
+        }
+        users
+    }
+}
+
 pub fn parse_topology(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> CountryTopology {
     let mut report = Report { file, problems };
     let Some((arcs, sources)) = read_countries(&mut report, bytes) else {

@@ -171,16 +171,7 @@ impl Anchors {
 /// Every vertex of every arc that exactly two countries share, with those two countries.
 fn border_vertices(dataset: &Dataset) -> Vec<(Coord<f64>, [usize; 2])> {
     let topology = &dataset.topology;
-    let mut users: Vec<Vec<usize>> = vec![Vec::new(); topology.arcs.len()];
-    for (country, arcs) in topology.country_arcs.iter().enumerate() {
-        for &arc in arcs {
-            if let Some(list) = users.get_mut(arc) {
-                if !list.contains(&country) {
-                    list.push(country);
-                }
-            }
-        }
-    }
+    let users = topology.arc_users();
     let mut vertices = Vec::new();
     for (arc, users) in topology.arcs.iter().zip(&users) {
         if let [a, b] = users.as_slice() {
