@@ -43,8 +43,6 @@ pub struct Country {
 
 pub struct Anchors {
     pub countries: Vec<Country>,
-    /// Grouping ids of the base data, for `groupings` lists.
-    pub groupings: Vec<String>,
     cities: Vec<City>,
     all_cities: Option<WeightedIndex<f64>>,
     focus_cities: Option<WeightedIndex<f64>>,
@@ -123,11 +121,6 @@ impl Anchors {
 
         Anchors {
             borders: border_vertices(dataset),
-            groupings: dataset
-                .curated(CollectionId::Groupings)
-                .iter()
-                .map(|g| g.id.clone())
-                .collect(),
             all_cities: WeightedIndex::new(&city_weights).ok(),
             focus_cities: WeightedIndex::new(&focus_weights).ok(),
             cities,

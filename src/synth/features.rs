@@ -1,8 +1,9 @@
 //! One synthetic feature at a time, as the GeoJSON value written to its collection file.
 //!
 //! Each feature follows the curated field rules (`load::curated`): a kind of its collection,
-//! validity dates with reduced precision, a location precision, countries and groupings that
-//! exist in the base data, and exactly one source that says the feature is synthetic.
+//! validity dates with reduced precision nested the way relations require, a location
+//! precision, countries that exist in the base data, and exactly one source that says the
+//! feature is synthetic.
 
 use super::anchors::{Anchor, Anchors};
 use crate::load::allowed_kinds;
@@ -27,11 +28,10 @@ const SUMMARY_OPENINGS: [&str; 6] = [
     "Test data from the synthetic generator, shaped like a curated record.",
 ];
 
-const SUMMARY_DETAILS: [&str; 8] = [
+const SUMMARY_DETAILS: [&str; 7] = [
     "Its validity interval follows the reduced precision a source would give, a year or a month where no day is known.",
     "The location precision is drawn to exercise every precision the map distinguishes.",
     "Distances to the anchor are drawn from an exponential law, so most features sit close to it and a few far away.",
-    "Groupings, when present, name real groupings of the base data so that references stay valid.",
     "Strength figures cite the single synthetic source by index, as curated strength figures cite theirs.",
     "Ids and names start with a synthetic marker so that no one mistakes the record for curated data.",
     "The same seed and feature count always give the same bytes, so measurements can be repeated.",
@@ -105,16 +105,6 @@ impl<'a> Generator<'a> {
             properties.insert("schematic".into(), true.into());
         }
         self.participants(collection, country, &mut properties);
-        if !self.anchors.groupings.is_empty() && self.rng.random_bool(0.3) {
-            let groupings = &self.anchors.groupings;
-            let first = self.rng.random_range(0..groupings.len());
-            let mut list = vec![groupings[first].clone()];
-            let second = self.rng.random_range(0..groupings.len());
-            if second != first && self.rng.random_bool(0.3) {
-                list.push(groupings[second].clone());
-            }
-            properties.insert("groupings".into(), list.into());
-        }
         let with_strength = match collection {
             CollectionId::Forces => true,
             CollectionId::Installations => self.rng.random_bool(0.3),
@@ -220,13 +210,24 @@ impl<'a> Generator<'a> {
 
     /// `valid_from` and `valid_to` as the curated files write them: a year, a month or a day,
     /// or null when unknown or open. `valid_to` never ends before `valid_from` starts.
+    ///
+    /// Every start lies inside the built-in layers' declared coverage (1993–2013), and the
+    /// periods nest the way `validate` checks relations: installations open by 1999 and stay
+    /// open, forces (which may name an installation) start from 2000 on.
     fn validity(&mut self, collection: CollectionId) -> (Value, Value) {
-        if self.rng.random_bool(0.1) {
+        let (first_year, last_year) = match collection {
+            CollectionId::Installations => (1993, 1999),
+            CollectionId::Forces => (2000, 2013),
+            _ => (1993, 2013),
+        };
+        let may_be_undated = matches!(collection, CollectionId::Events | CollectionId::Routes);
+        if may_be_undated && self.rng.random_bool(0.1) {
             return (Value::Null, Value::Null);
         }
-        let year = self.rng.random_range(1960..2026);
+        let year = self.rng.random_range(first_year..=last_year);
         let from = self.date(year);
         let to = match collection {
+            CollectionId::Installations => Value::Null,
             // Events end within a year or two.
             CollectionId::Events => {
                 let end = year + self.rng.random_range(1..3);

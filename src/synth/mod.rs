@@ -19,7 +19,7 @@ mod features;
 
 pub use features::SOURCE_TITLE;
 
-use crate::load::{self, DataSource, Problems, COUNTRIES_FILE, PLACES_FILE};
+use crate::load::{self, DataSource, Problems, COUNTRIES_FILE, COVERAGE_FILE, PLACES_FILE};
 use crate::model::CollectionId;
 use anchors::Anchors;
 use features::Generator;
@@ -95,6 +95,11 @@ pub fn synthesize(
     for name in [COUNTRIES_FILE, PLACES_FILE, groupings_file.as_str()] {
         let bytes = base.read(name).map_err(SynthError::Read)?;
         let path = out.join(name);
+        std::fs::write(&path, &bytes).map_err(write_error(&path))?;
+    }
+    // The declared coverage goes along unchanged: every synthetic start lies inside it.
+    if let Ok(bytes) = base.read(COVERAGE_FILE) {
+        let path = out.join(COVERAGE_FILE);
         std::fs::write(&path, &bytes).map_err(write_error(&path))?;
     }
 
