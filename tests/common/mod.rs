@@ -47,6 +47,11 @@ pub fn server() -> &'static str {
     })
 }
 
+/// The catalog of the data in `geodata/`, built directly (no server).
+pub fn catalog() -> Catalog {
+    Catalog::build(load(&DataSource::Dir(geodata())).unwrap_or_else(|p| panic!("{p}")))
+}
+
 pub fn client() -> reqwest::blocking::Client {
     reqwest::blocking::Client::builder()
         .timeout(std::time::Duration::from_secs(300))
