@@ -3,6 +3,7 @@
 
 use super::error::AnalysisError;
 use crate::model::CollectionId;
+use crate::query::params::parse_count;
 
 /// Longest distance or radius a question accepts, in kilometres.
 pub const MAX_DISTANCE_KM: f64 = 5_000.0;
@@ -72,20 +73,7 @@ pub fn check_km(parameter: &str, km: f64) -> Result<(), AnalysisError> {
 }
 
 pub fn parse_k(text: Option<&str>) -> Result<usize, AnalysisError> {
-    let Some(text) = text else {
-        return Ok(DEFAULT_K);
-    };
-    let k: usize = text
-        .trim()
-        .parse()
-        .map_err(|_| AnalysisError::invalid("k", format!("\"{text}\" is not a whole number")))?;
-    if !(1..=MAX_K).contains(&k) {
-        return Err(AnalysisError::invalid(
-            "k",
-            format!("{k} is outside 1..{MAX_K}"),
-        ));
-    }
-    Ok(k)
+    Ok(text.map_or(Ok(DEFAULT_K), |text| parse_count("k", text, MAX_K))?)
 }
 
 pub fn parse_id(parameter: &str, text: &str) -> Result<String, AnalysisError> {
