@@ -156,6 +156,14 @@ fn shared_parameters() -> Map<String, Value> {
             json!({"type": "boolean", "default": false}),
         ),
     );
+    p.insert(
+        super::ogc::DATA_VERSION.into(),
+        parameter(
+            super::ogc::DATA_VERSION,
+            "The data version a paging link was made for (set by the server in next and prev links). If the data has been reloaded since, the request gets a 409 and the client starts again from the first page.",
+            json!({"type": "string", "pattern": "^[0-9a-f]{16}$"}),
+        ),
+    );
     p
 }
 

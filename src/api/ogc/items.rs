@@ -10,16 +10,18 @@ use crate::catalog::Catalog;
 use crate::formats::geojson::write_feature;
 use crate::model::{CollectionId, Feature};
 use crate::query::cql::{Filter, FilterLang, Queryable, QueryableType};
-use crate::query::crs::Crs;
+use crate::query::crs::{Crs, CrsError};
 use crate::query::items::{select, ItemsQuery};
 use crate::query::params::{self, ParamError};
 use crate::query::queryables::queryables;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue};
+use crate::api::state::data_version;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use chrono::NaiveDate;
 use geo::Coord;
 use serde_json::{json, Map, Value};
+use std::cell::Cell;
 use std::io::Write;
 
 pub const ITEMS_PARAMETERS: &[&str] = &[
@@ -36,7 +38,12 @@ pub const ITEMS_PARAMETERS: &[&str] = &[
     "sortby",
     "crs",
     "skipGeometry",
+    DATA_VERSION,
 ];
+
+/// The parameter paging links carry so that a client paging across a reload is told: a page
+/// asked for with another version than the data served gets a 409, never a mix of both.
+pub const DATA_VERSION: &str = "data-version";
 
 /// How items are written: output CRS, selected properties, geometry or not.
 pub struct Output {
@@ -87,14 +94,16 @@ impl Output {
         })
     }
 
-    /// Appends one feature as GeoJSON.
+    /// Appends one feature as GeoJSON, or refuses with a 400 naming the CRS and the feature
+    /// when one of its coordinates has no place in the output CRS (a UTM zone far from it):
+    /// a coordinate silently left in degrees would be a wrong answer labelled right.
     pub fn write(
         &self,
         out: &mut Vec<u8>,
         catalog: &Catalog,
         collection: CollectionId,
         position: usize,
-    ) {
+    ) -> ApiResult<()> {
         let feature = &catalog.collection(collection).features()[position];
         let geometry = if self.skip_geometry {
             None
@@ -103,8 +112,25 @@ impl Output {
         };
         let properties = self.properties_of(feature);
         let crs = self.crs;
-        let project = move |c: Coord<f64>| crs.from_lon_lat(c).unwrap_or(c);
+        let refusal: Cell<Option<CrsError>> = Cell::new(None);
+        let project = |c: Coord<f64>| match crs.from_lon_lat(c) {
+            Ok(projected) => projected,
+            Err(e) => {
+                // The first problem is the one reported.
+                let first = refusal.take().unwrap_or(e);
+                refusal.set(Some(first));
+                c
+            }
+        };
         write_feature(out, &feature.id, geometry, &properties, &project);
+        match refusal.take() {
+            None => Ok(()),
+            Some(e) => Err(ParamError::new(
+                "crs",
+                format!("feature \"{}\" in {collection}: {e}", feature.id),
+            )
+            .into()),
+        }
     }
 
     fn properties_of(&self, feature: &Feature) -> Map<String, Value> {
@@ -220,6 +246,17 @@ pub async fn items(
 ) -> ApiResult<Response> {
     let collection = parse_collection(&id)?;
     let catalog = state.catalog();
+    let version = data_version(&catalog);
+    if let Some(asked) = request.param(DATA_VERSION).filter(|v| *v != version) {
+        return Err(ApiError {
+            status: StatusCode::CONFLICT,
+            code: "DataChanged",
+            description: format!(
+                "the data changed since this page's link was made (data-version {asked}, now \
+                 {version}); start again from the first page"
+            ),
+        });
+    }
     let known = queryables(catalog.collection(collection));
     let mut query = ItemsQuery {
         bbox: bbox(&request)?,
@@ -256,22 +293,38 @@ pub async fn items(
     }
     let page = select(&catalog, collection, &query, today);
     query.offset = query.offset.min(page.number_matched);
-    let returned = page.positions.len();
-    let next = (query.offset + returned < page.number_matched).then(|| {
+    // GeoJSON features are written first: a page that reaches the byte budget ends early, and
+    // its `next` link continues after the last feature written.
+    let mut out = Vec::with_capacity(4096);
+    let returned = match request.format {
+        Format::Html => page.positions.len(),
+        Format::Json => {
+            out.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[");
+            let budget = state.limits().page_bytes;
+            let mut written = 0;
+            for &position in &page.positions {
+                if written > 0 {
+                    if out.len() >= budget {
+                        break;
+                    }
+                    out.push(b',');
+                }
+                output.write(&mut out, &catalog, collection, position)?;
+                written += 1;
+            }
+            written
+        }
+    };
+    let page_link = |offset: usize| {
         request.with_params(&[
-            ("offset", Some((query.offset + returned).to_string())),
+            ("offset", Some(offset.to_string())),
             ("limit", Some(query.limit.to_string())),
+            (DATA_VERSION, Some(version.clone())),
         ])
-    });
-    let prev = (query.offset > 0).then(|| {
-        request.with_params(&[
-            (
-                "offset",
-                Some(query.offset.saturating_sub(query.limit).to_string()),
-            ),
-            ("limit", Some(query.limit.to_string())),
-        ])
-    });
+    };
+    let next =
+        (query.offset + returned < page.number_matched).then(|| page_link(query.offset + returned));
+    let prev = (query.offset > 0).then(|| page_link(query.offset.saturating_sub(query.limit)));
 
     let mut response = match request.format {
         Format::Html => {
@@ -315,16 +368,7 @@ pub async fn items(
             ))
         }
         Format::Json => {
-            let output_ref = &output;
             let body = {
-                let mut out = Vec::with_capacity(4096);
-                out.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[");
-                for (i, &position) in page.positions.iter().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    output_ref.write(&mut out, &catalog, collection, position);
-                }
                 let mut links = vec![
                     json!({"rel": "self", "type": "application/geo+json", "title": "This page", "href": request.with_params(&[])}),
                     json!({"rel": "alternate", "type": "text/html", "title": "This page as HTML", "href": request.with_params(&[("f", Some("html".into()))])}),
@@ -409,7 +453,7 @@ pub async fn item(
         }
         Format::Json => {
             let mut out = Vec::new();
-            output.write(&mut out, &catalog, collection, position);
+            output.write(&mut out, &catalog, collection, position)?;
             // Add the links member to the written feature object.
             out.pop();
             let links = json!([

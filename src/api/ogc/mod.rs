@@ -9,7 +9,7 @@ mod html;
 mod items;
 
 pub use html::{escape, page};
-pub use items::ITEMS_PARAMETERS;
+pub use items::{DATA_VERSION, ITEMS_PARAMETERS};
 
 use super::error::ApiResult;
 use super::request::{Format, Request};
