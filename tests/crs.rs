@@ -55,12 +55,12 @@ fn a_zone_far_from_the_feature_is_refused_naming_crs_and_feature() {
 
 #[test]
 fn a_page_with_a_feature_outside_the_zone_is_refused() {
-    let (status, _, body) = get(&format!("/collections/installations/items?crs={}", utm(32601)));
+    let (status, _, body) = get(&format!(
+        "/collections/installations/items?crs={}",
+        utm(32601)
+    ));
     assert_eq!(status, 400, "{body}");
-    assert!(body["description"]
-        .as_str()
-        .unwrap()
-        .contains("EPSG:32601"));
+    assert!(body["description"].as_str().unwrap().contains("EPSG:32601"));
     // Limited to features near the zone, the same CRS answers in metres.
     let near = format!(
         "/collections/installations/items?bbox=74,42,76,43.5&crs={}",
@@ -91,18 +91,30 @@ fn a_bbox_in_the_zone_of_the_data_finds_it() {
     let degrees = point(&get_ok(KANT));
     let metres = point(&get_ok(&format!("{KANT}?crs={}", utm(32643))));
     let (e, n) = metres;
-    let bbox = format!("{},{},{},{}", e - 5_000.0, n - 5_000.0, e + 5_000.0, n + 5_000.0);
+    let bbox = format!(
+        "{},{},{},{}",
+        e - 5_000.0,
+        n - 5_000.0,
+        e + 5_000.0,
+        n + 5_000.0
+    );
     let found = ids(&get_ok(&format!(
         "/collections/installations/items?bbox={bbox}&bbox-crs={}",
         utm(32643)
     )));
-    assert!(found.contains(&"kant-air-base".to_string()), "{found:?} near {degrees:?}");
+    assert!(
+        found.contains(&"kant-air-base".to_string()),
+        "{found:?} near {degrees:?}"
+    );
     // The same numbers read in a zone on the far side of the globe are another place.
     let elsewhere = ids(&get_ok(&format!(
         "/collections/installations/items?bbox={bbox}&bbox-crs={}",
         utm(32610)
     )));
-    assert!(!elsewhere.contains(&"kant-air-base".to_string()), "{elsewhere:?}");
+    assert!(
+        !elsewhere.contains(&"kant-air-base".to_string()),
+        "{elsewhere:?}"
+    );
 }
 
 #[test]

@@ -20,9 +20,9 @@ fn catalog() -> &'static Catalog {
 }
 
 fn covers(boxes: &[Envelope], p: Coord<f64>) -> bool {
-    boxes.iter().any(|b| {
-        (b.min[0]..=b.max[0]).contains(&p.x) && (b.min[1]..=b.max[1]).contains(&p.y)
-    })
+    boxes
+        .iter()
+        .any(|b| (b.min[0]..=b.max[0]).contains(&p.x) && (b.min[1]..=b.max[1]).contains(&p.y))
 }
 
 /// A longitude wrapped into -180..=180.
@@ -46,7 +46,12 @@ fn latitude() -> impl Strategy<Value = f64> {
 fn longitude() -> impl Strategy<Value = f64> {
     prop_oneof![
         -180.0..=180.0f64,
-        prop_oneof![Just(180.0), Just(-180.0), 179.0..=180.0f64, -180.0..-179.0f64],
+        prop_oneof![
+            Just(180.0),
+            Just(-180.0),
+            179.0..=180.0f64,
+            -180.0..-179.0f64
+        ],
     ]
 }
 

@@ -80,7 +80,9 @@ fn invalid_data_is_refused_and_reported_and_fixed_data_is_served() {
     // A date that is not a date: the reload is refused.
     let mut valid_from = Value::Null;
     edit_kant(dir.path(), |p| {
-        valid_from = p.insert("valid_from".into(), Value::from("not-a-date")).unwrap();
+        valid_from = p
+            .insert("valid_from".into(), Value::from("not-a-date"))
+            .unwrap();
         p.insert("name".into(), Value::from("Renamed while broken"));
     });
     wait_for("the refusal", || {
@@ -103,7 +105,9 @@ fn invalid_data_is_refused_and_reported_and_fixed_data_is_served() {
     edit_kant(dir.path(), |p| {
         p.insert("valid_from".into(), valid_from);
     });
-    wait_for("the new data", || kant_name(&base) == "Renamed while broken");
+    wait_for("the new data", || {
+        kant_name(&base) == "Renamed while broken"
+    });
     let (_, after) = get(&base, "/status");
     assert_eq!(after["reload"]["state"], "ok", "{after}");
     assert_ne!(after["dataVersion"], version.as_str());
@@ -141,10 +145,7 @@ fn a_client_paging_across_a_reload_is_told() {
     assert_eq!(response.status(), 409);
     let body: Value = response.json().unwrap();
     assert_eq!(body["code"], "DataChanged");
-    assert!(body["description"]
-        .as_str()
-        .unwrap()
-        .contains("first page"));
+    assert!(body["description"].as_str().unwrap().contains("first page"));
     // Unchanged data again is no change at all.
     assert_eq!(
         runtime.block_on(reload(&state, dir.path())),

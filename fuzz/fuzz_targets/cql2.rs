@@ -27,7 +27,8 @@ fuzz_target!(|data: &[u8]| {
     } else {
         FilterLang::Cql2Json
     };
-    let collection = CollectionId::CURATED[usize::from(selector >> 1) % CollectionId::CURATED.len()];
+    let collection =
+        CollectionId::CURATED[usize::from(selector >> 1) % CollectionId::CURATED.len()];
     let catalog = catalog();
     let known = queryables(catalog.collection(collection));
     let Ok(filter) = Filter::parse(text, lang, &known) else {

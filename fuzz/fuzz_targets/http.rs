@@ -68,5 +68,8 @@ fuzz_target!(|data: &[u8]| {
         .block_on(harness.app.clone().oneshot(request))
         .unwrap();
     let status = response.status().as_u16();
-    assert!(status < 500 || status == 503, "{status} for {target:?} (range {range:?})");
+    assert!(
+        status < 500 || status == 503,
+        "{status} for {target:?} (range {range:?})"
+    );
 });

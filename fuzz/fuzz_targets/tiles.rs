@@ -33,13 +33,19 @@ fuzz_target!(|data: &[u8]| {
     let y = u32::from_le_bytes(data[5..9].try_into().unwrap());
     if is_valid_tile(z, x, y) {
         let b = tile_bounds_lonlat(z, x, y);
-        assert!(b.min().x <= b.max().x && b.min().y <= b.max().y, "{z}/{x}/{y}: {b:?}");
+        assert!(
+            b.min().x <= b.max().x && b.min().y <= b.max().y,
+            "{z}/{x}/{y}: {b:?}"
+        );
         let _ = archive().tile_raw(z, x, y);
     }
     if let Ok(range) = std::str::from_utf8(&data[9..]) {
         let length = archive().len();
         if let Some((start, end)) = parse_range(range, length) {
-            assert!(start <= end && end < length, "{range}: {start}-{end} of {length}");
+            assert!(
+                start <= end && end < length,
+                "{range}: {start}-{end} of {length}"
+            );
         }
     }
 });

@@ -1,4 +1,4 @@
-//! Security headers on every response, and `OPTIONS` answered for every resource.
+//! Security headers on every response, and `Allow` on the answer to `OPTIONS`.
 //!
 //! The Content-Security-Policy allows only this server's own files. The one inline block the page
 //! has is its import map (browsers do not load import maps from files), so the policy names that
@@ -9,9 +9,9 @@
 
 use super::assets::asset;
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
@@ -19,18 +19,16 @@ use std::sync::OnceLock;
 /// The methods every resource of this read-only service allows.
 pub const ALLOWED_METHODS: &str = "GET, HEAD, OPTIONS";
 
-/// Adds the security headers; answers a plain `OPTIONS` (CORS preflights are answered by the
-/// CORS layer before they get here) with 204 and `Allow`.
+/// Adds the security headers, and `Allow` to the answer to an `OPTIONS` request (which the CORS
+/// layer inside answers, preflight or not).
 pub async fn security_headers(request: Request, next: Next) -> Response {
-    let mut response = if request.method() == Method::OPTIONS {
-        (
-            StatusCode::NO_CONTENT,
-            [(header::ALLOW, HeaderValue::from_static(ALLOWED_METHODS))],
-        )
-            .into_response()
-    } else {
-        next.run(request).await
-    };
+    let options = request.method() == Method::OPTIONS;
+    let mut response = next.run(request).await;
+    if options {
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static(ALLOWED_METHODS));
+    }
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_SECURITY_POLICY, content_security_policy());
     headers.insert(
@@ -96,7 +94,10 @@ mod tests {
         assert!(!policy.contains("unsafe-inline"), "{policy}");
         assert!(!policy.contains("unsafe-eval"), "{policy}");
         assert!(!page.contains("<style"), "inline style in the page");
-        assert!(!page.contains(" style="), "inline style attribute in the page");
+        assert!(
+            !page.contains(" style="),
+            "inline style attribute in the page"
+        );
     }
 
     #[test]

@@ -130,9 +130,7 @@ pub async fn guard(State(guard): State<Arc<Guard>>, request: Request, next: Next
             limits,
             match class {
                 Class::Cheap => "the server is busy; try again shortly",
-                Class::Expensive => {
-                    "the server is busy with other computations; try again shortly"
-                }
+                Class::Expensive => "the server is busy with other computations; try again shortly",
             },
         );
     };
@@ -156,10 +154,7 @@ pub async fn guard(State(guard): State<Arc<Guard>>, request: Request, next: Next
         Ok(Err(_)) => failed(),
         Err(_) => unavailable(
             limits,
-            &format!(
-                "the request took longer than {} s",
-                timeout.as_secs_f64()
-            ),
+            &format!("the request took longer than {} s", timeout.as_secs_f64()),
         ),
     }
 }
@@ -191,10 +186,19 @@ mod tests {
     #[test]
     fn computations_are_expensive_and_prepared_data_is_cheap() {
         for (path, query) in [
-            ("/analysis/border-zone", Some("countries=TJK,AFG&distance_km=50")),
-            ("/collections/installations/items", Some("filter=country='KGZ'")),
+            (
+                "/analysis/border-zone",
+                Some("countries=TJK,AFG&distance_km=50"),
+            ),
+            (
+                "/collections/installations/items",
+                Some("filter=country='KGZ'"),
+            ),
             ("/collections/installations/items", Some("bbox=0,0,1,1")),
-            ("/collections/countries/items", Some("limit=5&crs=EPSG:3857")),
+            (
+                "/collections/countries/items",
+                Some("limit=5&crs=EPSG:3857"),
+            ),
             ("/basemap/3/4/2.mvt", None),
             ("/thematic/0/0/0.mvt", None),
         ] {
@@ -205,8 +209,14 @@ mod tests {
             ("/conformance", None),
             ("/collections", Some("f=json")),
             ("/collections/installations/items", None),
-            ("/collections/installations/items", Some("limit=10&offset=20")),
-            ("/collections/installations/items/kant-air-base", Some("crs=EPSG:3857")),
+            (
+                "/collections/installations/items",
+                Some("limit=10&offset=20"),
+            ),
+            (
+                "/collections/installations/items/kant-air-base",
+                Some("crs=EPSG:3857"),
+            ),
             ("/status", None),
             ("/assets/app.js", None),
             ("/assets/vendor/x/y.mvt", None),

@@ -10,7 +10,7 @@
 //!   reloading (SIGHUP, `--watch`).
 //!
 //! Cross-cutting behaviour is tower middleware, applied once in [`router`], from the outside in:
-//! CORS for GET from any origin (the data is public), the security headers ([`headers`]), one log
+//! the security headers ([`headers`]), CORS for GET from any origin (the data is public), one log
 //! line per request, compression, and the [`limits`] (URI length, a slot per class of endpoint,
 //! the time-out).
 
@@ -61,7 +61,6 @@ pub fn router(state: AppState) -> Router {
             // Byte ranges of an archive must reach the client as stored.
             DefaultPredicate::new().and(NotForContentType::const_new(basemap::MEDIA_TYPE)),
         ))
-        .layer(middleware::from_fn(headers::security_headers))
         .layer(
             CorsLayer::new()
                 .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
@@ -69,6 +68,7 @@ pub fn router(state: AppState) -> Router {
                 .allow_headers(Any)
                 .expose_headers(Any),
         )
+        .layer(middleware::from_fn(headers::security_headers))
         .with_state(state)
 }
 

@@ -141,8 +141,10 @@ impl AppState {
     /// Replaces the catalog for all later requests, in one step, and clears any refused reload.
     pub fn swap(&self, catalog: Catalog) {
         let version = data_version(&catalog);
-        self.catalog.store(Arc::new(catalog));
+        // The catalog is stored while the status is locked, so that whoever has seen the new
+        // data and then asks `/status` is told its version, never the old one.
         self.update_status(|status| {
+            self.catalog.store(Arc::new(catalog));
             *status = DataStatus {
                 version,
                 loaded_at: Utc::now(),
