@@ -124,12 +124,14 @@ fn a_long_uri_gets_414() {
     );
     assert_eq!(status, 414, "{body}");
     assert!(body["description"].as_str().unwrap().contains("2048"));
-    // Just under the limit, the same request reaches the filter parser.
-    let (status, _, _) = get(
+    // Just under the limit, a request is answered (a cheap one, so that the shedding test's
+    // use of the one expensive slot cannot interfere).
+    let zeros = "0".repeat(1_900);
+    let (status, _, body) = get(
         tight(),
-        "/collections/installations/items?filter=name%3D'x'",
+        &format!("/collections/installations/items?offset={zeros}"),
     );
-    assert_eq!(status, 200);
+    assert_eq!(status, 200, "{body}");
 }
 
 #[test]
@@ -205,7 +207,8 @@ fn limits_and_offsets_are_bounded() {
 #[test]
 fn pathological_filters_are_refused() {
     let deep = format!("{}name='x'{}", "(".repeat(200), ")".repeat(200));
-    let nots = format!("{}name='x'", "NOT ".repeat(300));
+    // 2,000 negations fit in a URI; an even number of them is the plain comparison.
+    let nots = format!("{}name='x'", "NOT ".repeat(2_000));
     let json_deep = format!(
         "{}{{\"op\":\"=\",\"args\":[{{\"property\":\"name\"}},\"x\"]}}{}",
         "{\"op\":\"not\",\"args\":[".repeat(200),
@@ -223,14 +226,16 @@ fn pathological_filters_are_refused() {
         );
         let response = client().get(url).send().unwrap();
         let status = response.status().as_u16();
-        let text = response.text().unwrap();
-        assert!(
-            status == 400 || status == 414,
-            "{lang} {}: {status}: {}",
-            &filter[..40],
-            &text[..text.len().min(300)]
-        );
+        let body: Value = response.json().unwrap_or(Value::Null);
+        // Refused, or answered correctly: never a crash or a 5xx.
+        match status {
+            400 | 414 => assert!(body["description"].is_string(), "{lang}: {body}"),
+            200 => assert_eq!(body["numberMatched"], 0, "{lang}: {body}"),
+            other => panic!("{lang} {}: {other}: {body}", &filter[..40]),
+        }
     }
+    let (status, _, _) = get(common::server(), "/conformance");
+    assert_eq!(status, 200, "the server is still up");
 }
 
 fn percent_encode(text: &str) -> String {
