@@ -15,7 +15,8 @@ use std::time::SystemTime;
 
 /// Files copied from `web/node_modules` (asset path, path under node_modules, required).
 /// The page maps the bare specifiers `maplibre-gl`, `pmtiles`, `fflate` and
-/// `@protomaps/basemaps` to these through the import map in `web/index.html`. Licence texts are
+/// `@protomaps/basemaps` to these through the import map in `web/index.html`; milsymbol's
+/// single-file build is loaded as a classic script when the APP-6 symbols are drawn. Licence texts are
 /// embedded when a package ships one (pmtiles and @protomaps/basemaps state theirs,
 /// BSD-3-Clause, only in their package.json).
 const VENDOR: &[(&str, &str, bool)] = &[
@@ -40,6 +41,8 @@ const VENDOR: &[(&str, &str, bool)] = &[
         false,
     ),
     ("vendor/pmtiles.mjs", "pmtiles/dist/esm/index.js", true),
+    ("vendor/milsymbol.js", "milsymbol/dist/milsymbol.js", true),
+    ("vendor/milsymbol.LICENSE.txt", "milsymbol/LICENSE", false),
     ("vendor/fflate.mjs", "fflate/esm/browser.js", true),
     ("vendor/fflate.LICENSE.txt", "fflate/LICENSE", false),
     (

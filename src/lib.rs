@@ -4,6 +4,8 @@
 //! Modules follow the data flow, and each depends only on those listed before it:
 //!
 //! - [`model`]: feature kinds, reduced-precision dates and validity intervals, memberships.
+//! - [`geom`]: beside `model` at the bottom, on `geo` types only: cutting and unwrapping at the
+//!   antimeridian, the Web Mercator constants.
 //! - [`load`]: reading `geodata/` (GeoJSON and the country TopoJSON) and validating it into a
 //!   [`load::Dataset`]; every input the service accepts from files is parsed here.
 //! - [`catalog`]: the immutable, indexed form of a dataset: one R-tree per collection, shared
@@ -11,12 +13,15 @@
 //! - [`query`]: request parameters, CQL2 filters, coordinate reference systems, item selection.
 //! - [`formats`]: writers from catalog geometry straight into response bytes.
 //! - [`tiles`]: Mapbox Vector Tile encoding, the basemap builder and PMTiles archive reading.
+//! - [`synth`]: synthetic datasets for measuring at scale, written beside the loader's input.
 //! - [`api`]: the axum routers: OGC API – Features, the map page and its assets, the basemap.
 
 pub mod api;
 pub mod catalog;
 pub mod formats;
+pub mod geom;
 pub mod load;
 pub mod model;
 pub mod query;
+pub mod synth;
 pub mod tiles;

@@ -48,6 +48,8 @@ enum Command {
         #[arg(long)]
         data: Option<PathBuf>,
     },
+    /// Write a synthetic data directory for benchmarks: the base data plus N generated features.
+    Synth(SynthArgs),
     /// Ask an analysis question; prints the same GeoJSON as /analysis/{question}.
     Query {
         #[command(subcommand)]
@@ -131,6 +133,18 @@ enum QueryCommand {
         #[arg(long)]
         include: Option<String>,
     },
+    /// What changed between two dates: joins, exits, status changes, openings, closings, events.
+    Changes {
+        /// First date of the period: YYYY, YYYY-MM or YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// Last date of the period, not before --from.
+        #[arg(long)]
+        to: String,
+        /// Data directory laid out like geodata/ (default: the built-in dataset).
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -154,6 +168,53 @@ struct QueryScope {
     /// Data directory laid out like geodata/ (default: the built-in dataset).
     #[arg(long)]
     data: Option<PathBuf>,
+}
+
+/// `forcemap synth`: every synthetic feature is marked as such (ids `synth-…`, one source
+/// titled "forcemap synth"); the same seed and count give the same bytes.
+#[derive(clap::Args)]
+struct SynthArgs {
+    /// Number of synthetic features, spread over installations, forces, events and routes.
+    #[arg(long)]
+    features: u64,
+    /// Directory to write (created if needed; files of the same names are replaced).
+    #[arg(long)]
+    out: PathBuf,
+    /// Seed of the random generator.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Base data directory laid out like geodata/ (default: the built-in dataset).
+    #[arg(long)]
+    data: Option<PathBuf>,
+}
+
+fn synth(args: SynthArgs) -> anyhow::Result<ExitCode> {
+    use forcemap::synth::{synthesize, SynthOptions};
+    let progress = indicatif::ProgressBar::new(args.features).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} features ({per_sec}, eta {eta})",
+        )?
+        .progress_chars("=> "),
+    );
+    let options = SynthOptions {
+        features: args.features,
+        seed: args.seed,
+    };
+    let counts = synthesize(
+        &DataSource::from_option(args.data),
+        &args.out,
+        &options,
+        &progress,
+    )?;
+    progress.finish_and_clear();
+    let counts: Vec<String> = counts.iter().map(|(c, n)| format!("{n} {c}")).collect();
+    eprintln!(
+        "wrote {}: the base data plus {} synthetic features ({})",
+        args.out.display(),
+        args.features,
+        counts.join(", ")
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(clap::Args, Default)]
@@ -207,6 +268,7 @@ fn main() -> ExitCode {
         Some(Command::Validate { data }) => validate(data),
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Query { question }) => return query(question),
+        Some(Command::Synth(args)) => synth(args),
         Some(Command::Basemap {
             out,
             data,
@@ -281,7 +343,7 @@ fn query(command: QueryCommand) -> ExitCode {
     };
     match question.answer(&catalog, chrono::Utc::now().date_naive()) {
         Ok(answer) => {
-            let mut out = api::analysis::write_answer(&answer);
+            let mut out = forcemap::formats::answer::write_answer(&answer);
             out.push(b'\n');
             match std::io::stdout().write_all(&out) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -364,6 +426,11 @@ impl QueryCommand {
                 put("include", include);
                 ("range", common.put(&mut put))
             }
+            QueryCommand::Changes { from, to, data } => {
+                put("from", Some(from));
+                put("to", Some(to));
+                ("changes", data)
+            }
         };
         (name, params, data)
     }
@@ -392,7 +459,7 @@ fn basemap(
     let dataset = load(&DataSource::from_option(data)).map_err(|p| anyhow::anyhow!("{p}"))?;
     let catalog = Catalog::build(dataset);
     let progress = forcemap::tiles::basemap::progress_bar();
-    let bytes = api::basemap::build_default(&catalog, &options, &progress)?;
+    let bytes = forcemap::tiles::build_default(&catalog, &options, &progress)?;
     progress.finish_and_clear();
     std::fs::write(&out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
     eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
@@ -427,7 +494,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     // membership. Done before listening so that the first visitor gets a map, not a 503.
     let progress = forcemap::tiles::basemap::progress_bar();
     let builtin =
-        api::basemap::build_default(&state.catalog(), &BasemapOptions::default(), &progress)
+        forcemap::tiles::build_default(&state.catalog(), &BasemapOptions::default(), &progress)
             .and_then(|bytes| Ok(TileArchive::new(bytes)?))
             .map_err(|e| format!("{e:#}"));
     progress.finish_and_clear();

@@ -99,6 +99,22 @@ fn border_distances_agree_with_the_independent_fixture() {
     eprintln!("{}", report.join("\n"));
 }
 
+/// How far each fixture feature may lie from its recorded point, from its location precision
+/// in the data: `None` when unbounded.
+fn uncertainty_of(f: &Value) -> Option<f64> {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    let catalog = CATALOG.get_or_init(|| Catalog::build(load(&DataSource::BuiltIn).unwrap()));
+    let collection: CollectionId = f["collection"].as_str().unwrap().parse().unwrap();
+    let feature = catalog
+        .collection(collection)
+        .get(f["id"].as_str().unwrap())
+        .unwrap();
+    match feature.location_precision {
+        None => Some(0.0),
+        Some(p) => p.radius_km(),
+    }
+}
+
 #[test]
 fn zone_membership_at_50_and_100_km_agrees_with_the_fixture() {
     for (countries, border) in [("TJK,AFG", "AFG-TJK"), ("UZB,AFG", "AFG-UZB")] {
@@ -106,16 +122,51 @@ fn zone_membership_at_50_and_100_km_agrees_with_the_fixture() {
             let answer = get_ok(&format!(
                 "/analysis/border-zone?countries={countries}&distance_km={km}&collections=installations,forces,events"
             ));
-            let found = distances(&answer);
+            let found: HashMap<(String, String), &Value> = answer["features"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["properties"]["role"].is_null())
+                .map(|f| {
+                    let p = &f["properties"];
+                    let key = (
+                        p["collection"].as_str().unwrap().to_string(),
+                        f["id"].as_str().unwrap().to_string(),
+                    );
+                    (key, p)
+                })
+                .collect();
+            let tol = tolerance(km);
             for f in fixture_features() {
                 let d = f["border_distance_km"][border].as_f64().unwrap();
-                let inside = found.contains_key(&key(f));
-                if d < km - tolerance(km) {
-                    assert!(inside, "{border} {km} km: {:?} at {d} km missing", key(f));
+                let r = uncertainty_of(f);
+                // The nearest and farthest the feature itself may be, by the fixture's distance.
+                let (min, max) = r.map_or((d, f64::INFINITY), |r| ((d - r).max(0.0), d + r));
+                let hit = found.get(&key(f));
+                if min < km - tol {
+                    let p = hit.unwrap_or_else(|| {
+                        panic!("{border} {km} km: {:?} at {d} km missing", key(f))
+                    });
+                    if max < km - tol {
+                        assert_eq!(p["certainty"], "certain", "{:?} at {d} km", key(f));
+                    } else if max > km + tol {
+                        assert_eq!(p["certainty"], "possible", "{:?} at {d} km", key(f));
+                    }
+                    match r {
+                        Some(_) => {
+                            assert!((p["distance_km_min"].as_f64().unwrap() - min).abs() < tol);
+                            assert!((p["distance_km_max"].as_f64().unwrap() - max).abs() < tol);
+                        }
+                        None => {
+                            assert!(
+                                p["distance_km_min"].is_null() && p["distance_km_max"].is_null()
+                            );
+                        }
+                    }
                 }
-                if d > km + tolerance(km) {
+                if min > km + tol {
                     assert!(
-                        !inside,
+                        hit.is_none(),
                         "{border} {km} km: {:?} at {d} km wrongly in",
                         key(f)
                     );
@@ -157,14 +208,22 @@ fn near_and_range_from_kant_agree_with_the_fixture() {
             assert!((range[&key(f)] - expected).abs() < 0.001, "{:?}", key(f));
         }
     }
-    // Membership at 100 km as well.
+    // Membership at 100 km as well: both Kant's and each feature's location uncertainty
+    // widen the ring, and an unbounded one keeps the plain test.
     let inside = distances(&get_ok("/analysis/range?from=kant-air-base&radius_km=100"));
+    let kant = fixture_features()
+        .iter()
+        .find(|f| f["id"] == "kant-air-base")
+        .unwrap();
     for f in fixture_features() {
         let d = f["from_kant_km"].as_f64().unwrap();
         if f["id"] != "kant-air-base" {
+            let reach = uncertainty_of(kant)
+                .zip(uncertainty_of(f))
+                .map_or(0.0, |(a, b)| a + b);
             assert_eq!(
                 inside.contains_key(&key(f)),
-                d <= 100.0,
+                d - reach <= 100.0,
                 "{:?} at {d} km",
                 key(f)
             );
@@ -185,10 +244,24 @@ fn the_flagship_question_answers_with_distances_sides_and_shapes() {
         .iter()
         .filter(|f| f["properties"]["role"].is_null())
         .collect();
-    let found: Vec<&str> = hits.iter().map(|f| f["id"].as_str().unwrap()).collect();
+    let found: Vec<(&str, &str)> = hits
+        .iter()
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap(),
+                f["properties"]["certainty"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // The border guards' point stands for their whole sector (unbounded), Kulob's garrison is
+    // known to its town and at 33 km certainly inside, Bokhtar's at 55.8 km possibly.
     assert_eq!(
         found,
-        ["russian-border-guards-tajikistan", "201st-garrison-kulob"],
+        [
+            ("russian-border-guards-tajikistan", "possible"),
+            ("201st-garrison-kulob", "certain"),
+            ("201st-garrison-bokhtar", "possible"),
+        ],
         "{body}"
     );
     for hit in &hits {
@@ -199,7 +272,10 @@ fn the_flagship_question_answers_with_distances_sides_and_shapes() {
             "curated properties kept: {p}"
         );
         assert!(p["collection"] == "forces" || p["collection"] == "installations");
-        assert!(p["distance_km"].as_f64().unwrap() <= 50.0);
+        let nearest = p["distance_km_min"]
+            .as_f64()
+            .unwrap_or(p["distance_km"].as_f64().unwrap());
+        assert!(nearest <= 50.0, "{p}");
     }
     let roles: Vec<&str> = features
         .iter()
@@ -222,16 +298,20 @@ fn the_flagship_question_answers_with_distances_sides_and_shapes() {
     assert_eq!(s["datetime"], "2005-06-01");
     assert_eq!(
         s["per_collection"],
-        json!({"installations": 1, "forces": 1})
+        json!({"installations": 2, "forces": 1})
     );
-    assert_eq!(s["per_side"], json!({"TJK": 2, "AFG": 0, "neither": 0}));
+    assert_eq!(s["per_side"], json!({"TJK": 3, "AFG": 0, "neither": 0}));
+    assert_eq!(s["certainty"], json!({"certain": 1, "possible": 2}));
     assert!((s["border_length_km"].as_f64().unwrap() - 1172.082).abs() < 0.01);
 
     // The 201st base's other garrisons are 55 km and more away; the border guards left in 2005.
     let wider = get_ok("/analysis/border-zone?countries=TJK,AFG&distance_km=100&collections=installations,forces&datetime=2005-06-01");
     assert!(ids(&wider).contains(&"201st-garrison-bokhtar".to_string()));
     let later = get_ok("/analysis/border-zone?countries=TJK,AFG&distance_km=50&collections=installations,forces&datetime=2006");
-    assert_eq!(ids(&later), ["201st-garrison-kulob"]);
+    assert_eq!(
+        ids(&later),
+        ["201st-garrison-kulob", "201st-garrison-bokhtar"]
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use forcemap::catalog::Catalog;
 use forcemap::load::{load, DataSource};
-use forcemap::model::CollectionId;
+use forcemap::model::{CollectionId, MemberStatus};
 use geo::{Geodesic, Length};
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -150,5 +150,173 @@ fn coasts_are_the_outlines_no_neighbour_shares() {
             assert!((segment.end.x - segment.start.x).abs() < 180.0);
             assert!(segment.start.x.abs() < 179.999 || segment.end.x.abs() < 179.999);
         }
+    }
+}
+
+fn day(s: &str) -> chrono::NaiveDate {
+    s.parse().unwrap()
+}
+
+/// The status of `country`'s spell in `grouping` on `date`, if it has one then.
+fn status_on(grouping: &str, country: &str, date: &str) -> Option<MemberStatus> {
+    let groupings = catalog().collection(CollectionId::Groupings);
+    groupings
+        .get(grouping)
+        .unwrap()
+        .members
+        .iter()
+        .find(|m| m.country == country && m.span().contains(day(date)))
+        .map(|m| m.status)
+}
+
+fn counted(grouping: &str, country: &str, date: &str) -> bool {
+    catalog()
+        .collection(CollectionId::Groupings)
+        .get(grouping)
+        .unwrap()
+        .members_on(day(date))
+        .contains(&country)
+}
+
+#[test]
+fn membership_checkpoints() {
+    use MemberStatus::*;
+    // Armenia froze its participation in February 2024 but remains a member in law.
+    assert_eq!(status_on("csto", "ARM", "2020-06-01"), Some(Member));
+    assert_eq!(
+        status_on("csto", "ARM", "2025-06-01"),
+        Some(ParticipationFrozen)
+    );
+    assert!(counted("csto", "ARM", "2025-06-01"));
+    for grouping in ["crrf", "caucasian-group", "caucasian-region"] {
+        assert_eq!(
+            status_on(grouping, "ARM", "2025-06-01"),
+            Some(ParticipationFrozen),
+            "{grouping}"
+        );
+    }
+    // Uzbekistan was suspended by a decision, and so does not count.
+    assert_eq!(status_on("csto", "UZB", "2015-01-01"), Some(Suspended));
+    assert!(!counted("csto", "UZB", "2015-01-01"));
+    assert!(counted("csto", "UZB", "2008-01-01"));
+    // Founding states of the CIS that never ratified its charter are participants.
+    assert_eq!(status_on("cis", "UKR", "2000-01-01"), Some(Participant));
+    assert_eq!(status_on("cis", "TKM", "2000-01-01"), Some(Participant));
+    assert_eq!(status_on("cis", "TKM", "2010-01-01"), Some(Observer));
+    assert_eq!(status_on("cis", "KAZ", "2000-01-01"), Some(Member));
+    // The regional groups date from 2000, under the CST until the CSTO.
+    assert!(counted("east-european-group", "BLR", "2001-06-01"));
+    assert!(!counted("east-european-group", "BLR", "1999-06-01"));
+    assert!(counted("caco", "RUS", "2005-01-01"));
+    assert!(!counted("caco", "RUS", "2004-01-01"));
+}
+
+#[test]
+fn features_exist_only_in_their_periods() {
+    let valid = |collection: CollectionId, id: &str, date: &str| {
+        catalog()
+            .collection(collection)
+            .get(id)
+            .unwrap_or_else(|| panic!("{id} missing"))
+            .validity
+            .is_valid_on(day(date))
+    };
+    assert!(valid(CollectionId::Forces, "201st-division", "2003-06-01"));
+    assert!(!valid(CollectionId::Forces, "201st-division", "2006-01-01"));
+    assert!(valid(
+        CollectionId::Installations,
+        "201st-military-base-dushanbe",
+        "2006-01-01"
+    ));
+    assert!(!valid(
+        CollectionId::Installations,
+        "201st-military-base-dushanbe",
+        "2004-10-16"
+    ));
+    assert!(!valid(
+        CollectionId::Routes,
+        "northern-transit-corridor",
+        "2005-06-01"
+    ));
+    assert!(valid(
+        CollectionId::Routes,
+        "northern-transit-corridor",
+        "2010-06-01"
+    ));
+    assert!(valid(
+        CollectionId::Events,
+        "csto-deployment-kazakhstan-2022",
+        "2022-01-10"
+    ));
+    assert!(!valid(
+        CollectionId::Events,
+        "csto-deployment-kazakhstan-2022",
+        "2022-02-01"
+    ));
+    // Renamed to carry its year.
+    assert!(catalog()
+        .collection(CollectionId::Events)
+        .get("operation-channel")
+        .is_none());
+    assert!(valid(
+        CollectionId::Events,
+        "operation-channel-2003",
+        "2010-06-01"
+    ));
+}
+
+#[test]
+fn the_201st_division_is_not_a_crdf_force_and_its_strength_is_undated() {
+    let division = catalog()
+        .collection(CollectionId::Forces)
+        .get("201st-division")
+        .unwrap();
+    assert_eq!(division.properties["groupings"], serde_json::json!([]));
+    assert!(division.properties["strength"]["as_of"].is_null());
+    assert_eq!(division.properties["strength"]["personnel"], 5500);
+}
+
+#[test]
+fn changes_of_parent_are_recorded_as_spells() {
+    let crdf = catalog()
+        .collection(CollectionId::Groupings)
+        .get("crdf")
+        .unwrap();
+    assert_eq!(crdf.str_property("parent"), Some("csto"));
+    let spells = crdf.properties["parent_history"].as_array().unwrap();
+    assert_eq!(spells[0]["parent"], "cst");
+    assert_eq!(spells[0]["from"], crdf.properties["valid_from"]);
+    assert_eq!(spells[1]["parent"], "csto");
+    assert_eq!(spells[1]["from"], "2002-10-07");
+}
+
+#[test]
+fn each_curated_collection_serves_its_declared_coverage() {
+    let coverage = &catalog().coverage;
+    for id in CollectionId::CURATED {
+        let layer = coverage
+            .layer(id)
+            .unwrap_or_else(|| panic!("{id} undeclared"));
+        let collection = catalog().collection(id);
+        assert_eq!(
+            collection.temporal.start,
+            Some(layer.interval.start),
+            "{id}"
+        );
+        assert_eq!(collection.temporal.end, layer.interval.end, "{id}");
+        assert!(!layer.completeness.trim().is_empty());
+        let served = &catalog().coverage_document["collections"][id.as_str()];
+        assert_eq!(served["interval"][0], layer.interval.start.to_string());
+        // Every layer lies within the dataset's period.
+        assert!(coverage.interval.start <= layer.interval.start);
+    }
+    // No curated feature starts after its layer's coverage ends (the loader checks it too).
+    for (id, features) in [CollectionId::Events, CollectionId::Forces]
+        .map(|c| (c, catalog().collection(c).features()))
+    {
+        let end = coverage.layer(id).unwrap().interval.end.unwrap();
+        assert!(features
+            .iter()
+            .all(|f| f.validity.from.is_none_or(|d| d.first_day() <= end)));
     }
 }

@@ -2,7 +2,7 @@
 //! line, the real data passes, and `forcemap validate` reports the same over the command line.
 
 use forcemap::catalog::Catalog;
-use forcemap::load::{load, parse_collection, DataSource, Problem};
+use forcemap::load::{load, parse_collection, parse_coverage, DataSource, Problem};
 use forcemap::model::CollectionId;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -240,7 +240,10 @@ fn broken_copy(edit: impl FnOnce(&Path)) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(geodata()).unwrap() {
         let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        // The files only: the stories folder has its own tests (tests/stories.rs).
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
     }
     edit(dir.path());
     dir
@@ -368,4 +371,233 @@ fn membership_at_dates() {
     assert!(has("csto", "2008-01-01", "UZB"));
     assert!(!has("csto", "2015-01-01", "UZB"));
     assert!(has("crdf", "2005-06-01", "TJK"));
+}
+
+/// Every problem `load` reports for a copy of `geodata/` edited by `edit`.
+fn problems_in_copy(edit: impl FnOnce(&Path)) -> Vec<String> {
+    let dir = broken_copy(edit);
+    match load(&DataSource::Dir(dir.path().to_path_buf())) {
+        Ok(_) => Vec::new(),
+        Err(problems) => problems.0.iter().map(|p| p.to_string()).collect(),
+    }
+}
+
+#[test]
+fn relations_must_hold_at_the_dates_of_both_sides() {
+    let lines = problems_in_copy(|dir| {
+        edit_json(&dir.join("events.geojson"), |v| {
+            // Linked to the CRRF four months before the CRRF agreement.
+            let decision = feature_mut(v, "crrf-decision-2009");
+            decision["properties"]["groupings"] = json!(["csto", "crrf"]);
+            // Month precision that may mean the CRRF's own day is not a problem.
+            let agreement = feature_mut(v, "crrf-agreement-2009");
+            agreement["properties"]["valid_from"] = json!("2009-06");
+        });
+        edit_json(&dir.join("groupings.geojson"), |v| {
+            // Under the CSTO from 2001 although the CSTO starts in October 2002.
+            let crdf = feature_mut(v, "crdf");
+            crdf["properties"]
+                .as_object_mut()
+                .unwrap()
+                .remove("parent_history");
+            // A spell under the CST that outlasts the CST, and a last spell that is not
+            // the parent.
+            let group = feature_mut(v, "east-european-group");
+            group["properties"]["parent_history"][0]["to"] = json!("2003");
+            group["properties"]["parent"] = json!("cst");
+        });
+        edit_json(&dir.join("forces.geojson"), |v| {
+            // At Kant before the base opened.
+            let air_group = feature_mut(v, "kant-air-group");
+            air_group["properties"]["valid_from"] = json!("2003-01");
+        });
+    });
+    assert_one(
+        &lines,
+        "events.geojson: crrf-decision-2009: groupings[1]:",
+        "before \"crrf\" exists (from 2009-06-14)",
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.starts_with("events.geojson: crrf-agreement-2009:")),
+        "{lines:#?}"
+    );
+    assert_one(
+        &lines,
+        "groupings.geojson: crdf: parent:",
+        "starts 2001-05-25, before \"csto\" exists (from 2002-10-07)",
+    );
+    assert_one(
+        &lines,
+        "groupings.geojson: east-european-group: parent_history[0].parent:",
+        "after \"cst\" ended (2002-10-07)",
+    );
+    assert_one(
+        &lines,
+        "groupings.geojson: east-european-group: parent:",
+        "must name the last parent of parent_history, \"csto\"",
+    );
+    assert_one(
+        &lines,
+        "forces.geojson: kant-air-group: installation:",
+        "before \"kant-air-base\" exists (from 2003-10-23)",
+    );
+}
+
+#[test]
+fn parent_history_spells_are_checked_for_shape_and_targets() {
+    let lines = problems_in_copy(|dir| {
+        edit_json(&dir.join("groupings.geojson"), |v| {
+            let crdf = feature_mut(v, "crdf");
+            crdf["properties"]["parent_history"] = json!([
+                {"parent": "nowhere", "from": "2001-05-25", "to": "2002-10-07"},
+                {"parent": "csto", "from": "2002-13", "to": null},
+            ]);
+            let crrf = feature_mut(v, "crrf");
+            crrf["properties"]["parent_history"] = json!([]);
+        });
+    });
+    assert_one(
+        &lines,
+        "groupings.geojson: crdf: parent_history[0].parent:",
+        "\"nowhere\" does not name a known feature",
+    );
+    assert_one(
+        &lines,
+        "groupings.geojson: crdf: parent_history[1].from:",
+        "the month must be 01 to 12",
+    );
+    assert_one(
+        &lines,
+        "groupings.geojson: crrf: parent_history:",
+        "non-empty array",
+    );
+}
+
+fn valid_coverage() -> Value {
+    let layer =
+        |end: Value| json!({"interval": ["1992-05-15", end], "completeness": "A sentence."});
+    json!({
+        "interval": ["1991-12-08", "2025-11-25"],
+        "collections": {
+            "groupings": layer(json!("2025-11-25")),
+            "installations": layer(json!("2013-12-31")),
+            "forces": layer(json!("2013-12-31")),
+            "events": layer(json!("2025-11-25")),
+            "routes": layer(json!("2013-12-31")),
+        }
+    })
+}
+
+fn coverage_problems(coverage: &Value) -> (Option<forcemap::model::Coverage>, Vec<String>) {
+    let mut problems = Vec::new();
+    let parsed = parse_coverage(
+        "coverage.json",
+        coverage.to_string().as_bytes(),
+        &mut problems,
+    );
+    (parsed, problems.iter().map(|p| p.to_string()).collect())
+}
+
+#[test]
+fn the_coverage_fixture_is_valid_and_parses_to_periods() {
+    let (parsed, lines) = coverage_problems(&valid_coverage());
+    assert_eq!(lines, Vec::<String>::new());
+    let coverage = parsed.unwrap();
+    let forces = coverage.layer(CollectionId::Forces).unwrap();
+    assert_eq!(forces.interval.end, "2013-12-31".parse().ok());
+    assert!(forces.interval.contains("2000-01-01".parse().unwrap()));
+    assert!(!forces.interval.contains("2014-01-01".parse().unwrap()));
+    assert_eq!(
+        coverage.to_json()["collections"]["forces"]["interval"],
+        json!(["1992-05-15", "2013-12-31"])
+    );
+}
+
+#[test]
+fn broken_coverage_declarations_are_reported() {
+    let mut coverage = valid_coverage();
+    let collections = coverage["collections"].as_object_mut().unwrap();
+    collections.remove("routes");
+    collections.insert(
+        "rivers".into(),
+        json!({"interval": ["2000-01-01", null], "completeness": "x"}),
+    );
+    collections["forces"]["completeness"] = json!(" ");
+    collections["events"]["interval"] = json!(["2000", "2005-01-01"]);
+    // Open-ended although the dataset's interval is closed.
+    collections["groupings"]["interval"] = json!(["1992-05-15", null]);
+    collections["installations"]["interval"] = json!(["2010-01-01", "2001-01-01"]);
+    let (parsed, lines) = coverage_problems(&coverage);
+    assert!(parsed.is_none());
+    assert_one(&lines, "coverage.json: routes: -:", "missing");
+    assert_one(
+        &lines,
+        "coverage.json: rivers: -:",
+        "not a curated collection",
+    );
+    assert_one(
+        &lines,
+        "coverage.json: forces: completeness:",
+        "missing or empty",
+    );
+    assert_one(&lines, "coverage.json: events: interval:", "start \"2000\"");
+    assert_one(
+        &lines,
+        "coverage.json: groupings: interval:",
+        "outside the dataset's interval",
+    );
+    assert_one(
+        &lines,
+        "coverage.json: installations: interval:",
+        "ends before it starts",
+    );
+    let (_, lines) = coverage_problems(&json!({"interval": ["1991-12-08"], "collections": {}}));
+    assert_one(&lines, "coverage.json: -: interval:", "must be [");
+    let (_, lines) = coverage_problems(&json!([1, 2]));
+    assert_one(&lines, "coverage.json: -: -:", "must be a JSON object");
+}
+
+#[test]
+fn features_after_their_layers_coverage_and_a_missing_coverage_file_are_reported() {
+    let lines = problems_in_copy(|dir| {
+        edit_json(&dir.join("coverage.json"), |v| {
+            v["collections"]["events"]["interval"] = json!(["1992-05-15", "2013-12-31"]);
+        });
+    });
+    assert_one(
+        &lines,
+        "events.geojson: armenia-freezes-csto-participation-2024: valid_from:",
+        "after the end of the layer's coverage (2013-12-31)",
+    );
+    let lines = problems_in_copy(|dir| {
+        std::fs::remove_file(dir.join("coverage.json")).unwrap();
+    });
+    assert_one(&lines, "coverage.json: -: -:", "cannot read");
+}
+
+#[test]
+fn participation_frozen_and_participant_are_statuses() {
+    let grouping = |status: &str| {
+        json!({
+            "type": "Feature", "id": "g", "geometry": null,
+            "properties": {"name": "G", "kind": "organization", "summary": "s",
+                           "valid_from": "1992", "valid_to": null,
+                           "members": [{"country": "ARM", "joined": "2024-02", "left": null,
+                                        "status": status, "sources": [0]}],
+                           "sources": [{"title": "t"}]}
+        })
+    };
+    for status in ["participation-frozen", "participant"] {
+        assert_eq!(
+            problems_for(CollectionId::Groupings, vec![grouping(status)]),
+            Vec::<String>::new()
+        );
+    }
+    assert_one(
+        &problems_for(CollectionId::Groupings, vec![grouping("frozen")]),
+        "f.geojson: g: members[0].status:",
+        "use member, participation-frozen, participant, suspended or observer",
+    );
 }

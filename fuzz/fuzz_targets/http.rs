@@ -26,7 +26,7 @@ fn harness() -> &'static Harness {
             min_zoom: 0,
             max_zoom: 2,
         };
-        let archive = forcemap::api::basemap::build_default(
+        let archive = forcemap::tiles::build_default(
             &state.catalog(),
             &options,
             &indicatif::ProgressBar::hidden(),

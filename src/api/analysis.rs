@@ -4,16 +4,17 @@
 //! [`Question::parse`] read the rest (the command line calls the same parser, so both accept and
 //! refuse exactly the same input), answers on a blocking thread (a border buffer or a first
 //! grouping footprint can take a noticeable moment and must not stall the async workers), and
-//! writes the [`Answer`] as one GeoJSON FeatureCollection with a top-level `summary` member.
-//! The parameter descriptions for `/api` live here too, next to what they describe.
+//! writes the answer as one GeoJSON FeatureCollection with a top-level `summary` member
+//! (`formats::answer`). Its `/api` entries come from the questions' declarations
+//! (`query::analysis::spec`).
 
 use super::error::{ApiError, ApiResult};
 use super::request::Request;
 use super::response;
 use super::state::AppState;
-use crate::formats::geojson::{lon_lat, write_feature};
+use crate::formats::answer::write_answer;
 use crate::query::analysis::{
-    AnalysisError, Answer, Question, DEFAULT_K, MAX_DISTANCE_KM, MAX_K, QUESTIONS,
+    question_names, AnalysisError, Question, QuestionSpec, QUESTION_SPECS,
 };
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -21,7 +22,6 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
-use std::io::Write;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/analysis/{question}", get(analysis))
@@ -32,13 +32,13 @@ async fn analysis(
     Path(name): Path<String>,
     request: Request,
 ) -> ApiResult<Response> {
-    if !QUESTIONS.contains(&name.as_str()) {
+    let Some(spec) = QuestionSpec::find(&name) else {
         return Err(ApiError::not_found(format!(
             "no analysis \"{name}\"; the questions are: {}",
-            QUESTIONS.join(", ")
+            question_names().collect::<Vec<_>>().join(", ")
         )));
-    }
-    let mut allowed = Question::parameters(&name).to_vec();
+    };
+    let mut allowed: Vec<&str> = spec.parameter_names().collect();
     allowed.push("f");
     request.allow_only(&allowed)?;
     let question = Question::parse(&name, &request.params).map_err(error)?;
@@ -71,155 +71,24 @@ pub fn error(e: AnalysisError) -> ApiError {
     }
 }
 
-/// An answer as a GeoJSON FeatureCollection: the features found (their curated properties
-/// plus `collection` and the computed `distance_km`, `side`, `rank`), then the shapes (with
-/// `role`), then `numberReturned` and `summary`.
-pub fn write_answer(answer: &Answer) -> Vec<u8> {
-    let mut out = Vec::with_capacity(8192);
-    out.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[");
-    let mut first = true;
-    let mut separate = |out: &mut Vec<u8>| {
-        if !first {
-            out.push(b',');
-        }
-        first = false;
-    };
-    for hit in &answer.hits {
-        separate(&mut out);
-        write_feature(
-            &mut out,
-            &hit.feature.id,
-            hit.geometry,
-            &hit.properties(),
-            &lon_lat,
-        );
-    }
-    for shape in &answer.shapes {
-        separate(&mut out);
-        write_feature(
-            &mut out,
-            &shape.id,
-            Some(&shape.geometry),
-            &shape.properties(),
-            &lon_lat,
-        );
-    }
-    let _ = write!(
-        out,
-        "],\"numberReturned\":{},\"summary\":{}}}",
-        answer.hits.len(),
-        answer.summary
-    );
-    out
-}
-
-fn parameter(name: &str, required: bool, description: &str, schema: Value) -> Value {
-    json!({"name": name, "in": "query", "required": required, "description": description, "schema": schema})
-}
-
-/// The `/api` entries of the analysis endpoints: path, summary, parameters.
+/// The `/api` entries of the analysis endpoints, from the questions' declarations.
 pub fn openapi_paths() -> Vec<(String, Value)> {
-    let collections = parameter(
-        "collections",
-        false,
-        "Comma-separated collections to search (countries, groupings, installations, forces, events, routes, borders). Default: installations,forces,events.",
-        json!({"type": "array", "items": {"type": "string"}}),
-    );
-    let datetime = parameter(
-        "datetime",
-        false,
-        "Instant or interval (RFC 3339, or reduced precision such as 2005 or 2005-06; `..` for an open end). Only features valid then are considered; grouping memberships and footprints are taken on its last day (or today).",
-        json!({"type": "string"}),
-    );
-    let include = parameter(
-        "include",
-        false,
-        "`zone` adds the drawn shapes: features with property role = zone (the area), ring (its outline) or border (the border line).",
-        json!({"type": "string", "enum": ["zone"]}),
-    );
-    let km = |name: &str, what: &str| {
-        parameter(
-            name,
-            true,
-            what,
-            json!({"type": "number", "minimum": 0, "maximum": MAX_DISTANCE_KM}),
-        )
-    };
-    let lon = parameter(
-        "lon",
-        true,
-        "Longitude, degrees WGS 84.",
-        json!({"type": "number", "minimum": -180, "maximum": 180}),
-    );
-    let lat = parameter(
-        "lat",
-        true,
-        "Latitude, degrees WGS 84.",
-        json!({"type": "number", "minimum": -90, "maximum": 90}),
-    );
-    let entries = [
-        (
-            "border-zone",
-            "Features within a distance of the shared land border of two countries, with their geodesic distance_km to it and the side they are on",
-            vec![
-                parameter("countries", true, "Two ISO 3166-1 alpha-3 codes that share a land border, comma-separated (TJK,AFG).", json!({"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "string"}})),
-                km("distance_km", "Distance from the border, kilometres (0 keeps what lies on it)."),
-                collections.clone(),
-                datetime.clone(),
-                include.clone(),
-            ],
-        ),
-        (
-            "near",
-            "Features within a radius of a point, nearest first, with their geodesic distance_km",
-            vec![lon.clone(), lat.clone(), km("radius_km", "Radius, kilometres."), collections.clone(), datetime.clone(), include.clone()],
-        ),
-        (
-            "nearest",
-            "The k features nearest to a point, with their geodesic distance_km",
-            vec![
-                lon.clone(),
-                lat.clone(),
-                parameter("k", false, "How many features.", json!({"type": "integer", "minimum": 1, "maximum": MAX_K, "default": DEFAULT_K})),
-                collections.clone(),
-                datetime.clone(),
-            ],
-        ),
-        (
-            "within",
-            "Features inside a country, a grouping or a theater (their members' territory on the reference day)",
-            vec![
-                parameter("area", true, "A country ISO3 code (TJK), or a grouping or theater id (csto, central-asian-region).", json!({"type": "string"})),
-                collections.clone(),
-                datetime.clone(),
-                include.clone(),
-            ],
-        ),
-        (
-            "locate",
-            "The country holding a point and every grouping or theater covering it on the reference day (features without geometry)",
-            vec![lon.clone(), lat.clone(), datetime.clone()],
-        ),
-        (
-            "range",
-            "A geodesic range ring around a point feature: the features inside, with distance_km, and the countries the ring reaches (summary.countries)",
-            vec![
-                parameter("from", true, "Id of a point feature of installations, forces or events (kant-air-base).", json!({"type": "string"})),
-                km("radius_km", "Radius, kilometres."),
-                collections,
-                datetime,
-                include,
-            ],
-        ),
-    ];
-    entries
-        .into_iter()
-        .map(|(name, summary, parameters)| {
-            let operation = format!("analysis_{}", name.replace('-', "_"));
+    QUESTION_SPECS
+        .iter()
+        .map(|question| {
+            let parameters: Vec<Value> = question
+                .parameters
+                .iter()
+                .map(|p| {
+                    json!({"name": p.name, "in": "query", "required": p.required,
+                           "description": p.description, "schema": (p.schema)()})
+                })
+                .collect();
+            let operation = format!("analysis_{}", question.name.replace('-', "_"));
             (
-                format!("/analysis/{name}"),
+                format!("/analysis/{}", question.name),
                 json!({"get": {
-                    "summary": summary,
+                    "summary": question.summary,
                     "operationId": operation,
                     "tags": ["analysis"],
                     "parameters": parameters,

@@ -10,16 +10,13 @@
 use super::error::{ApiError, ApiResult};
 use super::request::Request;
 use super::state::{AppState, Tileset};
-use crate::catalog::Catalog;
-use crate::model::CollectionId;
-use crate::tiles::{build_basemap, BasemapInput, BasemapOptions, Place, TileArchive};
+use crate::tiles::TileArchive;
 use anyhow::Context;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use geo::Geometry;
 use pmtiles::TileType;
 use std::path::Path;
 
@@ -143,60 +140,6 @@ fn tile_type_name(tile_type: TileType) -> &'static str {
         TileType::Avif => "AVIF",
         _ => "unknown",
     }
-}
-
-/// What goes into the default basemap, borrowed from the catalog.
-pub fn basemap_input(catalog: &Catalog) -> BasemapInput<'_> {
-    let countries = catalog
-        .collection(CollectionId::Countries)
-        .features()
-        .iter()
-        .filter_map(|c| match &c.geometry {
-            Some(Geometry::MultiPolygon(mp)) => Some((c.id.as_str(), c.name(), mp)),
-            _ => None,
-        })
-        .collect();
-    let boundaries = catalog
-        .collection(CollectionId::Borders)
-        .features()
-        .iter()
-        .filter_map(|b| match &b.geometry {
-            Some(Geometry::MultiLineString(ml)) => Some((b.id.as_str(), ml)),
-            _ => None,
-        })
-        .collect();
-    let places = catalog
-        .places
-        .iter()
-        .map(|p| Place {
-            name: &p.name,
-            country: &p.country,
-            population: p.population,
-            capital: p.capital,
-            rank: p.rank,
-            point: p.point,
-        })
-        .collect();
-    let coasts = catalog
-        .coasts
-        .iter()
-        .map(|c| (c.country.as_str(), &c.line))
-        .collect();
-    BasemapInput {
-        countries,
-        boundaries,
-        coasts,
-        places,
-    }
-}
-
-/// Builds the default basemap archive from a catalog.
-pub fn build_default(
-    catalog: &Catalog,
-    options: &BasemapOptions,
-    progress: &indicatif::ProgressBar,
-) -> anyhow::Result<Vec<u8>> {
-    build_basemap(&basemap_input(catalog), options, progress)
 }
 
 fn ready(state: &AppState, tileset: Tileset) -> ApiResult<std::sync::Arc<TileArchive>> {

@@ -4,6 +4,7 @@
 //! - [`analysis`]: the spatial questions at `/analysis/*`, as GeoJSON.
 //! - [`openapi`]: the OpenAPI 3.0 document at `/api`, generated from the same parameter lists
 //!   the handlers accept.
+//! - [`stories`]: the guided tours at `/stories`.
 //! - [`web`]: the map page at `/` for browsers and its assets, and the basemap archive.
 //!
 //! - [`status`]: `/status`, the data version and the last refused reload; [`reload`] does the
@@ -27,6 +28,7 @@ pub mod request;
 mod response;
 pub mod state;
 mod status;
+mod stories;
 mod web;
 
 pub use state::AppState;
@@ -50,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(web::routes())
         .merge(basemap::routes())
         .merge(status::routes())
+        .merge(stories::routes())
         .fallback(|| async { error::ApiError::not_found("no such resource") })
         .layer(middleware::from_fn_with_state(guard, limits::guard))
         .layer(

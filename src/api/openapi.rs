@@ -269,6 +269,9 @@ pub fn definition(catalog: &Catalog, base: &str) -> Value {
     for (path, item) in super::basemap::openapi_paths() {
         paths.insert(path, item);
     }
+    for (path, item) in super::stories::openapi_paths() {
+        paths.insert(path, item);
+    }
     let error = json!({"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Exception"}}}});
     json!({
         "openapi": "3.0.3",

@@ -1,7 +1,10 @@
 //! The map page and its assets, and the landing document for API clients at `/`.
 //!
-//! Browsers asking for `/` get the map; JSON clients get the OGC landing document. Page assets
-//! are embedded in the binary (see `assets`) and served under `/assets/`.
+//! Browsers asking for `/` get the map; JSON clients get the OGC landing document with the
+//! dataset's declared coverage. The page ignores query parameters it does not know (it reads
+//! its own, and shared links gain tracking ones); the JSON document, like every OGC answer,
+//! refuses them. Page assets are embedded in the binary (see `assets`) and served under
+//! `/assets/`.
 
 use super::assets::asset;
 use super::error::{ApiError, ApiResult};
@@ -9,7 +12,7 @@ use super::ogc::landing_document;
 use super::request::{Format, Request};
 use super::response;
 use super::state::AppState;
-use axum::extract::Path;
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -21,10 +24,17 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/{*path}", get(page_asset))
 }
 
-async fn landing(request: Request) -> ApiResult<Response> {
-    request.allow_only(&["f"])?;
+async fn landing(State(state): State<AppState>, request: Request) -> ApiResult<Response> {
     match request.format {
-        Format::Json => Ok(response::json(&request, landing_document(&request), None)),
+        Format::Json => {
+            request.allow_only(&["f"])?;
+            let catalog = state.catalog();
+            let mut body = landing_document(&request);
+            body["coverage"] = catalog.coverage_document.clone();
+            Ok(response::json(&request, body, Some(catalog.fingerprint)))
+        }
+        // The page reads its own parameters (embed, a story, a date) and shared links gain
+        // others (fbclid, utm_source): the page ignores what it does not know.
         Format::Html => serve_asset("index.html"),
     }
 }

@@ -6,6 +6,7 @@
 //! end to start into as few lines as possible so that a border drawn on a map has no needless
 //! breaks.
 
+use crate::geom::antimeridian;
 use crate::load::CountryTopology;
 use crate::model::Feature;
 use geo::{Coord, Geodesic, Geometry, Length, LineString, MultiLineString};
@@ -19,21 +20,6 @@ pub fn border_id(a: &str, b: &str) -> String {
     } else {
         format!("{b}-{a}")
     }
-}
-
-/// For each arc, the countries whose outlines use it, in country order.
-fn arc_users(topology: &CountryTopology) -> Vec<Vec<usize>> {
-    let mut users: Vec<Vec<usize>> = vec![Vec::new(); topology.arcs.len()];
-    for (country, arcs) in topology.country_arcs.iter().enumerate() {
-        for &arc in arcs {
-            if let Some(list) = users.get_mut(arc) {
-                if !list.contains(&country) {
-                    list.push(country);
-                }
-            }
-        }
-    }
-    users
 }
 
 /// A country's outline where it borders no other country of the topology: its coasts (and any
@@ -51,7 +37,7 @@ pub struct Coast {
 /// dropped: there the source cut a polygon in two, and no coast lies.
 pub fn coasts(topology: &CountryTopology) -> Vec<Coast> {
     let mut own: Vec<Vec<usize>> = vec![Vec::new(); topology.countries.len()];
-    for (arc, countries) in arc_users(topology).iter().enumerate() {
+    for (arc, countries) in topology.arc_users().iter().enumerate() {
         if let [only] = countries[..] {
             own[only].push(arc);
         }
@@ -70,36 +56,16 @@ pub fn coasts(topology: &CountryTopology) -> Vec<Coast> {
         .collect()
 }
 
-/// The parts of a lon/lat line between its jumps across the antimeridian, less the segments
-/// that lie on it.
+/// The parts of a lon/lat coast line between its jumps across the antimeridian, less the
+/// segments that lie on it.
 fn split_at_antimeridian(line: &LineString<f64>) -> Vec<LineString<f64>> {
-    const ON_ANTIMERIDIAN: f64 = 179.999;
-    let mut parts = Vec::new();
-    let mut current: Vec<Coord<f64>> = Vec::new();
-    for segment in line.lines() {
-        let (a, b) = (segment.start, segment.end);
-        let jumps = (b.x - a.x).abs() > 180.0;
-        let along = a.x.abs() >= ON_ANTIMERIDIAN && b.x.abs() >= ON_ANTIMERIDIAN;
-        if jumps || along {
-            if current.len() >= 2 {
-                parts.push(LineString::new(std::mem::take(&mut current)));
-            }
-            current.clear();
-            continue;
-        }
-        if current.is_empty() {
-            current.push(a);
-        }
-        current.push(b);
-    }
-    if current.len() >= 2 {
-        parts.push(LineString::new(current));
-    }
-    parts
+    antimeridian::split_line_where(line, |a, b| {
+        antimeridian::crosses_antimeridian(a, b) || antimeridian::runs_along_antimeridian(a, b)
+    })
 }
 
 pub fn derive(topology: &CountryTopology) -> Vec<Feature> {
-    let users = arc_users(topology);
+    let users = topology.arc_users();
     let mut shared: BTreeMap<String, (usize, usize, Vec<usize>)> = BTreeMap::new();
     for (arc, countries) in users.iter().enumerate() {
         if let [a, b] = countries[..] {

@@ -5,7 +5,7 @@
 //! (`OnceLock`). The catalog stays immutable to its readers; the cache only saves repeated
 //! unions, which for large members at 1:10m cost far more than a request should.
 
-use crate::model::{Feature, MemberStatus};
+use crate::model::Feature;
 use chrono::NaiveDate;
 use geo::{unary_union, Geometry, MultiPolygon};
 use std::collections::{BTreeSet, HashMap};
@@ -51,11 +51,7 @@ impl Footprints {
 
 fn epochs_of(grouping: &Feature, country_position: &HashMap<&str, usize>) -> Vec<Epoch> {
     let mut boundaries: BTreeSet<NaiveDate> = BTreeSet::new();
-    for m in grouping
-        .members
-        .iter()
-        .filter(|m| m.status == MemberStatus::Member)
-    {
+    for m in grouping.members.iter().filter(|m| m.status.is_membership()) {
         let span = m.span();
         boundaries.extend(span.start);
         if let Some(end) = span.end.and_then(|e| e.succ_opt()) {

@@ -14,12 +14,13 @@ mod index;
 pub use borders::{border_id, Coast};
 pub use index::Envelope;
 
-use crate::load::{Dataset, Place};
-use crate::model::{CollectionId, DateSpan, Feature};
+use crate::load::{Dataset, Place, Story};
+use crate::model::{CollectionId, Coverage, DateSpan, Feature};
 use chrono::NaiveDate;
 use footprint::Footprints;
 use geo::Geometry;
 use index::SpatialIndex;
+use serde_json::Value;
 use std::collections::HashMap;
 
 /// One collection: its features, an id lookup, an R-tree and its extent.
@@ -30,7 +31,9 @@ pub struct Collection {
     index: SpatialIndex,
     /// [west, south, east, north] of every feature (all time for groupings).
     pub bbox: Option<[f64; 4]>,
-    /// Earliest start and latest end of validity; `None` ends are open or unknown.
+    /// The period the collection covers: the declared coverage for curated collections,
+    /// otherwise the earliest start and latest end of validity (`None` ends are open or
+    /// unknown).
     pub temporal: DateSpan,
 }
 
@@ -102,8 +105,14 @@ pub struct Catalog {
     collections: Vec<Collection>,
     footprints: Footprints,
     pub places: Vec<Place>,
+    /// Guided tours through the data, in file-name order.
+    pub stories: Vec<Story>,
     /// Each country's outline where it borders no other country.
     pub coasts: Vec<borders::Coast>,
+    /// The period each curated layer covers, as the data declares it.
+    pub coverage: Coverage,
+    /// `coverage` as clients receive it, built once.
+    pub coverage_document: Value,
     /// Changes whenever any input file changes; used for ETags.
     pub fingerprint: u64,
     pub origin: String,
@@ -115,6 +124,8 @@ impl Catalog {
             topology,
             curated,
             places,
+            stories,
+            coverage,
             fingerprint,
             origin,
         } = dataset;
@@ -168,11 +179,20 @@ impl Catalog {
             Collection::new(CollectionId::Countries, countries, country_envelopes),
         );
         collections.sort_by_key(|c| c.id);
+        for collection in &mut collections {
+            if let Some(layer) = coverage.layer(collection.id) {
+                collection.temporal = DateSpan::new(Some(layer.interval.start), layer.interval.end);
+            }
+        }
+        let coverage_document = coverage.to_json();
         Catalog {
             collections,
             footprints,
             places,
+            stories,
             coasts,
+            coverage,
+            coverage_document,
             fingerprint,
             origin,
         }

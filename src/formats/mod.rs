@@ -3,4 +3,7 @@
 //! Writers stream from the catalog's own geometry into the output buffer, projecting each
 //! coordinate on the way, so serving a feature never clones its geometry.
 
+pub mod answer;
+pub mod collection;
 pub mod geojson;
+pub mod items;

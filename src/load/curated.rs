@@ -44,6 +44,7 @@ pub fn allowed_kinds(collection: CollectionId) -> &'static [&'static str] {
             "operation",
             "statement",
             "registration",
+            "conflict",
         ],
         CollectionId::Routes => &["trafficking-route", "transit-corridor"],
         CollectionId::Countries | CollectionId::Borders => &[],

@@ -3,6 +3,11 @@
 
 macro_rules! geodata {
     ($($name:literal),* $(,)?) => {
+        /// The names of the built-in data files, relative to `geodata/`.
+        pub fn names() -> &'static [&'static str] {
+            &[$($name),*]
+        }
+
         /// The bytes of a built-in data file, by its name in `geodata/`.
         pub fn file(name: &str) -> Option<&'static [u8]> {
             match name {
@@ -21,4 +26,6 @@ geodata!(
     "forces.geojson",
     "events.geojson",
     "routes.geojson",
+    "stories/csto-1992-2013.json",
+    "coverage.json",
 );

@@ -5,23 +5,29 @@
 //! (`places`). Each parser is a pure function from bytes to values plus a list of
 //! [`Problem`]s, so the `validate` command, the server and a fuzzer all call the same code.
 //! Checks that span files (unique ids, references between features, member countries that
-//! exist) run last, in `references`.
+//! exist) run last, in `references`; `periods` checks that those references hold at the dates
+//! of both sides, and `coverage` reads the dataset's declared coverage (`coverage.json`).
 
+mod coverage;
 mod curated;
 mod embedded;
 mod geometry;
+mod periods;
 mod places;
 mod problem;
 mod references;
+mod stories;
 mod topology;
 
+pub use coverage::{parse_coverage, COVERAGE_FILE};
 pub use curated::{allowed_kinds, is_iso3, parse_collection};
 pub use geometry::parse_geometry;
 pub use places::{parse_places, Place};
 pub use problem::{Problem, Problems};
+pub use stories::{parse_story, KnownIds, Story, StoryStep, STORIES_DIR};
 pub use topology::{parse_topology, CountryTopology};
 
-use crate::model::{CollectionId, Feature};
+use crate::model::{CollectionId, Coverage, Feature};
 use std::borrow::Cow;
 use std::path::PathBuf;
 
@@ -43,7 +49,8 @@ impl DataSource {
         dir.map_or(DataSource::BuiltIn, DataSource::Dir)
     }
 
-    fn read(&self, name: &str) -> Result<Cow<'static, [u8]>, String> {
+    /// The bytes of one file of the data directory, by its name (e.g. `countries.topojson`).
+    pub fn read(&self, name: &str) -> Result<Cow<'static, [u8]>, String> {
         match self {
             DataSource::BuiltIn => embedded::file(name)
                 .map(Cow::Borrowed)
@@ -70,6 +77,9 @@ pub struct Dataset {
     /// Curated collections, in [`CollectionId::CURATED`] order.
     pub curated: Vec<(CollectionId, Vec<Feature>)>,
     pub places: Vec<Place>,
+    pub stories: Vec<Story>,
+    /// The period each curated layer covers, as the data declares it.
+    pub coverage: Coverage,
     /// Content hash of every input file, for ETags.
     pub fingerprint: u64,
     pub origin: String,
@@ -118,16 +128,31 @@ pub fn load(source: &DataSource) -> Result<Dataset, Problems> {
         .map(|b| parse_places(PLACES_FILE, &b, &mut problems))
         .unwrap_or_default();
 
+    let stories = stories::load(
+        source,
+        &KnownIds::of(&topology, &curated),
+        &mut read,
+        &mut problems,
+    );
+    let coverage = read(COVERAGE_FILE, &mut problems)
+        .and_then(|b| parse_coverage(COVERAGE_FILE, &b, &mut problems));
+
     references::check(&topology, &curated, &mut problems);
-    if !problems.is_empty() {
+    periods::check(&curated, &mut problems);
+    if let Some(coverage) = &coverage {
+        coverage::check_features(coverage, &curated, &mut problems);
+    }
+    let Some(coverage) = coverage.filter(|_| problems.is_empty()) else {
         problems.sort();
         problems.dedup();
         return Err(Problems(problems));
-    }
+    };
     Ok(Dataset {
         topology,
         curated,
         places,
+        stories,
+        coverage,
         fingerprint: hasher.finish(),
         origin: source.describe(),
     })

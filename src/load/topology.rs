@@ -6,10 +6,12 @@
 //! from them. Quantization in the source leaves some rings degenerate or self-touching, so
 //! polygons (not arcs) are repaired here: degenerate rings are dropped and each country's
 //! polygons are rebuilt as their union. Curated data gets no such mercy; see `curated`.
+//! Rings that run across the antimeridian are cut there first (`geom::antimeridian`).
 
 use super::problem::{Problem, Report};
+use crate::geom::antimeridian;
 use crate::model::Feature;
-use geo::{unary_union, BooleanOps, Coord, Geometry, LineString, MultiPolygon, Polygon, Rect};
+use geo::{unary_union, Coord, Geometry, LineString, MultiPolygon, Polygon};
 use serde_json::{Map, Value};
 use topojson::{TopoJson, Topology};
 
@@ -24,44 +26,112 @@ pub struct CountryTopology {
     pub country_arcs: Vec<Vec<usize>>,
 }
 
+impl CountryTopology {
+    /// For each arc, the countries whose outlines use it, in country order: an arc two
+    /// countries share is their border.
+    pub fn arc_users(&self) -> Vec<Vec<usize>> {
+        let mut users: Vec<Vec<usize>> = vec![Vec::new(); self.arcs.len()];
+        for (country, arcs) in self.country_arcs.iter().enumerate() {
+            for &arc in arcs {
+                if let Some(list) = users.get_mut(arc) {
+                    if !list.contains(&country) {
+                        list.push(country);
+                    }
+                }
+            }
+        }
+        users
+    }
+}
+
 pub fn parse_topology(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> CountryTopology {
     let mut report = Report { file, problems };
+    let Some((arcs, sources)) = read_countries(&mut report, bytes) else {
+        return CountryTopology::default();
+    };
+    let mut out = CountryTopology {
+        arcs,
+        ..CountryTopology::default()
+    };
+    for source in sources {
+        // Rings that jump from +180° to -180° would enclose a band round the whole globe if
+        // read as plain lon/lat; they are cut at the antimeridian instead.
+        let built: Vec<Polygon<f64>> = source
+            .polygons
+            .iter()
+            .flat_map(antimeridian::split_polygon)
+            .collect();
+        // A country smaller than the quantization step (the Vatican) keeps no ring with an
+        // area; it stays in the collection without a geometry rather than with a false one.
+        let shape = (!built.is_empty()).then(|| Geometry::MultiPolygon(repair(built)));
+        let mut feature = Feature::new(source.id, shape);
+        feature.properties.insert(
+            "name".into(),
+            source
+                .properties
+                .get("name")
+                .cloned()
+                .unwrap_or(Value::Null),
+        );
+        for (key, value) in source.properties {
+            feature.properties.entry(key).or_insert(value);
+        }
+        out.countries.push(feature);
+        out.country_arcs.push(source.arcs);
+    }
+    out
+}
+
+/// A country as the source writes it: rings stitched from arcs, nothing cut or repaired yet.
+struct SourceCountry {
+    /// ISO3 code.
+    id: String,
+    /// Polygons in source lon/lat (jumping at ±180°), without rings too small to have an area.
+    polygons: Vec<Polygon<f64>>,
+    /// The indices of the arcs its boundary uses, sorted.
+    arcs: Vec<usize>,
+    properties: Map<String, Value>,
+}
+
+/// The decoded arcs and the countries of the topology, reporting what is wrong with the file
+/// or with a country (which is then left out); `None` when the file is not a usable topology.
+fn read_countries(
+    report: &mut Report,
+    bytes: &[u8],
+) -> Option<(Vec<LineString<f64>>, Vec<SourceCountry>)> {
     let object: Map<String, Value> = match report.parse_json(bytes) {
         Some(Value::Object(o)) => o,
         Some(_) => {
             report.add("-", "-", "the file must be a TopoJSON Topology object");
-            return CountryTopology::default();
+            return None;
         }
-        None => return CountryTopology::default(),
+        None => return None,
     };
     let topology = match TopoJson::from_json_object(object) {
         Ok(TopoJson::Topology(t)) => t,
         Ok(_) => {
             report.add("-", "type", "must be \"Topology\"");
-            return CountryTopology::default();
+            return None;
         }
         Err(e) => {
             report.add("-", "-", format!("not TopoJSON: {e}"));
-            return CountryTopology::default();
+            return None;
         }
     };
     let arcs = decode_arcs(&topology);
     let Some(named) = topology.objects.iter().find(|o| o.name == "countries") else {
         report.add("-", "objects", "no \"countries\" object");
-        return CountryTopology::default();
+        return None;
     };
     let geometries = match &named.geometry.value {
         topojson::Value::GeometryCollection(g) => g.as_slice(),
         _ => {
             report.add("-", "objects.countries", "must be a GeometryCollection");
-            return CountryTopology::default();
+            return None;
         }
     };
 
-    let mut out = CountryTopology {
-        arcs,
-        ..CountryTopology::default()
-    };
+    let mut countries = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (i, geometry) in geometries.iter().enumerate() {
         let id = match &geometry.id {
@@ -100,7 +170,7 @@ pub fn parse_topology(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> 
         for rings in polygons {
             let mut ring_lines = Vec::new();
             for ring in rings {
-                match stitch(&out.arcs, ring) {
+                match stitch(&arcs, ring) {
                     Ok(coords) => ring_lines.push(LineString::new(coords)),
                     Err(index) => bad_arc = Some(index),
                 }
@@ -112,7 +182,7 @@ pub fn parse_topology(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> 
                 continue;
             }
             let exterior = ring_lines.remove(0);
-            built.extend(split_at_antimeridian(Polygon::new(exterior, ring_lines)));
+            built.push(Polygon::new(exterior, ring_lines));
         }
         if let Some(index) = bad_arc {
             report.add(&id, "arcs", format!("arc {index} does not exist"));
@@ -120,22 +190,14 @@ pub fn parse_topology(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> 
         }
         used.sort_unstable();
         used.dedup();
-        // A country smaller than the quantization step (the Vatican) keeps no ring with an
-        // area; it stays in the collection without a geometry rather than with a false one.
-        let shape = (!built.is_empty()).then(|| Geometry::MultiPolygon(repair(built)));
-        let mut feature = Feature::new(id, shape);
-        let properties = geometry.properties.clone().unwrap_or_default();
-        feature.properties.insert(
-            "name".into(),
-            properties.get("name").cloned().unwrap_or(Value::Null),
-        );
-        for (key, value) in properties {
-            feature.properties.entry(key).or_insert(value);
-        }
-        out.countries.push(feature);
-        out.country_arcs.push(used);
+        countries.push(SourceCountry {
+            id,
+            polygons: built,
+            arcs: used,
+            properties: geometry.properties.clone().unwrap_or_default(),
+        });
     }
-    out
+    Some((arcs, countries))
 }
 
 /// Rebuilds a country's polygons as their union. The overlay engine behind `geo`'s boolean
@@ -151,93 +213,6 @@ fn repair(polygons: Vec<Polygon<f64>>) -> MultiPolygon<f64> {
         .map(|p| p.orient(Direction::Default))
         .collect();
     unary_union(&oriented)
-}
-
-/// Rings that run across the antimeridian jump from +180° to -180° in the source; read as
-/// plain lon/lat they would enclose a band round the whole globe. Such a polygon is unwrapped
-/// into continuous longitudes (closing a ring that circles a pole along that pole), then cut
-/// into the parts that fall in each 360° window, each shifted back into -180..180.
-fn split_at_antimeridian(polygon: Polygon<f64>) -> Vec<Polygon<f64>> {
-    let jumps = |r: &LineString<f64>| r.0.windows(2).any(|w| (w[1].x - w[0].x).abs() > 180.0);
-    if !jumps(polygon.exterior()) && !polygon.interiors().iter().any(jumps) {
-        return vec![polygon];
-    }
-    let unwrap = |ring: &LineString<f64>| -> Vec<Coord<f64>> {
-        let mut shift = 0.0;
-        let mut out: Vec<Coord<f64>> = Vec::with_capacity(ring.0.len() + 2);
-        for (i, c) in ring.0.iter().enumerate() {
-            if i > 0 {
-                let previous = ring.0[i - 1].x;
-                if c.x - previous > 180.0 {
-                    shift -= 360.0;
-                } else if previous - c.x > 180.0 {
-                    shift += 360.0;
-                }
-            }
-            out.push(Coord {
-                x: c.x + shift,
-                y: c.y,
-            });
-        }
-        out
-    };
-    let mut exterior = unwrap(polygon.exterior());
-    let (first, last) = (exterior[0], exterior[exterior.len() - 1]);
-    if (first.x - last.x).abs() > 1e-9 {
-        // The ring circles a pole: close it along the pole it surrounds.
-        let mean_lat = exterior.iter().map(|c| c.y).sum::<f64>() / exterior.len() as f64;
-        let pole = if mean_lat < 0.0 { -90.0 } else { 90.0 };
-        exterior.push(Coord { x: last.x, y: pole });
-        exterior.push(Coord {
-            x: first.x,
-            y: pole,
-        });
-        exterior.push(first);
-    }
-    let (min_x, max_x) = exterior.iter().fold((f64::MAX, f64::MIN), |(lo, hi), c| {
-        (lo.min(c.x), hi.max(c.x))
-    });
-    let holes: Vec<LineString<f64>> = polygon
-        .interiors()
-        .iter()
-        .map(|h| {
-            let mut coords = unwrap(h);
-            let offset = if coords[0].x > max_x {
-                -360.0
-            } else if coords[0].x < min_x {
-                360.0
-            } else {
-                0.0
-            };
-            coords.iter_mut().for_each(|c| c.x += offset);
-            LineString::new(coords)
-        })
-        .collect();
-    let unwrapped = Polygon::new(LineString::new(exterior), holes);
-    let mut parts = Vec::new();
-    for window in [-1.0, 0.0, 1.0] {
-        let west = -180.0 + window * 360.0;
-        if max_x <= west || min_x >= west + 360.0 {
-            continue;
-        }
-        let clip = Rect::new(
-            Coord { x: west, y: -90.0 },
-            Coord {
-                x: west + 360.0,
-                y: 90.0,
-            },
-        )
-        .to_polygon();
-        for mut piece in unwrapped.intersection(&clip).0 {
-            use geo::MapCoordsInPlace;
-            piece.map_coords_in_place(|c| Coord {
-                x: (c.x - window * 360.0).clamp(-180.0, 180.0),
-                y: c.y,
-            });
-            parts.push(piece);
-        }
-    }
-    parts
 }
 
 /// Arc references use `~i` (that is `-i - 1`) for arc `i` walked backwards.
@@ -320,48 +295,107 @@ mod tests {
         assert_eq!(topo.countries[0].name(), "A");
     }
 
-    #[test]
-    fn rings_across_the_antimeridian_are_split_not_wrapped_round_the_globe() {
-        use geo::{Area, Contains};
-        // A box from 170°E to 170°W, written as the source writes it: jumping at ±180°.
-        let ring = LineString::from(vec![
-            (170.0, 60.0),
-            (180.0, 60.0),
-            (-180.0, 60.0),
-            (-170.0, 60.0),
-            (-170.0, 70.0),
-            (-180.0, 70.0),
-            (180.0, 70.0),
-            (170.0, 70.0),
-            (170.0, 60.0),
-        ]);
-        let parts = split_at_antimeridian(Polygon::new(ring, vec![]));
-        let all = MultiPolygon(parts);
-        assert_eq!(all.0.len(), 2);
+    /// The countries of the real topology as the source writes them.
+    fn real_source_countries() -> Vec<SourceCountry> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/countries.topojson");
+        let bytes = std::fs::read(path).expect("geodata/countries.topojson");
+        let mut problems = Vec::new();
+        let mut report = Report {
+            file: "countries.topojson",
+            problems: &mut problems,
+        };
+        let (_, countries) = read_countries(&mut report, &bytes).expect("a topology");
+        assert_eq!(problems, vec![]);
+        countries
+    }
+
+    /// Cuts every source polygon of `id`, checking for those that cross the antimeridian what
+    /// must hold of their cut (there must be some), and returns all the parts.
+    fn cut_country(countries: &[SourceCountry], id: &str) -> MultiPolygon<f64> {
+        use geo::{Area, BoundingRect};
+        let country = countries.iter().find(|c| c.id == id).expect(id);
+        let crosses = |p: &Polygon<f64>| {
+            p.exterior()
+                .lines()
+                .any(|l| antimeridian::crosses_antimeridian(l.start, l.end))
+        };
         assert!(
-            (all.unsigned_area() - 200.0).abs() < 1e-6,
-            "{}",
-            all.unsigned_area()
+            country.polygons.iter().any(crosses),
+            "{id} has no ring across 180°"
         );
-        assert!(all.contains(&geo::Point::new(175.0, 65.0)));
-        assert!(all.contains(&geo::Point::new(-175.0, 65.0)));
-        assert!(!all.contains(&geo::Point::new(0.0, 65.0)));
+        let mut all = Vec::new();
+        for polygon in &country.polygons {
+            let parts = antimeridian::split_polygon(polygon);
+            if crosses(polygon) {
+                // Read as plain lon/lat, the source ring spans the whole world.
+                let raw = polygon.bounding_rect().unwrap();
+                assert!(raw.width() > 350.0, "{id}: {raw:?}");
+                assert!(!parts.is_empty(), "{id}: nothing left of a ring");
+                // Cut, not wrapped: the parts cover what the unwrapped ring encloses, no band
+                // more (up to the rounding of the overlay).
+                let cut_area: f64 = parts.iter().map(|p| p.unsigned_area()).sum();
+                let whole = antimeridian::unwrap_polygon(polygon).unsigned_area();
+                assert!(
+                    (cut_area - whole).abs() < 1e-6 * whole.max(1.0),
+                    "{id}: {cut_area} vs {whole}"
+                );
+                for part in &parts {
+                    let b = part.bounding_rect().unwrap();
+                    assert!(b.min().x >= -180.0 && b.max().x <= 180.0, "{id}: {b:?}");
+                    // No ring here goes round a pole, so none is closed along one: the parts
+                    // keep the ring's latitudes (up to the overlay's rounding).
+                    let (south, north) = (raw.min().y - 1e-5, raw.max().y + 1e-5);
+                    assert!(b.min().y >= south && b.max().y <= north, "{id}: {b:?}");
+                    assert!(!crosses(part), "{id}: a part still jumps across 180°");
+                }
+            }
+            all.extend(parts);
+        }
+        MultiPolygon(all)
+    }
+
+    /// Whether some part lies against the antimeridian on its east (`side` 1) or west (-1).
+    fn touches_side(parts: &MultiPolygon<f64>, side: f64) -> bool {
+        use geo::BoundingRect;
+        parts.0.iter().filter_map(|p| p.bounding_rect()).any(|b| {
+            if side > 0.0 {
+                b.min().x > 170.0 && b.max().x > 179.99
+            } else {
+                b.max().x < -170.0 && b.min().x < -179.99
+            }
+        })
     }
 
     #[test]
-    fn a_ring_round_the_south_pole_is_closed_along_the_pole() {
+    fn chukotka_from_the_real_data_is_cut_into_parts_either_side_of_the_antimeridian() {
         use geo::Contains;
-        let ring = LineString::from(vec![
-            (-180.0, -70.0),
-            (-90.0, -65.0),
-            (0.0, -70.0),
-            (90.0, -65.0),
-            (180.0, -70.0),
-            (-180.0, -70.0),
-        ]);
-        let all = MultiPolygon(split_at_antimeridian(Polygon::new(ring, vec![])));
-        assert!(all.contains(&geo::Point::new(45.0, -85.0)));
-        assert!(!all.contains(&geo::Point::new(45.0, -60.0)));
+        let parts = cut_country(&real_source_countries(), "RUS");
+        assert!(
+            parts.contains(&geo::Point::new(-175.0, 67.0)),
+            "west of 180°"
+        );
+        assert!(
+            parts.contains(&geo::Point::new(175.0, 66.0)),
+            "east of 180°"
+        );
+        assert!(
+            !parts.contains(&geo::Point::new(0.0, 67.5)),
+            "no band round the globe"
+        );
+        assert!(!parts.contains(&geo::Point::new(-150.0, 66.0)), "Alaska");
+        assert!(touches_side(&parts, 1.0) && touches_side(&parts, -1.0));
+    }
+
+    #[test]
+    fn fiji_from_the_real_data_keeps_islands_on_both_sides_of_the_antimeridian() {
+        use geo::{BoundingRect, Contains};
+        let parts = cut_country(&real_source_countries(), "FJI");
+        assert!(touches_side(&parts, 1.0) && touches_side(&parts, -1.0));
+        assert!(parts.contains(&geo::Point::new(178.4, -18.1)), "Suva");
+        // Every part stays in Fiji's latitudes, none stretched round the globe or to a pole.
+        let b = parts.bounding_rect().unwrap();
+        assert!(b.min().y > -25.0 && b.max().y < -10.0, "{b:?}");
+        assert!(!parts.contains(&geo::Point::new(0.0, -17.0)));
     }
 
     #[test]

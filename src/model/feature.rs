@@ -122,7 +122,8 @@ impl Feature {
         self.str_property("kind")
     }
 
-    /// ISO3 codes of the full members on `date`, in first-joined order, without repeats.
+    /// ISO3 codes of the states the grouping counts on `date` (members, participation-frozen
+    /// members and participants), in first-joined order, without repeats.
     pub fn members_on(&self, date: NaiveDate) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
         for m in self.members.iter().filter(|m| m.is_member_on(date)) {

@@ -11,6 +11,13 @@ use std::str::FromStr;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum MemberStatus {
     Member,
+    /// The state has stopped taking part but no act of the grouping suspended or ended its
+    /// membership: it remains a member in law, so its territory still counts.
+    ParticipationFrozen,
+    /// A founding state that takes part without having ratified the charter that defines
+    /// membership (Ukraine and Turkmenistan in the CIS).
+    Participant,
+    /// Suspended by a decision of the grouping.
     Suspended,
     Observer,
 }
@@ -19,6 +26,8 @@ impl MemberStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             MemberStatus::Member => "member",
+            MemberStatus::ParticipationFrozen => "participation-frozen",
+            MemberStatus::Participant => "participant",
             MemberStatus::Suspended => "suspended",
             MemberStatus::Observer => "observer",
         }
@@ -36,12 +45,26 @@ impl FromStr for MemberStatus {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "member" => Ok(MemberStatus::Member),
+            "participation-frozen" => Ok(MemberStatus::ParticipationFrozen),
+            "participant" => Ok(MemberStatus::Participant),
             "suspended" => Ok(MemberStatus::Suspended),
             "observer" => Ok(MemberStatus::Observer),
             other => Err(format!(
-                "\"{other}\" is not a status; use member, suspended or observer"
+                "\"{other}\" is not a status; use member, participation-frozen, participant, suspended or observer"
             )),
         }
+    }
+}
+
+impl MemberStatus {
+    /// Whether the state's territory counts in the grouping's footprint: members, members
+    /// whose participation is frozen (still members in law) and participants (which take part
+    /// in the grouping's bodies as founding states). Suspended states and observers do not.
+    pub fn is_membership(self) -> bool {
+        matches!(
+            self,
+            MemberStatus::Member | MemberStatus::ParticipationFrozen | MemberStatus::Participant
+        )
     }
 }
 
@@ -66,8 +89,9 @@ impl Membership {
         )
     }
 
-    /// Whether this spell makes the country a full member on `date`.
+    /// Whether this spell counts the country in the grouping on `date` (see
+    /// [`MemberStatus::is_membership`]).
     pub fn is_member_on(&self, date: NaiveDate) -> bool {
-        self.status == MemberStatus::Member && self.span().contains(date)
+        self.status.is_membership() && self.span().contains(date)
     }
 }

@@ -4,14 +4,18 @@
 //! Everything here is plain data with no I/O. Dates keep the precision their source gave
 //! ([`PartialDate`]), validity is an interval of such dates ([`Validity`]), and a grouping's
 //! members carry their own intervals ([`Membership`]) so that "who belonged when" is a question
-//! the model answers rather than something stored per date.
+//! the model answers rather than something stored per date. The dataset's declared coverage
+//! ([`Coverage`]) says which period each layer's record reaches.
 
 mod collection;
+mod coverage;
 mod date;
 mod feature;
 mod membership;
+mod uncertainty;
 
 pub use collection::CollectionId;
+pub use coverage::{Coverage, LayerCoverage, Period};
 pub use date::{DateSpan, PartialDate, PartialDateError};
 pub use feature::{Feature, LocationPrecision, Validity};
 pub use membership::{MemberStatus, Membership};

@@ -67,10 +67,10 @@ const EPSG_URI_PREFIX: &str = "http://www.opengis.net/def/crs/EPSG/0/";
 
 /// Largest latitude Web Mercator shows: where the projected world becomes a square,
 /// `atan(sinh(pi))` in degrees.
-pub const WEB_MERCATOR_MAX_LAT: f64 = 85.051_128_779_806_59;
+pub const WEB_MERCATOR_MAX_LAT: f64 = crate::geom::web_mercator::MAX_LATITUDE;
 
 /// Half the width of the Web Mercator world in metres (`pi * 6378137`).
-const WEB_MERCATOR_HALF_WORLD: f64 = 20_037_508.342_789_244;
+const WEB_MERCATOR_HALF_WORLD: f64 = crate::geom::web_mercator::HALF_WORLD_M;
 
 /// Number of points sampled along each edge of a projected bbox when mapping it to lon/lat.
 const BBOX_EDGE_SAMPLES: usize = 64;
@@ -197,7 +197,8 @@ impl Crs {
             Crs::WebMercator | Crs::Utm { .. } => {
                 // Web Mercator clamps latitude anyway, so a pole a rounding error beyond ±90°
                 // (as repaired polar rings have) is drawn on the map edge like the pole itself.
-                let beyond_pole = c.y.abs() > 90.0 && *self != Crs::WebMercator;
+                let slack = if *self == Crs::WebMercator { 1e-6 } else { 0.0 };
+                let beyond_pole = c.y.abs() > 90.0 + slack;
                 if !(c.x.is_finite() && c.y.is_finite()) || beyond_pole {
                     return Err(self.out_of_range_lon_lat(c));
                 }

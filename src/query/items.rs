@@ -1,14 +1,15 @@
 //! Selecting the items of a collection: spatial, temporal and attribute filters, sorting and
 //! paging, in the order that keeps the work small.
 //!
-//! The R-tree narrows a `bbox` to candidates first; validity intervals cut by `datetime`; exact
+//! The R-tree narrows a `bbox`, and the box a spatial CQL2 filter implies
+//! ([`Filter::bbox_hint`]), to candidates first; validity intervals cut by `datetime`; exact
 //! geometry tests and CQL2 filters run last and only on what is left. Grouping footprints are
 //! unions computed on demand, so they are only asked for when a spatial test needs them.
 //! Paging slices a sorted list of positions, which makes any offset as cheap as the first page.
 
 use super::cql::{Filter, FilterTarget};
 use super::params::{reference_day, Bbox, SortKey};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Collection, Envelope};
 use crate::model::{CollectionId, DateSpan, Feature};
 use chrono::NaiveDate;
 use geo::{Geometry, Intersects};
@@ -32,6 +33,8 @@ pub struct ItemsQuery {
 pub struct ItemsPage {
     pub number_matched: usize,
     pub positions: Vec<usize>,
+    /// How many features the exact tests and filters ran on: the candidates the R-tree left.
+    pub examined: usize,
     /// The day grouping footprints are drawn for.
     pub reference_day: NaiveDate,
 }
@@ -98,19 +101,8 @@ pub fn select(
 ) -> ItemsPage {
     let day = reference_day(query.datetime.as_ref(), today);
     let source = catalog.collection(collection);
-    let candidates: Vec<usize> = match &query.bbox {
-        None => (0..source.len()).collect(),
-        Some(bbox) => {
-            let mut all: Vec<usize> = bbox
-                .envelopes()
-                .iter()
-                .flat_map(|e| source.candidates(e))
-                .collect();
-            all.sort_unstable();
-            all.dedup();
-            all
-        }
-    };
+    let candidates = candidates(source, query);
+    let examined = candidates.len();
     let boxes = query.bbox.map(|b| b.polygons());
     let mut matched: Vec<usize> = candidates
         .into_iter()
@@ -161,8 +153,37 @@ pub fn select(
     ItemsPage {
         number_matched,
         positions,
+        examined,
         reference_day: day,
     }
+}
+
+/// The positions worth testing: those with a part whose envelope meets the `bbox` and the box
+/// of every filter that implies one, or all positions when nothing bounds the search.
+fn candidates(source: &Collection, query: &ItemsQuery) -> Vec<usize> {
+    let mut searches: Vec<Vec<usize>> = Vec::new();
+    if let Some(bbox) = &query.bbox {
+        let mut found: Vec<usize> = bbox
+            .envelopes()
+            .iter()
+            .flat_map(|e| source.candidates(e))
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        searches.push(found);
+    }
+    for hint in query.filters.iter().filter_map(Filter::bbox_hint) {
+        let (min, max) = (hint.min(), hint.max());
+        searches.push(source.candidates(&Envelope::new(min.x, min.y, max.x, max.y)));
+    }
+    // Each search answers sorted and without repeats.
+    searches
+        .into_iter()
+        .reduce(|mut kept, found| {
+            kept.retain(|position| found.binary_search(position).is_ok());
+            kept
+        })
+        .unwrap_or_else(|| (0..source.len()).collect())
 }
 
 fn sort_value<'a>(feature: &'a Feature, property: &str) -> Option<std::borrow::Cow<'a, Value>> {
@@ -190,5 +211,136 @@ fn compare(a: Option<std::borrow::Cow<Value>>, b: Option<std::borrow::Cow<Value>
         (Some(Value::String(x)), Some(Value::String(y))) => x.cmp(y),
         (Some(Value::Bool(x)), Some(Value::Bool(y))) => x.cmp(y),
         (Some(x), Some(y)) => x.to_string().cmp(&y.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{CountryTopology, Dataset};
+    use crate::model::{Coverage, Period};
+    use crate::query::cql::{FilterLang, Queryable, QueryableType};
+    use geo::{Coord, MultiPoint, Point};
+    use serde_json::json;
+
+    const SIDE: i32 = 100;
+
+    /// A collection of SIDE² installations on a one-degree grid, every third one a depot, and
+    /// one feature in two parts far apart.
+    fn grid() -> Catalog {
+        let mut features: Vec<Feature> = (0..SIDE * SIDE)
+            .map(|i| {
+                let at = Coord {
+                    x: f64::from(i % SIDE - 50),
+                    y: f64::from(i / SIDE - 50),
+                };
+                let mut f = Feature::new(format!("site-{i}"), Some(Geometry::Point(Point(at))));
+                let kind = if i % 3 == 0 { "depot" } else { "garrison" };
+                f.properties.insert("kind".into(), json!(kind));
+                f
+            })
+            .collect();
+        let mut two_parts = Feature::new(
+            "two-parts",
+            Some(Geometry::MultiPoint(MultiPoint::from(vec![
+                Point::new(12.2, 11.2),
+                Point::new(-40.0, -40.0),
+            ]))),
+        );
+        two_parts.properties.insert("kind".into(), json!("depot"));
+        features.push(two_parts);
+        Catalog::build(Dataset {
+            topology: CountryTopology::default(),
+            curated: vec![(CollectionId::Installations, features)],
+            places: Vec::new(),
+            stories: Vec::new(),
+            coverage: Coverage {
+                interval: Period {
+                    start: NaiveDate::from_ymd_opt(1992, 1, 1).unwrap(),
+                    end: None,
+                },
+                collections: Vec::new(),
+            },
+            fingerprint: 0,
+            origin: "grid".into(),
+        })
+    }
+
+    fn filter(text: &str) -> Filter {
+        let queryables = [Queryable::new("kind", QueryableType::String, "kind")];
+        Filter::parse(text, FilterLang::Cql2Text, &queryables).unwrap()
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+    }
+
+    /// Every position the filters accept, each one evaluated.
+    fn full_scan(catalog: &Catalog, filters: &[Filter]) -> Vec<usize> {
+        let day = reference_day(None, today());
+        let source = catalog.collection(CollectionId::Installations);
+        (0..source.len())
+            .filter(|&p| {
+                let target = Target::new(catalog, CollectionId::Installations, p, day);
+                filters.iter().all(|f| f.matches(&target))
+            })
+            .collect()
+    }
+
+    fn run(catalog: &Catalog, text: &str, bbox: Option<Bbox>) -> ItemsPage {
+        let query = ItemsQuery {
+            bbox,
+            filters: vec![filter(text)],
+            limit: usize::MAX,
+            ..ItemsQuery::default()
+        };
+        select(catalog, CollectionId::Installations, &query, today())
+    }
+
+    #[test]
+    fn spatial_filters_evaluate_only_the_r_tree_candidates() {
+        let catalog = grid();
+        let total = catalog.collection(CollectionId::Installations).len();
+        assert_eq!(total, (SIDE * SIDE) as usize + 1);
+
+        let text = "kind = 'depot' AND S_INTERSECTS(geometry, BBOX(10, 10, 14.5, 12.5))";
+        let page = run(&catalog, text, None);
+        // Grid points x 10..=14, y 10..=12, and the first part of the two-part feature.
+        assert_eq!(page.examined, 5 * 3 + 1);
+        assert_eq!(page.positions, full_scan(&catalog, &[filter(text)]));
+        assert!(page.positions.contains(&(total - 1)));
+        assert_eq!(page.number_matched, page.positions.len());
+        assert!(page.number_matched > 1);
+
+        // Two spatial conditions with a point of the two-part feature in each box but none in
+        // their overlap: it is still found.
+        let text = "S_INTERSECTS(geometry, BBOX(12.1, 11.1, 12.5, 11.5)) \
+                    AND S_INTERSECTS(geometry, BBOX(-41, -41, 12.15, 11.15))";
+        let page = run(&catalog, text, None);
+        assert_eq!(page.positions, full_scan(&catalog, &[filter(text)]));
+        assert_eq!(page.positions, [total - 1]);
+        assert_eq!(page.examined, 1);
+
+        // With a `bbox` parameter too, only features meeting both are examined: the grid points
+        // x, y in -5..=0, and the two-part feature, one part in each box.
+        let text = "S_INTERSECTS(geometry, BBOX(-50, -50, 0, 0))";
+        let bbox = Bbox {
+            west: -5.0,
+            south: -5.0,
+            east: 20.0,
+            north: 20.0,
+        };
+        let page = run(&catalog, text, Some(bbox));
+        assert_eq!(page.examined, 6 * 6 + 1);
+        assert_eq!(page.number_matched, 6 * 6 + 1);
+        assert!(page.positions.contains(&(total - 1)));
+
+        // A filter without a spatial bound examines everything.
+        let page = run(&catalog, "kind = 'depot'", None);
+        assert_eq!(page.examined, total);
+        assert_eq!(
+            page.positions,
+            full_scan(&catalog, &[filter("kind = 'depot'")])
+        );
     }
 }

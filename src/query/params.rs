@@ -29,17 +29,21 @@ pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 10_000;
 
 pub fn parse_limit(value: Option<&str>) -> Result<usize, ParamError> {
-    let Some(text) = value else {
-        return Ok(DEFAULT_LIMIT);
-    };
+    value.map_or(Ok(DEFAULT_LIMIT), |text| {
+        parse_count("limit", text, MAX_LIMIT)
+    })
+}
+
+/// A whole number from 1 to `max`: a page size, a number of neighbours.
+pub fn parse_count(parameter: &str, text: &str, max: usize) -> Result<usize, ParamError> {
     let n: usize = text
         .trim()
         .parse()
-        .map_err(|_| ParamError::new("limit", format!("\"{text}\" is not a whole number")))?;
-    if !(1..=MAX_LIMIT).contains(&n) {
+        .map_err(|_| ParamError::new(parameter, format!("\"{text}\" is not a whole number")))?;
+    if !(1..=max).contains(&n) {
         return Err(ParamError::new(
-            "limit",
-            format!("{n} is outside 1..{MAX_LIMIT}"),
+            parameter,
+            format!("{n} is outside 1..{max}"),
         ));
     }
     Ok(n)

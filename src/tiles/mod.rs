@@ -1,22 +1,26 @@
 //! Vector tiles: MVT encoding, the default basemap and PMTiles archives.
 //!
 //! Three parts, each usable alone:
-//! - [`mvt`] turns lon/lat geometries into one Mapbox Vector Tile (tile math, clipping,
-//!   simplification, protobuf encoding); the `/tiles/{collection}/{z}/{x}/{y}.mvt` endpoint and
-//!   the basemap builder both go through it.
+//! - [`mvt`] turns lon/lat geometries into one Mapbox Vector Tile (tile grid, clipping and
+//!   simplification in pixels, layer encoding, one file each); the
+//!   `/tiles/{collection}/{z}/{x}/{y}.mvt` endpoint and the basemap builder both go through it.
 //! - [`basemap`] builds the default basemap (countries, shared borders, coasts, country labels,
 //!   places) into a PMTiles v3 archive, for `forcemap basemap --out FILE.pmtiles` and the
 //!   static export.
 //! - [`archive`] reads any PMTiles v3 archive held in memory for `/basemap.pmtiles` and
 //!   `/thematic.pmtiles` (range requests), its TileJSON, and single tiles.
 //!
-//! The module depends on `geo` types only, not on the dataset model, so the layers above decide
-//! what goes into which tile layer.
+//! - [`from_catalog`] borrows the default basemap's input from the catalog.
+//!
+//! Apart from `from_catalog`, the module depends on `geo` types and `geom` only, not on the
+//! dataset model, so the layers above decide what goes into which tile layer.
 
 pub mod archive;
 pub mod basemap;
+pub mod from_catalog;
 pub mod mvt;
 
 pub use archive::{ArchiveError, TileArchive};
 pub use basemap::{build_basemap, BasemapInput, BasemapOptions, Place};
+pub use from_catalog::{basemap_input, build_default};
 pub use mvt::{encode_tile, PropertyValue, TileFeature};

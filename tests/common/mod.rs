@@ -19,7 +19,7 @@ pub fn server() -> &'static str {
     BASE.get_or_init(|| {
         let dataset = load(&DataSource::Dir(geodata())).unwrap_or_else(|p| panic!("{p}"));
         let state = AppState::new(Catalog::build(dataset), None);
-        let basemap = api::basemap::build_default(
+        let basemap = forcemap::tiles::build_default(
             &state.catalog(),
             &forcemap::tiles::BasemapOptions {
                 min_zoom: 0,
@@ -52,7 +52,7 @@ pub fn serve(state: AppState) -> String {
     format!("http://{address}")
 }
 
-/// The catalog of the real `geodata/`.
+/// The catalog of the data in `geodata/`, built directly (no server).
 pub fn catalog() -> Catalog {
     Catalog::build(load(&DataSource::Dir(geodata())).unwrap_or_else(|p| panic!("{p}")))
 }

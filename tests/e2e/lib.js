@@ -154,13 +154,13 @@ export async function setYear(page, year) {
 
 /**
  * What the page shows of a country once it has settled: its membership status for the chosen
- * organization, the membership paint expression, and the mean colour drawn at `lngLat` (in a
+ * organization, the status the map paints it with, and the mean colour drawn at `lngLat` (in a
  * screenshot saved as `name`).
  */
 export async function readCountry(page, iso3, lngLat, name) {
   await ready(page);
   const status = await page.evaluate((c) => window.forcemap.membership()[c] || 'never', iso3);
-  const paint = await page.evaluate(() => JSON.stringify(window.forcemap.map.getPaintProperty('membership', 'fill-color')));
+  const paint = await page.evaluate((c) => window.forcemap.layers.statusOf(c), iso3);
   const { png } = await shot(page, name);
   const [x, y] = await toPage(page, lngLat);
   return { status, paint, color: meanColor(png, x, y) };

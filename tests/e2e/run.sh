@@ -144,7 +144,7 @@ serve() {
 
 status=0
 serve
-(cd "$here" && FORCEMAP_URL="$base/" node --test --test-concurrency=1 units.test.js map.test.js) || status=$?
+(cd "$here" && FORCEMAP_URL="$base/" node --test --test-concurrency=1 units.test.js modules.test.js map.test.js features.test.js) || status=$?
 
 fixture="$out/protomaps-fixture.pmtiles"
 "$venv/bin/python" "$here/fixtures/protomaps_archive.py" --server "$base" \

@@ -71,7 +71,7 @@ function forcemapLayers(source) {
         layout: {
           'text-field': ['get', 'name'],
           'text-font': FONT,
-          'text-size': ['interpolate', ['linear'], ['zoom'], 3, 11, 7, 15],
+          'text-size': ['interpolate', ['linear'], ['zoom'], 3, 13, 7, 16],
           'text-transform': 'uppercase',
           'text-letter-spacing': 0.08,
           'text-max-width': 7,
@@ -97,7 +97,7 @@ function forcemapLayers(source) {
         layout: {
           'text-field': ['get', 'name'],
           'text-font': FONT,
-          'text-size': ['case', ['to-boolean', ['get', 'capital']], 13, 11.5],
+          'text-size': ['case', ['to-boolean', ['get', 'capital']], 14, 13],
           'text-anchor': 'left',
           'text-offset': [0.6, 0],
           'text-optional': true,
@@ -165,7 +165,7 @@ function plainParts(vectorLayers) {
         id: `${id}-label`, type: 'symbol', ...common, metadata: { group: 'places' },
         filter: ['==', ['geometry-type'], 'Point'],
         layout: {
-          'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 11,
+          'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 13,
           'text-anchor': 'left', 'text-offset': [0.5, 0], 'text-optional': true,
         },
         paint: { 'text-color': '#333333', 'text-halo-color': COLORS.halo, 'text-halo-width': 1.2 },

@@ -100,8 +100,8 @@ export function describe(feature, collection, ctx, { compact = false } = {}) {
     const prec = PRECISION[p.location_precision] || PRECISION.unknown;
     if (isApproximate(p)) {
       row('Location', h('span', { class: 'approx' }, compact
-        ? `Approximate (${p.location_precision}): dashed ring`
-        : `Approximate: ${prec.label}. The dashed ring on the map shows the uncertainty.`));
+        ? `Approximate (${p.location_precision}): dotted ring`
+        : `Approximate: ${prec.label}. The dotted grey ring on the map shows the uncertainty.`));
     } else {
       row('Location', 'Exact site');
     }

@@ -28,12 +28,17 @@ export function shapeFor(list, kind) {
 
 const SIZE = 22;
 
-function draw(ctx, key, color) {
+/**
+ * Draws shape `key` in `color`; `hollow` draws it as a dashed outline on white, the mark of a
+ * feature whose dates are not known.
+ */
+function draw(ctx, key, color, hollow = false) {
   const s = SIZE;
   const c = s / 2;
   ctx.lineWidth = 2;
-  ctx.strokeStyle = '#ffffff';
-  ctx.fillStyle = color;
+  ctx.strokeStyle = hollow ? color : '#ffffff';
+  ctx.fillStyle = hollow ? '#ffffff' : color;
+  if (hollow) ctx.setLineDash([3, 2]);
   ctx.lineJoin = 'round';
   ctx.beginPath();
   switch (key) {
@@ -72,10 +77,16 @@ function draw(ctx, key, color) {
     default: // base: square
       ctx.rect(4, 4, s - 8, s - 8);
   }
-  ctx.stroke();
-  ctx.fill();
+  if (hollow) {
+    ctx.fill();
+    ctx.stroke();
+    ctx.setLineDash([]);
+  } else {
+    ctx.stroke();
+    ctx.fill();
+  }
   if (key === 'naval') {
-    ctx.strokeStyle = '#ffffff';
+    ctx.strokeStyle = hollow ? color : '#ffffff';
     ctx.beginPath(); ctx.moveTo(c, 5); ctx.lineTo(c, s - 5); ctx.moveTo(6, c); ctx.lineTo(s - 6, c); ctx.stroke();
   }
   if (key === 'agreement') {
@@ -87,7 +98,7 @@ function draw(ctx, key, color) {
 }
 
 /** A canvas with the symbol, for the legend. */
-export function iconCanvas(key, color, ratio = 2) {
+export function iconCanvas(key, color, ratio = 2, hollow = false) {
   const canvas = document.createElement('canvas');
   canvas.width = SIZE * ratio;
   canvas.height = SIZE * ratio;
@@ -95,21 +106,24 @@ export function iconCanvas(key, color, ratio = 2) {
   canvas.style.height = `${SIZE}px`;
   const ctx = canvas.getContext('2d');
   ctx.scale(ratio, ratio);
-  draw(ctx, key, color);
+  draw(ctx, key, color, hollow);
   canvas.setAttribute('aria-hidden', 'true');
   return canvas;
 }
 
 export function addIcons(map) {
   const ratio = 2;
-  const add = (name, key, color) => {
-    const canvas = iconCanvas(key, color, ratio);
+  const add = (name, key, color, hollow = false) => {
+    const canvas = iconCanvas(key, color, ratio, hollow);
     const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
     if (!map.hasImage(name)) {
       map.addImage(name, { width: canvas.width, height: canvas.height, data: data.data }, { pixelRatio: ratio });
     }
   };
-  for (const s of INSTALLATION_SHAPES) add(`inst-${s.key}`, s.key, COLORS.installation);
+  for (const s of INSTALLATION_SHAPES) {
+    add(`inst-${s.key}`, s.key, COLORS.installation);
+    add(`inst-${s.key}-undated`, s.key, COLORS.installation, true);
+  }
   for (const s of EVENT_SHAPES) add(`event-${s.key}`, s.key, COLORS.event);
 }
 

@@ -1,9 +1,11 @@
-// Membership of an organization at a date: member, suspended, observer, former member, never.
+// Membership of an organization at a date: member, participation frozen, suspended, observer,
+// former member, never.
 
 import { startOf } from './dates.js';
 
 export const STATUSES = [
   { key: 'member', label: 'Member', color: '#2f6fb5' },
+  { key: 'participation-frozen', label: 'Participation frozen', color: '#c2574a' },
   { key: 'suspended', label: 'Membership suspended', color: '#e0a31b' },
   { key: 'observer', label: 'Observer', color: '#8fc1e3' },
   { key: 'former', label: 'Former member', color: '#a58cb8' },
@@ -47,7 +49,8 @@ function holds(m, day) {
 /**
  * Status of every country that ever had an interval in the given groupings, at `day`.
  * `active_members` from the server (members at the requested date) wins for "member".
- * Returns Map ISO3 → 'member' | 'suspended' | 'observer' | 'former' | 'future'.
+ * Returns Map ISO3 → 'member' | 'participation-frozen' | 'suspended' | 'observer' | 'former' |
+ * 'future'.
  */
 export function statusAt(groupings, day) {
   const status = new Map();
@@ -61,7 +64,7 @@ export function statusAt(groupings, day) {
     }
   }
   const members = groupings.flatMap(spells);
-  const rank = { member: 4, suspended: 3, observer: 2, former: 1, future: 0 };
+  const rank = { member: 5, 'participation-frozen': 4, suspended: 3, observer: 2, former: 1, future: 0 };
   const set = (c, s) => {
     if (!status.has(c) || rank[s] > rank[status.get(c)]) status.set(c, s);
   };

@@ -15,10 +15,11 @@ export const LAYER_GROUPS = [
   { key: 'routes', label: 'Routes (schematic)', layers: ['routes', 'routes-label'] },
   { key: 'borders', label: 'Shared borders', layers: ['borders'] },
   { key: 'places', label: 'Place names', layers: ['places', 'places-label', 'country-labels'] },
+  { key: 'app6', label: 'Military symbols (APP-6)', layers: [] },
 ];
 
 export const DEFAULT_LAYERS = ['membership', 'theaters', 'groupings', 'installations', 'forces',
-  'events', 'routes', 'places'];
+  'events', 'routes', 'places', 'app6'];
 
 /** Accessible tabs: click or arrow keys. onChange(key) with key = 'layers' | 'tools' | …. */
 export function setupTabs(onChange) {
@@ -79,8 +80,9 @@ export function renderLegend(container, info) {
   };
   const v = info.visible;
   if (v.has('membership')) {
+    const shown = info.statuses || new Set(['member']);
     section(info.orgLabel, [
-      ...STATUSES.filter((s) => s.key !== 'observer' || info.hasObservers)
+      ...STATUSES.filter((s) => s.key === 'member' || shown.has(s.key))
         .map((s) => h('li', {}, swatch(`background:${s.color}`), s.label)),
       h('li', {}, swatch(`background:${info.landColor || COLORS.land};border:1px solid #bbb`), STATUS_LABEL.never),
     ]);
@@ -93,21 +95,31 @@ export function renderLegend(container, info) {
     section('Force groupings', info.groupings.map((t) => h('li', {},
       swatch(`border:2px dashed ${t.color};background:transparent`), t.name)));
   }
-  if (v.has('installations')) {
-    section('Installations', INSTALLATION_SHAPES.filter((s) => info.installationShapes.has(s.key))
-      .map((s) => h('li', {}, iconCanvas(s.key, COLORS.installation), s.label)));
-  }
-  if (v.has('forces')) {
-    section('Forces', [
-      h('li', {}, swatch(`border-radius:50%;width:12px;height:12px;border:2px solid ${COLORS.force};background:${COLORS.force}55`), 'Circle size: personnel'),
-      h('li', {}, swatch(`border-radius:50%;width:10px;height:10px;border:2px solid ${COLORS.force};background:${COLORS.force}22`), 'Strength not known'),
-    ]);
+  if (info.symbols?.length && (v.has('installations') || v.has('forces'))) {
+    section('Military symbols (APP-6)', info.symbols.map((r) => h('li', {}, r.node, r.label)));
+  } else {
+    if (v.has('installations')) {
+      section('Installations', INSTALLATION_SHAPES.filter((s) => info.installationShapes.has(s.key))
+        .map((s) => h('li', {}, iconCanvas(s.key, COLORS.installation), s.label)));
+    }
+    if (v.has('forces')) {
+      section('Forces', [
+        h('li', {}, swatch(`border-radius:50%;width:12px;height:12px;border:2px solid ${COLORS.force};background:${COLORS.force}55`), 'Circle size: personnel'),
+        h('li', {}, swatch(`border-radius:50%;width:10px;height:10px;border:2px solid ${COLORS.force};background:${COLORS.force}22`), 'Strength not known'),
+      ]);
+    }
   }
   if (v.has('installations') || v.has('forces')) {
-    section('Location', [
-      h('li', {}, swatch(`border-radius:50%;border:2px dashed ${COLORS.installation};background:transparent`),
+    const rows = [
+      h('li', { class: 'legend-approx' }, swatch(`border-radius:50%;border:2px dotted ${COLORS.installation};background:#78909c10`),
         'Approximate location (larger ring = less precise)'),
-    ]);
+    ];
+    if (info.undated) {
+      rows.push(h('li', { class: 'legend-undated' }, info.symbols?.length
+        ? swatch(`border:2px dashed ${COLORS.installation};background:#fff`)
+        : iconCanvas('base', COLORS.installation, 2, true), 'Dates unknown (dashed outline): may not be in place at this date'));
+    }
+    section('Location and dates', rows);
   }
   if (v.has('events')) {
     section('Events within a year of the date', EVENT_SHAPES.filter((s) => info.eventShapes.has(s.key))

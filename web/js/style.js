@@ -5,10 +5,51 @@
 
 import { COLORS, FONT } from './palette.js';
 import { baseLayersFor } from './basemaps.js';
+import { allSlots, slotOffset } from './fan.js';
+import { STATUSES } from './membership.js';
+
+/** The membership colour of a country from its `status` feature state (none: transparent). */
+export function membershipColor() {
+  const expr = ['match', ['to-string', ['feature-state', 'status']]];
+  for (const s of STATUSES) expr.push(s.key, s.color);
+  expr.push('rgba(0,0,0,0)');
+  return expr;
+}
+
+/** Feature-state key of a country that belongs to grouping `id` at the date. */
+export const memberKey = (id) => `in:${id}`;
+/** Feature-state key of a boundary or coast on the outer edge of grouping `id` at the date. */
+export const edgeKey = (id) => `edge:${id}`;
+
+/**
+ * Whether a boundary "AAA-BBB" lies on the outer edge of a set of countries (exactly one side
+ * in it), or a coast "AAA" belongs to a member.
+ */
+export function onEdge(id, members) {
+  const [a, b] = String(id).split('-');
+  return b === undefined ? members.has(a) : members.has(a) !== members.has(b);
+}
 
 export { COLORS, THEATER_COLORS, GROUPING_COLORS, FONT, FONT_BOLD } from './palette.js';
 
 const emptyFc = () => ({ type: 'FeatureCollection', features: [] });
+
+/**
+ * The fanned-out offset of a symbol (see fan.js) as a style expression: `[dx, dy]` pixels
+ * scaled by `k` and shifted by `base`, for `icon-offset` (pixels) or `text-offset` (ems of
+ * `emPx` pixels).
+ */
+export function fanOffset({ k = 1, base = [0, 0], emPx = 0 } = {}) {
+  const at = (key) => {
+    const [dx, dy] = slotOffset(key);
+    const f = emPx ? 1 / emPx : 1;
+    return ['literal', [Math.round((base[0] + dx * k * f) * 100) / 100, Math.round((base[1] + dy * k * f) * 100) / 100]];
+  };
+  const expr = ['match', ['get', '_slot']];
+  for (const key of allSlots()) expr.push(key, at(key));
+  expr.push(['literal', base]);
+  return expr;
+}
 
 /**
  * Multiplies a size (a number, or the outputs of an `interpolate` or `case` expression) by k,
@@ -47,11 +88,15 @@ function styleAt1({ basemapUrl, thematicUrl, tilejson }) {
   const geojson = (extra = {}) => ({ type: 'geojson', data: emptyFc(), ...extra });
   const base = baseLayersFor(tilejson, { basemapUrl, thematicUrl });
   const countries = base.countriesSource;
+  // Country ids (ISO3, and "AAA-BBB" for boundaries) become feature ids, so that the page
+  // colours countries and outlines through feature state: a date change then updates paint
+  // only, never the tiles' layout.
+  base.sources[countries].promoteId = { countries: 'id', boundaries: 'id', coasts: 'id' };
   const countryLayers = [
     {
       id: 'membership', type: 'fill', source: countries, 'source-layer': 'countries',
       metadata: { group: 'membership' },
-      paint: { 'fill-color': 'rgba(0,0,0,0)', 'fill-opacity': 0.78 },
+      paint: { 'fill-color': membershipColor(), 'fill-opacity': 0.78 },
     },
     // Invisible, always shown: what a click on a country finds, whatever layers are on.
     {
@@ -96,23 +141,26 @@ function styleAt1({ basemapUrl, thematicUrl, tilejson }) {
           'symbol-placement': 'line',
           'text-field': ['concat', ['get', '_label'], ' (schematic)'],
           'text-font': FONT,
-          'text-size': 11.5,
+          'text-size': 13,
           'text-offset': [0, -0.8],
           'symbol-spacing': 350,
         },
         paint: { 'text-color': COLORS.route, 'text-halo-color': COLORS.halo, 'text-halo-width': 1.5 },
       },
       {
+        // approximate locations: a faint grey haze with a dotted edge, unlike the solid orange
+        // shapes of an analysis
         id: 'approx-fill', type: 'fill', source: 'approx', metadata: { group: 'approx' },
-        paint: { 'fill-color': ['get', '_color'], 'fill-opacity': 0.07 },
+        paint: { 'fill-color': '#78909c', 'fill-opacity': 0.06 },
       },
       {
         id: 'approx-line', type: 'line', source: 'approx', metadata: { group: 'approx' },
+        layout: { 'line-cap': 'round' },
         paint: {
           'line-color': ['get', '_color'],
-          'line-width': 1.3,
-          'line-dasharray': [2, 2],
-          'line-opacity': 0.8,
+          'line-width': 1.6,
+          'line-dasharray': [0.1, 2.4],
+          'line-opacity': 0.75,
         },
       },
       {
@@ -123,7 +171,7 @@ function styleAt1({ basemapUrl, thematicUrl, tilejson }) {
           'icon-size': 1,
           'text-field': ['get', '_label'],
           'text-font': FONT,
-          'text-size': 11,
+          'text-size': 13,
           'text-anchor': 'top',
           'text-offset': [0, 1.1],
           'text-optional': true,
@@ -141,9 +189,20 @@ function styleAt1({ basemapUrl, thematicUrl, tilejson }) {
             ['interpolate', ['linear'], ['sqrt', ['get', '_personnel']], 0, 5, 30, 9, 100, 20, 200, 30],
             6],
           'circle-color': COLORS.force,
-          'circle-opacity': ['case', ['>', ['get', '_personnel'], 0], 0.35, 0.15],
+          'circle-opacity': ['case', ['==', ['get', '_undated'], 1], 0,
+            ['>', ['get', '_personnel'], 0], 0.35, 0.15],
           'circle-stroke-color': COLORS.force,
           'circle-stroke-width': 1.6,
+        },
+      },
+      {
+        id: 'forces-symbols', type: 'symbol', source: 'forces', metadata: { group: 'forces' },
+        layout: {
+          'icon-image': ['concat', 'ms-', ['get', '_sym']],
+          'icon-allow-overlap': true,
+          'icon-size': 1,
+          'icon-offset': fanOffset(),
+          visibility: 'none',
         },
       },
       {
@@ -152,9 +211,9 @@ function styleAt1({ basemapUrl, thematicUrl, tilejson }) {
         layout: {
           'text-field': ['get', '_label'],
           'text-font': FONT,
-          'text-size': 11,
+          'text-size': 13,
           'text-anchor': 'bottom',
-          'text-offset': [0, -1.2],
+          'text-offset': fanOffset({ base: [0, -1.4], emPx: 13 }),
           'text-optional': true,
           'text-max-width': 12,
         },
@@ -166,11 +225,13 @@ function styleAt1({ basemapUrl, thematicUrl, tilejson }) {
           'icon-image': ['concat', 'inst-', ['get', '_icon']],
           'icon-allow-overlap': true,
           'icon-ignore-placement': false,
+          'icon-size': 1,
+          'icon-offset': fanOffset(),
           'text-field': ['get', '_label'],
           'text-font': FONT,
-          'text-size': ['interpolate', ['linear'], ['zoom'], 3, 10.5, 8, 13],
+          'text-size': ['interpolate', ['linear'], ['zoom'], 3, 13, 8, 15],
           'text-anchor': 'left',
-          'text-offset': [1.1, 0],
+          'text-offset': fanOffset({ base: [1.2, 0], emPx: 14 }),
           'text-optional': true,
           'text-max-width': 12,
         },
@@ -244,11 +305,15 @@ function styleAt1({ basemapUrl, thematicUrl, tilejson }) {
 export const PICKABLE = [
   ['analysis-hit', null],
   ['installations', 'installations'],
+  ['forces-symbols', 'forces'],
   ['forces', 'forces'],
   ['events', 'events'],
   ['routes', 'routes'],
   ['borders', 'borders'],
 ];
+
+/** Line layers a click picks by what is drawn under the pointer (points are picked by distance). */
+export const PICKABLE_LINES = ['routes', 'borders'];
 
 /**
  * Line layers that outline a set of countries (a theater, a grouping) from the built-in
@@ -262,6 +327,20 @@ export function outlineLayers(idPrefix, source, { metadata, paint, layout = {} }
   return [
     { id: `${idPrefix}-borders`, 'source-layer': 'boundaries', filter: outlineFilters([])[0], ...common },
     { id: `${idPrefix}-coasts`, 'source-layer': 'coasts', filter: outlineFilters([])[1], ...common },
+  ];
+}
+
+/**
+ * Filters that keep the boundaries and coasts of `countries` (every country a grouping ever
+ * had), for outline layers shown or hidden line by line through feature state.
+ */
+export function reachFilters(countries) {
+  const list = ['literal', countries];
+  const id = ['get', 'id'];
+  const dash = ['index-of', '-', id];
+  return [
+    ['any', ['in', ['slice', id, 0, dash], list], ['in', ['slice', id, ['+', dash, 1]], list]],
+    ['in', id, list],
   ];
 }
 

@@ -27,17 +27,19 @@ export function renderTimeline(container, { intervals, name, date, title, onPick
     container.textContent = 'No membership data for this organization.';
     return;
   }
-  const labelW = 96;
-  const colW = 9;
-  const rowH = 18;
-  const top = 26;
-  const width = labelW + years * colW + 24;
+  // drawn at the container's own width, one unit a pixel, so that the text keeps its CSS size
+  const width = Math.max(280, container.clientWidth || 320);
+  const labelW = 112;
+  const colW = (width - labelW - 16) / years;
+  const rowH = 22;
+  const top = 30;
+  const labelEvery = colW * 5 >= 38 ? 5 : 10;
   const height = top + countries.length * rowH + 6;
   const x = (yf) => labelW + (yf - FIRST_YEAR) * colW;
   const endX = x(yearFraction(today()));
 
   const svg = el('svg', {
-    viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img',
+    viewBox: `0 0 ${width} ${height}`, width: String(width), height: String(height), role: 'img',
     'aria-labelledby': 'timeline-svg-title', class: 'timeline-svg',
   });
   svg.append(el('title', { id: 'timeline-svg-title' }, title));
@@ -45,7 +47,7 @@ export function renderTimeline(container, { intervals, name, date, title, onPick
   for (let y = FIRST_YEAR; y <= lastYear; y += 1) {
     const cx = x(y);
     svg.append(el('line', { x1: cx, x2: cx, y1: top - 4, y2: height - 4, class: y % 5 === 0 ? 'grid major' : 'grid' }));
-    if (y % 5 === 0) {
+    if (y % labelEvery === 0) {
       svg.append(el('text', { x: cx + 1, y: top - 9, class: 'year' }, String(y)));
     }
     const hit = el('rect', {

@@ -1,5 +1,6 @@
-// Analysis tools: border zone, range ring, "what is here". Each draws on the map's `analysis`
-// source and lists its results; the list and the map stay in sync.
+// Analysis tools: border zone, range ring (from an installation or from any clicked point),
+// "what is here" (the areas covering a point and the facilities near it). Each draws on the
+// map's `analysis` source and lists its results; the list and the map stay in sync.
 
 import { analysis } from './api.js';
 import { h, formatKm, collectionNoun, capital, words } from './describe.js';
@@ -15,6 +16,8 @@ export function createTools(app) {
   let controller = null;
   let fitNext = false;
   let legend = '';
+  let shapes = []; // the drawn analysis shapes (zone, ring, border), for the GeoJSON export
+  let pickingCentre = false;
 
   const radios = [...document.querySelectorAll('input[name="tool"]')];
   const forms = [...document.querySelectorAll('.tool[data-tool]')];
@@ -31,6 +34,7 @@ export function createTools(app) {
     results = [];
     lastKey = '';
     legend = '';
+    shapes = [];
     statusLine = null;
     list.replaceChildren();
     status.textContent = '';
@@ -105,7 +109,7 @@ export function createTools(app) {
   const selFrom = $('rg-from');
   function fillInstallations() {
     const keep = state.tool?.name === 'range' ? state.tool.from : selFrom.value;
-    const options = store.installations.filter((f) => f.geometry)
+    const options = app.installations().filter((f) => f.geometry)
       .sort((a, b) => a.properties._label.localeCompare(b.properties._label))
       .map((f) => h('option', { value: String(f.id) }, f.properties._label || String(f.id)));
     if (keep && !options.some((o) => o.value === keep)) {
@@ -114,6 +118,11 @@ export function createTools(app) {
     selFrom.replaceChildren(...options);
     if (keep) selFrom.value = keep;
   }
+  $('rg-pick').addEventListener('click', () => {
+    pickingCentre = true;
+    status.textContent = 'Click the map where the ring should start.';
+    map.getCanvas().focus({ preventScroll: true });
+  });
   $('form-range').addEventListener('submit', (e) => {
     e.preventDefault();
     state.tool = { name: 'range', from: selFrom.value, km: clampKm($('rg-km').value, 300) };
@@ -152,6 +161,9 @@ export function createTools(app) {
         collections: 'installations,forces,events',
       };
       describeRun = () => `within ${formatKm(t.km)} of the ${t.countries.map(ctx.countryName).join('–')} border`;
+    } else if (t.name === 'range' && t.at) {
+      params = { lon: t.at[0].toFixed(5), lat: t.at[1].toFixed(5), radius_km: t.km, datetime: state.date, include: 'zone' };
+      describeRun = () => `within ${formatKm(t.km)} of ${t.at[1].toFixed(2)}° N, ${t.at[0].toFixed(2)}° E`;
     } else if (t.name === 'range') {
       if (!t.from) { status.textContent = 'Choose an installation.'; return; }
       params = { from: t.from, radius_km: t.km, datetime: state.date, include: 'zone' };
@@ -164,7 +176,8 @@ export function createTools(app) {
     status.textContent = 'Working…';
     list.replaceChildren();
     try {
-      const answer = await app.tracked(analysis(t.name, params, { signal }));
+      const question = t.name === 'range' && t.at ? 'near' : t.name;
+      const answer = await app.tracked(analysis(question, params, { signal }));
       if (signal.aborted) return;
       show(answer, describeRun);
     } catch (e) {
@@ -191,7 +204,8 @@ export function createTools(app) {
     const describeRun = describeRunFn();
     legend = `${state.tool.name === 'range' ? 'Range' : 'Zone'} ${describeRun}`;
     const features = answer.features || [];
-    const shapes = features.filter((f) => f.properties?.role);
+    shapes = features.filter((f) => f.properties?.role)
+      .map((f) => ({ ...f, properties: { ...f.properties, collection: 'analysis', analysis: legend } }));
     const hits = features.filter((f) => !f.properties?.role);
     results = hits.map((f) => {
       const collection = collectionOf(f);
@@ -239,15 +253,24 @@ export function createTools(app) {
     const meta = [capital(words(p.kind)) || capital(collectionNoun(r.collection))];
     if (p.side) meta.push(`${ctx.countryName(p.side)} side`);
     if (!r.feature.geometry) meta.push('no location');
+    if (p.certainty === 'possible') meta.push('possibly (location uncertain)');
     const btn = h('button', { type: 'button', class: 'result', 'data-uid': r.uid },
       h('span', { class: 'result-name' }, p.name || String(r.feature.id)),
       h('span', { class: 'result-meta' }, meta.join(' · ')),
-      p.distance_km !== undefined ? h('span', { class: 'result-km' }, formatKm(p.distance_km)) : '');
+      p.distance_km !== undefined ? h('span', { class: 'result-km' }, distanceText(p)) : '');
     btn.addEventListener('mouseenter', () => hover(r.uid));
     btn.addEventListener('focus', () => hover(r.uid));
     btn.addEventListener('mouseleave', () => hover(null));
     btn.addEventListener('click', () => app.select(r.uid, { fly: true }));
     return h('li', {}, btn);
+  }
+
+  /** "42 km", or "42 km (30–55 km)" when the answer gives the range the location allows. */
+  function distanceText(p) {
+    const range = Number.isFinite(p.distance_km_min) && Number.isFinite(p.distance_km_max)
+      && (p.distance_km_min !== p.distance_km || p.distance_km_max !== p.distance_km)
+      ? ` (${formatKm(p.distance_km_min)}–${formatKm(p.distance_km_max)})` : '';
+    return `${formatKm(p.distance_km)}${range}`;
   }
 
   function hover(uid) {
@@ -284,8 +307,30 @@ export function createTools(app) {
           h('span', { class: 'result-meta' }, capital(words(kind || collectionOf(f))))));
       }));
       if (!others.length && country) list.replaceChildren(h('li', { class: 'hint' }, 'No organization or theater covers this point at this date.'));
+      await nearbyFacilities([lon, lat]);
     } catch (e) {
       status.textContent = `Could not look up the point: ${e.message}`;
+    }
+  }
+
+  /** The installations and forces nearest a point, listed under the areas covering it. */
+  async function nearbyFacilities([lon, lat]) {
+    try {
+      const answer = await app.tracked(analysis('nearest', {
+        lon: lon.toFixed(5), lat: lat.toFixed(5), k: 5, collections: 'installations,forces', datetime: state.date,
+      }));
+      const hits = (answer.features || []).filter((f) => f.geometry);
+      results = hits.map((f) => {
+        const collection = collectionOf(f);
+        const uid = `${collection}/${f.id}`;
+        const prior = store.byUid.get(uid)?.feature;
+        return { uid, feature: { ...f, properties: { ...(prior?.properties || {}), ...f.properties } }, collection };
+      });
+      if (!results.length) return;
+      list.append(h('li', { class: 'results-head' }, 'Nearest installations and forces'), ...results.map(row));
+      map.getSource('analysis').setData(fc(results.map((r) => ({ type: 'Feature', geometry: r.feature.geometry, properties: { _uid: r.uid } }))));
+    } catch (e) {
+      list.append(h('li', { class: 'hint' }, `Could not list the facilities nearby: ${e.message}`));
     }
   }
 
@@ -334,6 +379,16 @@ export function createTools(app) {
       for (const b of list.querySelectorAll('.result')) b.classList.toggle('hover', inList && b.dataset.uid === uid);
     },
     locate,
+    pickingCentre: () => pickingCentre,
+    /** Starts the range ring at a clicked point. */
+    setCentre(at) {
+      pickingCentre = false;
+      state.tool = { name: 'range', at, km: clampKm($('rg-km').value, 300) };
+      fitNext = true;
+      run();
+      app.onChange();
+    },
+    shapes: () => shapes,
     legendLabel: () => (state.tool && state.tool.name !== 'here' ? legend : ''),
     results: () => results,
   };

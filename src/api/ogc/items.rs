@@ -7,9 +7,8 @@ use crate::api::request::{Format, Request};
 use crate::api::response;
 use crate::api::state::data_version;
 use crate::api::state::AppState;
-use crate::catalog::Catalog;
-use crate::formats::geojson::write_feature;
-use crate::model::{CollectionId, Feature};
+use crate::formats::collection::CollectionWriter;
+use crate::formats::items::ItemsOutput;
 use crate::query::cql::{Filter, FilterLang, Queryable, QueryableType};
 use crate::query::crs::{Crs, CrsError};
 use crate::query::items::{select, ItemsQuery};
@@ -19,9 +18,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use chrono::NaiveDate;
-use geo::Coord;
-use serde_json::{json, Map, Value};
-use std::cell::Cell;
+use serde_json::{json, Value};
 use std::io::Write;
 
 pub const ITEMS_PARAMETERS: &[&str] = &[
@@ -41,117 +38,49 @@ pub const ITEMS_PARAMETERS: &[&str] = &[
     DATA_VERSION,
 ];
 
-/// The parameter paging links carry so that a client paging across a reload is told: a page
-/// asked for with another version than the data served gets a 409, never a mix of both.
-pub const DATA_VERSION: &str = "data-version";
-
-/// How items are written: output CRS, selected properties, geometry or not.
-pub struct Output {
-    pub crs: Crs,
-    pub properties: Option<Vec<String>>,
-    pub skip_geometry: bool,
-    pub day: NaiveDate,
-}
-
-impl Output {
-    fn from_request(request: &Request, known: &[Queryable], day: NaiveDate) -> ApiResult<Output> {
-        let crs = match request.param("crs") {
-            None => Crs::Crs84,
-            Some(text) => {
-                Crs::parse(text).map_err(|e| ApiError::bad_request(format!("invalid crs: {e}")))?
-            }
-        };
-        let properties = match request.param("properties") {
-            None => None,
-            Some(text) => {
-                let names = params::parse_property_list(text)?;
-                if let Some(unknown) = names.iter().find(|n| !is_property(known, n)) {
-                    return Err(ParamError::new(
-                        "properties",
-                        format!("\"{unknown}\" is not a property of this collection"),
-                    )
-                    .into());
-                }
-                Some(names)
-            }
-        };
-        let skip_geometry = match request.param("skipGeometry") {
-            None | Some("false") => false,
-            Some("true") => true,
-            Some(other) => {
+/// The output settings a request asks for: `crs`, `properties`, `skipGeometry`.
+fn output_settings(
+    request: &Request,
+    known: &[Queryable],
+    day: NaiveDate,
+) -> ApiResult<ItemsOutput> {
+    let crs = match request.param("crs") {
+        None => Crs::Crs84,
+        Some(text) => {
+            Crs::parse(text).map_err(|e| ApiError::bad_request(format!("invalid crs: {e}")))?
+        }
+    };
+    let properties = match request.param("properties") {
+        None => None,
+        Some(text) => {
+            let names = params::parse_property_list(text)?;
+            if let Some(unknown) = names.iter().find(|n| !is_property(known, n)) {
                 return Err(ParamError::new(
-                    "skipGeometry",
-                    format!("\"{other}\" is not true or false"),
+                    "properties",
+                    format!("\"{unknown}\" is not a property of this collection"),
                 )
-                .into())
+                .into());
             }
-        };
-        Ok(Output {
-            crs,
-            properties,
-            skip_geometry,
-            day,
-        })
-    }
-
-    /// Appends one feature as GeoJSON, or refuses with a 400 naming the CRS and the feature
-    /// when one of its coordinates has no place in the output CRS (a UTM zone far from it):
-    /// a coordinate silently left in degrees would be a wrong answer labelled right.
-    pub fn write(
-        &self,
-        out: &mut Vec<u8>,
-        catalog: &Catalog,
-        collection: CollectionId,
-        position: usize,
-    ) -> ApiResult<()> {
-        let feature = &catalog.collection(collection).features()[position];
-        let geometry = if self.skip_geometry {
-            None
-        } else {
-            catalog.geometry_on(collection, position, self.day)
-        };
-        let properties = self.properties_of(feature);
-        let crs = self.crs;
-        let refusal: Cell<Option<CrsError>> = Cell::new(None);
-        let project = |c: Coord<f64>| match crs.from_lon_lat(c) {
-            Ok(projected) => projected,
-            Err(e) => {
-                // The first problem is the one reported.
-                let first = refusal.take().unwrap_or(e);
-                refusal.set(Some(first));
-                c
-            }
-        };
-        write_feature(out, &feature.id, geometry, &properties, &project);
-        match refusal.take() {
-            None => Ok(()),
-            Some(e) => Err(ParamError::new(
-                "crs",
-                format!("feature \"{}\" in {collection}: {e}", feature.id),
+            Some(names)
+        }
+    };
+    let skip_geometry = match request.param("skipGeometry") {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(ParamError::new(
+                "skipGeometry",
+                format!("\"{other}\" is not true or false"),
             )
-            .into()),
+            .into())
         }
-    }
-
-    fn properties_of(&self, feature: &Feature) -> Map<String, Value> {
-        let mut properties = match &self.properties {
-            None => feature.properties.clone(),
-            Some(names) => names
-                .iter()
-                .filter_map(|n| feature.properties.get(n).map(|v| (n.clone(), v.clone())))
-                .collect(),
-        };
-        if !feature.members.is_empty()
-            && self
-                .properties
-                .as_ref()
-                .is_none_or(|n| n.iter().any(|n| n == "active_members"))
-        {
-            properties.insert("active_members".into(), json!(feature.members_on(self.day)));
-            properties.insert("as_of".into(), json!(self.day.to_string()));
-        }
-        properties
-    }
+    };
+    Ok(ItemsOutput {
+        crs,
+        properties,
+        skip_geometry,
+        day,
+    })
 }
 
 fn is_property(known: &[Queryable], name: &str) -> bool {
@@ -286,7 +215,7 @@ pub async fn items(
     }
     let today = chrono::Utc::now().date_naive();
     let day = params::reference_day(query.datetime.as_ref(), today);
-    let output = Output::from_request(&request, &known, day)?;
+    let output = output_settings(&request, &known, day)?;
     let etag = response::etag(&request, catalog.fingerprint, &day.to_string());
     if let Some(r) = response::not_modified(&request, &etag) {
         return Ok(r);
@@ -295,24 +224,18 @@ pub async fn items(
     query.offset = query.offset.min(page.number_matched);
     // GeoJSON features are written first: a page that reaches the byte budget ends early, and
     // its `next` link continues after the last feature written.
-    let mut out = Vec::with_capacity(4096);
+    let mut writer = CollectionWriter::new(4096);
     let returned = match request.format {
         Format::Html => page.positions.len(),
         Format::Json => {
-            out.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[");
             let budget = state.limits().page_bytes;
-            let mut written = 0;
             for &position in &page.positions {
-                if written > 0 {
-                    if out.len() >= budget {
-                        break;
-                    }
-                    out.push(b',');
+                if !writer.is_empty() && writer.byte_len() >= budget {
+                    break;
                 }
-                output.write(&mut out, &catalog, collection, position)?;
-                written += 1;
+                writer.try_feature(|out| output.write(out, &catalog, collection, position))?;
             }
-            written
+            writer.len()
         }
     };
     let page_link = |offset: usize| {
@@ -368,28 +291,26 @@ pub async fn items(
             ))
         }
         Format::Json => {
-            let body = {
-                let mut links = vec![
-                    json!({"rel": "self", "type": "application/geo+json", "title": "This page", "href": request.with_params(&[])}),
-                    json!({"rel": "alternate", "type": "text/html", "title": "This page as HTML", "href": request.with_params(&[("f", Some("html".into()))])}),
-                    json!({"rel": "collection", "type": "application/json", "title": collection.title(), "href": request.url(&format!("/collections/{collection}"), &[])}),
-                ];
-                if let Some(n) = &next {
-                    links.push(json!({"rel": "next", "type": "application/geo+json", "title": "Next page", "href": n}));
-                }
-                if let Some(p) = &prev {
-                    links.push(json!({"rel": "prev", "type": "application/geo+json", "title": "Previous page", "href": p}));
-                }
-                let _ = write!(
-                    out,
-                    "],\"numberMatched\":{},\"numberReturned\":{},\"timeStamp\":\"{}\",\"links\":{}}}",
-                    page.number_matched,
-                    returned,
-                    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"),
-                    Value::Array(links)
-                );
-                out
-            };
+            let mut links = vec![
+                json!({"rel": "self", "type": "application/geo+json", "title": "This page", "href": request.with_params(&[])}),
+                json!({"rel": "alternate", "type": "text/html", "title": "This page as HTML", "href": request.with_params(&[("f", Some("html".into()))])}),
+                json!({"rel": "collection", "type": "application/json", "title": collection.title(), "href": request.url(&format!("/collections/{collection}"), &[])}),
+            ];
+            if let Some(n) = &next {
+                links.push(json!({"rel": "next", "type": "application/geo+json", "title": "Next page", "href": n}));
+            }
+            if let Some(p) = &prev {
+                links.push(json!({"rel": "prev", "type": "application/geo+json", "title": "Previous page", "href": p}));
+            }
+            let body = writer.finish(&[
+                ("numberMatched", json!(page.number_matched)),
+                ("numberReturned", json!(returned)),
+                (
+                    "timeStamp",
+                    json!(chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+                ),
+                ("links", Value::Array(links)),
+            ]);
             let mut r = response::with_type(body, "application/geo+json");
             set_content_crs(&mut r, output.crs);
             r
@@ -435,7 +356,7 @@ pub async fn item(
         .transpose()?;
     let day = params::reference_day(datetime.as_ref(), chrono::Utc::now().date_naive());
     let known = queryables(source);
-    let output = Output::from_request(&request, &known, day)?;
+    let output = output_settings(&request, &known, day)?;
     let feature = &source.features()[position];
     let mut response = match request.format {
         Format::Html => {

@@ -13,9 +13,14 @@
 //! first in the question, and its `distance_km` of 0 tells such points apart. A line or area
 //! that crosses the border is at distance 0 and so also takes the first country named.
 
+use super::answer::{
+    rank, round_km, search_margin_km, summary, uncertainty_km, within_zone, Answer, Hit, Shape,
+};
+use super::error::AnalysisError;
 use super::geodesy::{expand_envelope, geometry_to_lines, Polylines, TOLERANCE_M};
+use super::params::check_km;
+use super::scope::Scope;
 use super::zone::buffer;
-use super::{check_km, rank, round_km, summary, AnalysisError, Answer, Hit, Scope, Shape};
 use crate::catalog::{border_id, Catalog, Envelope};
 use crate::model::{CollectionId, Feature};
 use geo::{Coord, Geometry, Intersects, Point};
@@ -56,9 +61,12 @@ pub fn border_zone<'a>(
     };
     let polylines = Polylines::new(&lines.0);
     let distance_m = distance_km * 1000.0;
+    // Searched a margin farther, so that features recorded outside the zone but possibly
+    // inside it, given their location precision, are found too.
+    let search_m = (distance_km + search_margin_km()) * 1000.0;
     let envelopes: Vec<Envelope> = Envelope::parts(Some(border_geometry))
         .into_iter()
-        .flat_map(|e| expand_envelope(e, distance_m))
+        .flat_map(|e| expand_envelope(e, search_m))
         .collect();
 
     let mut hits = Vec::new();
@@ -66,9 +74,14 @@ pub fn border_zone<'a>(
         let Some(closest) = geometry_to_lines(geometry, &polylines, border_geometry) else {
             continue;
         };
-        if closest.distance_m > distance_m + TOLERANCE_M {
+        let measured_km = closest.distance_m / 1000.0;
+        let Some(certainty) = within_zone(
+            measured_km,
+            uncertainty_km(feature),
+            distance_km + TOLERANCE_M / 1000.0,
+        ) else {
             continue;
-        }
+        };
         // On the line itself the side is the first country named: the country polygons are
         // rebuilt from the arcs and may miss a point on them by floating-point noise.
         let side = if closest.distance_m <= TOLERANCE_M {
@@ -81,9 +94,11 @@ pub fn border_zone<'a>(
             position,
             feature,
             geometry: Some(geometry),
-            distance_km: Some(closest.distance_m / 1000.0),
+            distance_km: Some(measured_km),
             side: Some(side),
             rank: None,
+            certainty: Some(certainty),
+            uncertainty_km: uncertainty_km(feature),
         });
     }
     rank(&mut hits);
@@ -151,6 +166,7 @@ pub fn border_zone<'a>(
     Ok(Answer {
         hits,
         shapes,
+        changes: Vec::new(),
         summary: Value::Object(s),
     })
 }

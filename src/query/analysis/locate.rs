@@ -8,7 +8,10 @@
 //! geometry, because a country or a grouping at 1:10m weighs megabytes and a client asking
 //! "where am I" wants the names; `/collections/{id}/items/{fid}?datetime=` serves the shapes.
 
-use super::{check_lon_lat, AnalysisError, Answer, Hit, Scope};
+use super::answer::{uncertainty_km, Answer, Hit};
+use super::error::AnalysisError;
+use super::params::check_lon_lat;
+use super::scope::Scope;
 use crate::catalog::{Catalog, Envelope};
 use crate::model::CollectionId;
 use geo::{Coord, Intersects, Point};
@@ -38,6 +41,8 @@ pub fn locate<'a>(
                 distance_km: None,
                 side: None,
                 rank: None,
+                certainty: None,
+                uncertainty_km: uncertainty_km(feature),
             });
         }
     }
@@ -61,6 +66,8 @@ pub fn locate<'a>(
                 distance_km: None,
                 side: None,
                 rank: None,
+                certainty: None,
+                uncertainty_km: uncertainty_km(grouping),
             });
         }
     }
@@ -83,6 +90,7 @@ pub fn locate<'a>(
     Ok(Answer {
         hits,
         shapes: Vec::new(),
+        changes: Vec::new(),
         summary: Value::Object(s),
     })
 }

@@ -6,9 +6,14 @@
 //! its nearest boundary segment outside. Results are those at most R away, nearest first.
 //! `range` asks the same question around a feature and shares [`around`].
 
+use super::answer::{
+    rank, search_margin_km, summary, uncertainty_km, within_zone, Answer, Hit, Shape,
+};
+use super::error::AnalysisError;
 use super::geodesy::{circle_envelopes, point_to_geometry, TOLERANCE_M};
+use super::params::{check_km, check_lon_lat};
+use super::scope::Scope;
 use super::zone::{circle, RING_VERTICES};
-use super::{check_km, check_lon_lat, rank, summary, AnalysisError, Answer, Hit, Scope, Shape};
 use crate::catalog::Catalog;
 use crate::model::CollectionId;
 use geo::{Coord, Geometry, LineString, MultiLineString};
@@ -23,7 +28,7 @@ pub fn near<'a>(
 ) -> Result<Answer<'a>, AnalysisError> {
     check_lon_lat(point.x, point.y)?;
     check_km("radius_km", radius_km)?;
-    let hits = around(catalog, point, radius_km * 1000.0, scope, None);
+    let hits = around(catalog, point, Some(0.0), radius_km * 1000.0, scope, None);
     let mut s = summary("near", scope, &hits, catalog);
     s.insert("point".into(), json!([point.x, point.y]));
     s.insert("radius_km".into(), json!(radius_km));
@@ -35,33 +40,49 @@ pub fn near<'a>(
     Ok(Answer {
         hits,
         shapes,
+        changes: Vec::new(),
         summary: Value::Object(s),
     })
 }
 
-/// Features of the scope within `radius_m` of `center`, measured and ranked; `except` leaves
-/// one feature (the centre's own) out.
+/// Features of the scope within `radius_m` of `center`, certainly or possibly, measured and
+/// ranked; `center_uncertainty_km` is how far the centre itself may be from `center` (0 for a
+/// point given as coordinates, `None` when unbounded), and `except` leaves one feature (the
+/// centre's own) out.
 pub(super) fn around<'a>(
     catalog: &'a Catalog,
     center: Coord<f64>,
+    center_uncertainty_km: Option<f64>,
     radius_m: f64,
     scope: &Scope,
     except: Option<(CollectionId, usize)>,
 ) -> Vec<Hit<'a>> {
+    // Searched a margin farther, so that features recorded outside the circle but possibly
+    // inside it, given their location precision, are found too.
+    let margin_km = search_margin_km() + center_uncertainty_km.unwrap_or(0.0);
+    let search_m = radius_m + margin_km * 1000.0;
+    let zone_km = (radius_m + TOLERANCE_M) / 1000.0;
     let mut hits: Vec<Hit<'a>> = scope
-        .candidates(catalog, &circle_envelopes(center, radius_m))
+        .candidates(catalog, &circle_envelopes(center, search_m))
         .into_iter()
         .filter(|(collection, position, ..)| except != Some((*collection, *position)))
         .filter_map(|(collection, position, feature, geometry)| {
             let closest = point_to_geometry(center, geometry)?;
-            (closest.distance_m <= radius_m + TOLERANCE_M).then_some(Hit {
+            let measured_km = closest.distance_m / 1000.0;
+            let uncertainty = uncertainty_km(feature)
+                .zip(center_uncertainty_km)
+                .map(|(a, b)| a + b);
+            let certainty = within_zone(measured_km, uncertainty, zone_km)?;
+            Some(Hit {
                 collection,
                 position,
                 feature,
                 geometry: Some(geometry),
-                distance_km: Some(closest.distance_m / 1000.0),
+                distance_km: Some(measured_km),
                 side: None,
                 rank: None,
+                certainty: Some(certainty),
+                uncertainty_km: uncertainty,
             })
         })
         .collect();

@@ -6,8 +6,11 @@
 //! nearer than the radius. A radius beyond the longest geodesic on the ellipsoid takes the whole
 //! world, so the search always ends. Distances already measured are kept between rounds.
 
+use super::answer::{rank, summary, uncertainty_km, Answer, Hit};
+use super::error::AnalysisError;
 use super::geodesy::{circle_envelopes, point_to_geometry};
-use super::{check_lon_lat, rank, summary, AnalysisError, Answer, Hit, Scope, MAX_K};
+use super::params::{check_lon_lat, MAX_K};
+use super::scope::Scope;
 use crate::catalog::Catalog;
 use geo::Coord;
 use serde_json::{json, Value};
@@ -49,6 +52,8 @@ pub fn nearest<'a>(
                     distance_km: Some(c.distance_m / 1000.0),
                     side: None,
                     rank: None,
+                    certainty: None,
+                    uncertainty_km: uncertainty_km(feature),
                 })
             });
         }
@@ -72,6 +77,7 @@ pub fn nearest<'a>(
     Ok(Answer {
         hits,
         shapes: Vec::new(),
+        changes: Vec::new(),
         summary: Value::Object(s),
     })
 }

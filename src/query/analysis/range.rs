@@ -2,15 +2,19 @@
 //! (a base, a unit), what falls inside it and which countries it reaches.
 //!
 //! What is inside is decided as in `near` (exact geodesic distance from the feature's point),
-//! leaving the feature itself out. The ring is 128 geodesic destinations (see `zone`); the
+//! leaving the feature itself out; the centre's own location precision widens every distance
+//! bound, so a ring around a base known to its town says "possibly" more often. The ring is 128 geodesic destinations (see `zone`); the
 //! countries it touches are those whose polygons meet that ring polygon, found through the
 //! R-tree, so a country that the true circle grazes by less than the ring's sag (0.03 % of
 //! the radius) may be missed.
 
+use super::answer::{summary, uncertainty_km, Answer};
+use super::error::AnalysisError;
 use super::geodesy::circle_envelopes;
 use super::near::{around, range_shapes};
+use super::params::check_km;
+use super::scope::Scope;
 use super::zone::{circle, RING_VERTICES};
-use super::{check_km, summary, AnalysisError, Answer, Scope};
 use crate::catalog::Catalog;
 use crate::model::CollectionId;
 use geo::{Geometry, Intersects};
@@ -45,6 +49,7 @@ pub fn range<'a>(
     let hits = around(
         catalog,
         center,
+        uncertainty_km(origin),
         radius_m,
         scope,
         Some((collection, position)),
@@ -85,6 +90,7 @@ pub fn range<'a>(
     Ok(Answer {
         hits,
         shapes,
+        changes: Vec::new(),
         summary: Value::Object(s),
     })
 }

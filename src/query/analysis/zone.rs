@@ -6,7 +6,7 @@
 //! - A circle is 128 geodesic destinations from its centre (chord sag at 128 vertices is
 //!   r·(1 − cos(π/128)) ≈ 0.03 % of the radius). Longitudes are unwrapped along the ring; a ring
 //!   that winds around a pole is closed along that pole; a ring that leaves -180..180 is cut at
-//!   the antimeridian into parts, as RFC 7946 asks.
+//!   the antimeridian into parts, as RFC 7946 asks (all three by `geom::antimeridian`).
 //! - A buffer of distance D around lines is the union (`geo`'s boolean operations) of geodesic
 //!   circles of radius D at the lines' vertices and of quadrilaterals joining the points at D on
 //!   either side of each segment. The lines are first thinned so that kept vertices are at least
@@ -17,9 +17,9 @@
 //!   that size is viewed at.
 
 use super::geodesy::{azimuth, destination, distance_m};
+use crate::geom::antimeridian;
 use geo::{
-    unary_union, BooleanOps, Coord, Geodesic, InterpolatePoint, LineString, MapCoordsInPlace,
-    MultiPolygon, Point, Polygon, Rect, Translate,
+    unary_union, Coord, Geodesic, InterpolatePoint, LineString, MultiPolygon, Point, Polygon,
 };
 
 /// Vertices of a range ring.
@@ -34,77 +34,22 @@ pub fn circle(center: Coord<f64>, radius_m: f64, vertices: usize) -> MultiPolygo
     let points: Vec<Coord<f64>> = (0..vertices)
         .map(|i| destination(center, 360.0 * i as f64 / vertices as f64, radius_m))
         .collect();
-    wrap_ring(&points, center.y)
+    wrap_ring(&points)
 }
 
-/// A closed ring given by its vertices (first not repeated), drawn within -180..180.
-/// `hemisphere` tells which pole a ring that winds around one encloses (its sign).
-fn wrap_ring(points: &[Coord<f64>], hemisphere: f64) -> MultiPolygon<f64> {
-    let wrap = |d: f64| {
-        if d > 180.0 {
-            d - 360.0
-        } else if d < -180.0 {
-            d + 360.0
-        } else {
-            d
-        }
-    };
+/// A closed ring given by its vertices (first not repeated), drawn within -180..180: cut at
+/// the antimeridian, and closed along the pole it goes round (the one on its centre's side of
+/// the equator, since its radius is below 90°; see `geom::antimeridian`).
+fn wrap_ring(points: &[Coord<f64>]) -> MultiPolygon<f64> {
     let Some(&first) = points.first() else {
         return MultiPolygon(Vec::new());
     };
-    let mut ring = vec![first];
-    let mut lon = first.x;
-    for pair in points.windows(2) {
-        lon += wrap(pair[1].x - pair[0].x);
-        ring.push(Coord {
-            x: lon,
-            y: pair[1].y,
-        });
-    }
-    let end = lon + wrap(first.x - points[points.len() - 1].x);
-    if (end - first.x).abs() > 180.0 {
-        let pole = if hemisphere >= 0.0 { 90.0 } else { -90.0 };
-        ring.push(Coord { x: end, y: first.y });
-        ring.push(Coord { x: end, y: pole });
-        ring.push(Coord {
-            x: first.x,
-            y: pole,
-        });
-    }
+    let mut ring = points.to_vec();
     ring.push(first);
-    let polygon = Polygon::new(LineString::new(ring), Vec::new());
-    let (west, east) = polygon
-        .exterior()
-        .0
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(w, e), c| {
-            (w.min(c.x), e.max(c.x))
-        });
-    if west >= -180.0 && east <= 180.0 {
-        return MultiPolygon(vec![polygon]);
-    }
-    let world = Rect::new(
-        Coord {
-            x: -180.0,
-            y: -90.0,
-        },
-        Coord { x: 180.0, y: 90.0 },
-    )
-    .to_polygon();
-    let mut parts = Vec::new();
-    for shift in [-720.0, -360.0, 0.0, 360.0, 720.0] {
-        if east + shift <= -180.0 || west + shift >= 180.0 {
-            continue;
-        }
-        parts.extend(polygon.translate(shift, 0.0).intersection(&world).0);
-    }
-    let mut parts = MultiPolygon(parts);
-    // The cut leaves coordinates a rounding error outside the world.
-    parts.map_coords_in_place(|c| Coord {
-        x: c.x.clamp(-180.0, 180.0),
-        y: c.y.clamp(-90.0, 90.0),
-    });
-    parts
+    MultiPolygon(antimeridian::split_polygon(&Polygon::new(
+        LineString::new(ring),
+        Vec::new(),
+    )))
 }
 
 /// The points within `distance_m` of the lines, approximately (see the module notes); `None`
@@ -227,6 +172,22 @@ mod tests {
         assert!(ring.contains(&Point(c(-150.0, 89.5))), "{ring:?}");
         assert!(ring.contains(&Point(c(30.0, 85.0))));
         assert!(!ring.contains(&Point(c(-150.0, 80.0))));
+    }
+
+    #[test]
+    fn the_largest_rings_round_a_pole_cover_that_pole_and_not_the_other() {
+        // 5 000 km, the largest distance an analysis accepts, from 60° N or S: the pole lies
+        // about 3 340 km away, inside the ring.
+        for (lat, pole) in [(60.0, 90.0_f64), (-60.0, -90.0)] {
+            let ring = circle(c(100.0, lat), 5_000_000.0, RING_VERTICES);
+            assert!(
+                ring.contains(&Point(c(-80.0, pole - 0.5 * pole.signum()))),
+                "{lat}"
+            );
+            assert!(ring.contains(&Point(c(100.0, lat))));
+            assert!(!ring.contains(&Point(c(-80.0, -pole + 0.5 * pole.signum()))));
+            assert!(!ring.contains(&Point(c(-80.0, lat))), "{lat}");
+        }
     }
 
     #[test]
