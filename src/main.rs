@@ -343,7 +343,11 @@ fn query(command: QueryCommand) -> ExitCode {
     };
     match question.answer(&catalog, chrono::Utc::now().date_naive()) {
         Ok(answer) => {
-            let mut out = forcemap::formats::answer::write_answer(&answer);
+            let mut out = forcemap::formats::answer::write_answer(
+                &answer,
+                forcemap::query::analysis::Page::WHOLE,
+                Vec::new(),
+            );
             out.push(b'\n');
             match std::io::stdout().write_all(&out) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -490,19 +494,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         ..Limits::default()
     };
     let state = AppState::with_limits(catalog, args.public_url.clone(), limits);
-    // Built even when another basemap replaces it: the page colours its countries by
-    // membership. Done before listening so that the first visitor gets a map, not a 503.
-    let progress = forcemap::tiles::basemap::progress_bar();
-    let builtin =
-        forcemap::tiles::build_default(&state.catalog(), &BasemapOptions::default(), &progress)
-            .and_then(|bytes| Ok(TileArchive::new(bytes)?))
-            .map_err(|e| format!("{e:#}"));
-    progress.finish_and_clear();
-    match &builtin {
-        Ok(a) => tracing::info!("built-in basemap built ({} bytes)", a.len()),
-        Err(e) => tracing::error!("the built-in basemap failed, serving without it: {e}"),
-    }
-    if let (Some(path), Some(archive)) = (&args.basemap, &replacement) {
+    if let (Some(path), Some(archive)) = (&args.basemap, replacement) {
         tracing::info!(
             "basemap: {} ({} bytes, zooms {}-{})",
             path.display(),
@@ -510,8 +502,34 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             archive.min_zoom(),
             archive.max_zoom()
         );
+        state.set_replacement_basemap(archive);
     }
-    state.set_archives(builtin, replacement);
+    // Built even when another basemap replaces it: the page colours its countries by
+    // membership. Built beside the server rather than before it, so the API answers at once;
+    // the archive's own requests wait the few seconds until it is there.
+    let building = state.clone();
+    std::thread::Builder::new()
+        .name("basemap".into())
+        .spawn(move || {
+            let started = std::time::Instant::now();
+            let builtin = forcemap::tiles::build_default(
+                &building.catalog(),
+                &BasemapOptions::default(),
+                &indicatif::ProgressBar::hidden(),
+            )
+            .and_then(|bytes| Ok(TileArchive::new(bytes)?))
+            .map_err(|e| format!("{e:#}"));
+            match &builtin {
+                Ok(a) => tracing::info!(
+                    "built-in basemap built ({} bytes in {:.1} s)",
+                    a.len(),
+                    started.elapsed().as_secs_f64()
+                ),
+                Err(e) => tracing::error!("the built-in basemap failed, serving without it: {e}"),
+            }
+            building.set_builtin(builtin);
+        })
+        .context("starting the basemap builder")?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(&args.bind)

@@ -6,7 +6,6 @@ use forcemap::load::{load, DataSource};
 use forcemap::model::CollectionId;
 use forcemap::query::cql::{Filter, FilterLang};
 use forcemap::query::items::{select, ItemsQuery};
-use forcemap::query::queryables::queryables;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -30,8 +29,8 @@ fuzz_target!(|data: &[u8]| {
     let collection =
         CollectionId::CURATED[usize::from(selector >> 1) % CollectionId::CURATED.len()];
     let catalog = catalog();
-    let known = queryables(catalog.collection(collection));
-    let Ok(filter) = Filter::parse(text, lang, &known) else {
+    let known = catalog.collection(collection).queryables();
+    let Ok(filter) = Filter::parse(text, lang, known) else {
         return;
     };
     let query = ItemsQuery {

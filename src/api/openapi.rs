@@ -8,7 +8,6 @@ use super::state::AppState;
 use crate::catalog::Catalog;
 use crate::query::crs::Crs;
 use crate::query::params::{DEFAULT_LIMIT, MAX_LIMIT};
-use crate::query::queryables::queryables;
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
@@ -236,7 +235,7 @@ pub fn definition(catalog: &Catalog, base: &str) -> Value {
             .iter()
             .map(|p| reference(p))
             .collect();
-        for q in queryables(collection) {
+        for q in collection.queryables() {
             if matches!(q.name.as_str(), "geometry" | "datetime") {
                 continue;
             }

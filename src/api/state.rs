@@ -3,19 +3,31 @@
 //!
 //! The catalog sits in an [`ArcSwap`]: a reload builds and checks a new catalog aside and swaps
 //! it in one atomic step, while a request holds the `Arc` it took when it started and so finishes
-//! on the data it began with, never on a mix. The archives are set once, when known, and read
-//! without a lock.
+//! on the data it began with, never on a mix. The archives are set once, when known: the
+//! built-in one is built while the server already answers, and a request for it waits until it
+//! is there (a few seconds after start-up) instead of failing.
 
+use super::error::{ApiError, ApiResult};
 use super::limits::{Guard, Limits};
+use super::request::Request;
 use crate::catalog::Catalog;
 use crate::load::Problem;
 use crate::tiles::TileArchive;
 use arc_swap::ArcSwap;
+use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::watch;
 
 /// An archive once known, or why it could not be made.
-type ArchiveSlot = Arc<OnceLock<Result<Arc<TileArchive>, String>>>;
+pub type ArchiveResult = Result<Arc<TileArchive>, String>;
+
+/// An archive slot: empty until the archive is known, then set once.
+type ArchiveSlot = Arc<watch::Sender<Option<ArchiveResult>>>;
+
+/// How long a request for an archive still being built waits before it is told to retry.
+const ARCHIVE_WAIT: Duration = Duration::from_secs(60);
 
 /// The PMTiles archives the server hands out whole, with range requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +73,27 @@ pub fn data_version(catalog: &Catalog) -> String {
     format!("{:016x}", catalog.fingerprint)
 }
 
+/// The parameter paging links carry so that a client paging across a reload is told: a page
+/// asked for with another version than the data served gets a 409, never a mix of both.
+pub const DATA_VERSION: &str = "data-version";
+
+/// The version of the data served, or a 409 when the request's paging link was made for
+/// other data.
+pub fn paging_version(catalog: &Catalog, request: &Request) -> ApiResult<String> {
+    let version = data_version(catalog);
+    match request.param(DATA_VERSION) {
+        Some(asked) if asked != version => Err(ApiError {
+            status: StatusCode::CONFLICT,
+            code: "DataChanged",
+            description: format!(
+                "the data changed since this page's link was made (data-version {asked}, now \
+                 {version}); start again from the first page"
+            ),
+        }),
+        _ => Ok(version),
+    }
+}
+
 #[derive(Clone)]
 pub struct AppState {
     catalog: Arc<ArcSwap<Catalog>>,
@@ -90,8 +123,8 @@ impl AppState {
             status: Arc::new(Mutex::new(status)),
             guard: Arc::new(Guard::new(limits)),
             public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
-            basemap: ArchiveSlot::default(),
-            thematic: ArchiveSlot::default(),
+            basemap: Arc::new(watch::Sender::new(None)),
+            thematic: Arc::new(watch::Sender::new(None)),
         }
     }
 
@@ -112,14 +145,21 @@ impl AppState {
         }
     }
 
-    /// An archive: `None` while it is still being built.
-    pub fn archive(&self, tileset: Tileset) -> Option<Result<Arc<TileArchive>, String>> {
+    fn slot(&self, tileset: Tileset) -> &ArchiveSlot {
         match tileset {
             Tileset::Basemap => &self.basemap,
             Tileset::Thematic => &self.thematic,
         }
-        .get()
-        .cloned()
+    }
+
+    /// An archive, waiting while it is being built (at most [`ARCHIVE_WAIT`]; `None` after).
+    pub async fn archive_when_built(&self, tileset: Tileset) -> Option<ArchiveResult> {
+        let mut known = self.slot(tileset).subscribe();
+        let waited = tokio::time::timeout(ARCHIVE_WAIT, known.wait_for(Option::is_some)).await;
+        match waited {
+            Ok(Ok(archive)) => archive.clone(),
+            _ => None,
+        }
     }
 
     /// Sets the archives once (later calls are ignored): the built-in one (or why it could not
@@ -129,13 +169,23 @@ impl AppState {
         builtin: Result<TileArchive, String>,
         replacement: Option<TileArchive>,
     ) {
+        if let Some(archive) = replacement {
+            self.set_replacement_basemap(archive);
+        }
+        self.set_builtin(builtin);
+    }
+
+    /// Serves `archive` (from `--basemap`) as the basemap instead of the built-in one.
+    pub fn set_replacement_basemap(&self, archive: TileArchive) {
+        set_once(&self.basemap, Ok(Arc::new(archive)));
+    }
+
+    /// The built-in archive is built (or failed): it is the thematic archive, and the basemap
+    /// unless a replacement was set.
+    pub fn set_builtin(&self, builtin: Result<TileArchive, String>) {
         let builtin = builtin.map(Arc::new);
-        let basemap = match replacement {
-            Some(archive) => Ok(Arc::new(archive)),
-            None => builtin.clone(),
-        };
-        let _ = self.basemap.set(basemap);
-        let _ = self.thematic.set(builtin);
+        set_once(&self.basemap, builtin.clone());
+        set_once(&self.thematic, builtin);
     }
 
     /// Replaces the catalog for all later requests, in one step, and clears any refused reload.
@@ -177,4 +227,15 @@ impl AppState {
             Err(poisoned) => change(&mut poisoned.into_inner()),
         }
     }
+}
+
+/// Fills an empty slot and wakes whoever waits for it; a slot already set is left alone.
+fn set_once(slot: &ArchiveSlot, archive: ArchiveResult) {
+    slot.send_if_modified(|known| {
+        let empty = known.is_none();
+        if empty {
+            *known = Some(archive);
+        }
+        empty
+    });
 }

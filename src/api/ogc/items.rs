@@ -5,17 +5,16 @@ use super::html;
 use crate::api::error::{ApiError, ApiResult};
 use crate::api::request::{Format, Request};
 use crate::api::response;
-use crate::api::state::data_version;
+use crate::api::state::{paging_version, DATA_VERSION};
 use crate::api::state::AppState;
 use crate::formats::collection::CollectionWriter;
 use crate::formats::items::ItemsOutput;
 use crate::query::cql::{Filter, FilterLang, Queryable, QueryableType};
-use crate::query::crs::{Crs, CrsError};
+use crate::query::crs::Crs;
 use crate::query::items::{select, ItemsQuery};
 use crate::query::params::{self, ParamError};
-use crate::query::queryables::queryables;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
@@ -175,25 +174,15 @@ pub async fn items(
 ) -> ApiResult<Response> {
     let collection = parse_collection(&id)?;
     let catalog = state.catalog();
-    let version = data_version(&catalog);
-    if let Some(asked) = request.param(DATA_VERSION).filter(|v| *v != version) {
-        return Err(ApiError {
-            status: StatusCode::CONFLICT,
-            code: "DataChanged",
-            description: format!(
-                "the data changed since this page's link was made (data-version {asked}, now \
-                 {version}); start again from the first page"
-            ),
-        });
-    }
-    let known = queryables(catalog.collection(collection));
+    let version = paging_version(&catalog, &request)?;
+    let known = catalog.collection(collection).queryables();
     let mut query = ItemsQuery {
         bbox: bbox(&request)?,
         datetime: request
             .param("datetime")
             .map(params::parse_datetime)
             .transpose()?,
-        filters: filters(&request, &known)?,
+        filters: filters(&request, known)?,
         sortby: request
             .param("sortby")
             .map(params::parse_sortby)
@@ -215,7 +204,7 @@ pub async fn items(
     }
     let today = chrono::Utc::now().date_naive();
     let day = params::reference_day(query.datetime.as_ref(), today);
-    let output = output_settings(&request, &known, day)?;
+    let output = output_settings(&request, known, day)?;
     let etag = response::etag(&request, catalog.fingerprint, &day.to_string());
     if let Some(r) = response::not_modified(&request, &etag) {
         return Ok(r);
@@ -355,8 +344,8 @@ pub async fn item(
         .map(params::parse_datetime)
         .transpose()?;
     let day = params::reference_day(datetime.as_ref(), chrono::Utc::now().date_naive());
-    let known = queryables(source);
-    let output = output_settings(&request, &known, day)?;
+    let known = source.queryables();
+    let output = output_settings(&request, known, day)?;
     let feature = &source.features()[position];
     let mut response = match request.format {
         Format::Html => {
