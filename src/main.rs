@@ -2,6 +2,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use forcemap::api::limits::Limits;
 use forcemap::api::{self, AppState};
 use forcemap::catalog::Catalog;
 use forcemap::load::{load, DataSource};
@@ -232,6 +233,33 @@ struct ServeArgs {
     /// Public base URL for links when behind a reverse proxy (e.g. https://maps.example.org).
     #[arg(long, env = "FORCEMAP_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Reload the data when a file in the --data directory changes (SIGHUP always reloads).
+    /// New data is checked completely first; if it has problems the server keeps serving what
+    /// it has and reports them at /status.
+    #[arg(long, requires = "data")]
+    watch: bool,
+    /// Seconds between two looks at the data directory with --watch.
+    #[arg(long, default_value_t = 2.0, value_parser = positive_seconds)]
+    watch_interval: f64,
+    /// Expensive requests (analysis, filtered item lists, vector tiles) computing at once; more
+    /// are refused with 503 and Retry-After.
+    #[arg(long, default_value_t = Limits::default().expensive_slots)]
+    expensive_slots: usize,
+    /// Cheap requests (documents, assets, plain item pages) in flight at once.
+    #[arg(long, default_value_t = Limits::default().cheap_slots)]
+    cheap_slots: usize,
+    /// Seconds a request may take before the client gets a 503.
+    #[arg(long, default_value_t = Limits::default().request_timeout.as_secs_f64(), value_parser = positive_seconds)]
+    request_timeout: f64,
+}
+
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s <= 86_400.0 => Ok(s),
+        _ => Err(format!(
+            "\"{text}\" is not a number of seconds between 0 and 86400"
+        )),
+    }
 }
 
 fn main() -> ExitCode {
@@ -315,7 +343,11 @@ fn query(command: QueryCommand) -> ExitCode {
     };
     match question.answer(&catalog, chrono::Utc::now().date_naive()) {
         Ok(answer) => {
-            let mut out = forcemap::formats::answer::write_answer(&answer);
+            let mut out = forcemap::formats::answer::write_answer(
+                &answer,
+                forcemap::query::analysis::Page::WHOLE,
+                Vec::new(),
+            );
             out.push(b'\n');
             match std::io::stdout().write_all(&out) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -452,22 +484,17 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .as_deref()
         .map(api::basemap::open_replacement)
         .transpose()?;
-    let dataset = load(&DataSource::from_option(args.data)).map_err(|p| anyhow::anyhow!("{p}"))?;
+    let dataset =
+        load(&DataSource::from_option(args.data.clone())).map_err(|p| anyhow::anyhow!("{p}"))?;
     let catalog = Catalog::build(dataset);
-    let state = AppState::new(catalog, args.public_url);
-    // Built even when another basemap replaces it: the page colours its countries by
-    // membership. Done before listening so that the first visitor gets a map, not a 503.
-    let progress = forcemap::tiles::basemap::progress_bar();
-    let builtin =
-        forcemap::tiles::build_default(&state.catalog(), &BasemapOptions::default(), &progress)
-            .and_then(|bytes| Ok(TileArchive::new(bytes)?))
-            .map_err(|e| format!("{e:#}"));
-    progress.finish_and_clear();
-    match &builtin {
-        Ok(a) => tracing::info!("built-in basemap built ({} bytes)", a.len()),
-        Err(e) => tracing::error!("the built-in basemap failed, serving without it: {e}"),
-    }
-    if let (Some(path), Some(archive)) = (&args.basemap, &replacement) {
+    let limits = Limits {
+        expensive_slots: args.expensive_slots.max(1),
+        cheap_slots: args.cheap_slots.max(1),
+        request_timeout: std::time::Duration::from_secs_f64(args.request_timeout),
+        ..Limits::default()
+    };
+    let state = AppState::with_limits(catalog, args.public_url.clone(), limits);
+    if let (Some(path), Some(archive)) = (&args.basemap, replacement) {
         tracing::info!(
             "basemap: {} ({} bytes, zooms {}-{})",
             path.display(),
@@ -475,13 +502,47 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             archive.min_zoom(),
             archive.max_zoom()
         );
+        state.set_replacement_basemap(archive);
     }
-    state.set_archives(builtin, replacement);
+    // Built even when another basemap replaces it: the page colours its countries by
+    // membership. Built beside the server rather than before it, so the API answers at once;
+    // the archive's own requests wait the few seconds until it is there.
+    let building = state.clone();
+    std::thread::Builder::new()
+        .name("basemap".into())
+        .spawn(move || {
+            let started = std::time::Instant::now();
+            let builtin = forcemap::tiles::build_default(
+                &building.catalog(),
+                &BasemapOptions::default(),
+                &indicatif::ProgressBar::hidden(),
+            )
+            .and_then(|bytes| Ok(TileArchive::new(bytes)?))
+            .map_err(|e| format!("{e:#}"));
+            match &builtin {
+                Ok(a) => tracing::info!(
+                    "built-in basemap built ({} bytes in {:.1} s)",
+                    a.len(),
+                    started.elapsed().as_secs_f64()
+                ),
+                Err(e) => tracing::error!("the built-in basemap failed, serving without it: {e}"),
+            }
+            building.set_builtin(builtin);
+        })
+        .context("starting the basemap builder")?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(&args.bind)
             .await
             .with_context(|| format!("cannot listen on {}", args.bind))?;
+        if let Some(dir) = &args.data {
+            #[cfg(unix)]
+            tokio::spawn(api::reload::on_hangup(state.clone(), dir.clone()));
+            if args.watch {
+                let interval = std::time::Duration::from_secs_f64(args.watch_interval);
+                tokio::spawn(api::reload::watch(state.clone(), dir.clone(), interval));
+            }
+        }
         api::serve(listener, state).await.context("serving")
     })?;
     Ok(ExitCode::SUCCESS)

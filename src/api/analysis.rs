@@ -5,19 +5,21 @@
 //! refuse exactly the same input), answers on a blocking thread (a border buffer or a first
 //! grouping footprint can take a noticeable moment and must not stall the async workers), and
 //! writes the answer as one GeoJSON FeatureCollection with a top-level `summary` member
-//! (`formats::answer`). Its `/api` entries come from the questions' declarations
-//! (`query::analysis::spec`).
+//! (`formats::answer`). Answers whose question declares `limit` are paged like items:
+//! `numberMatched`, `numberReturned`, and `next`/`prev` links (also in the `Link` header)
+//! that carry the data version, so a client paging across a reload is told. Its `/api`
+//! entries come from the questions' declarations (`query::analysis::spec`).
 
 use super::error::{ApiError, ApiResult};
 use super::request::Request;
 use super::response;
-use super::state::AppState;
+use super::state::{paging_version, AppState, DATA_VERSION};
 use crate::formats::answer::write_answer;
 use crate::query::analysis::{
-    question_names, AnalysisError, Question, QuestionSpec, QUESTION_SPECS,
+    parse_page, question_names, AnalysisError, Page, Question, QuestionSpec, QUESTION_SPECS,
 };
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
@@ -40,23 +42,77 @@ async fn analysis(
     };
     let mut allowed: Vec<&str> = spec.parameter_names().collect();
     allowed.push("f");
+    if spec.is_paged() {
+        allowed.push(DATA_VERSION);
+    }
     request.allow_only(&allowed)?;
     let question = Question::parse(&name, &request.params).map_err(error)?;
+    let page = if spec.is_paged() {
+        parse_page(request.param("limit"), request.param("offset")).map_err(error)?
+    } else {
+        Page::WHOLE
+    };
     let catalog = state.catalog();
+    let version = paging_version(&catalog, &request)?;
     let today = chrono::Utc::now().date_naive();
     let etag = response::etag(&request, catalog.fingerprint, &today.to_string());
     if let Some(r) = response::not_modified(&request, &etag) {
         return Ok(r);
     }
-    let body = tokio::task::spawn_blocking(move || {
-        question.answer(&catalog, today).map(|a| write_answer(&a))
+    let (body, link_header) = tokio::task::spawn_blocking(move || {
+        question.answer(&catalog, today).map(|answer| {
+            let links = page_links(&request, page, answer.number_matched(), &version);
+            let link_header = links
+                .iter()
+                .map(|(rel, href)| format!("<{href}>; rel=\"{rel}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let links = links
+                .into_iter()
+                .map(|(rel, href)| json!({"rel": rel, "type": "application/geo+json", "href": href}))
+                .collect();
+            (write_answer(&answer, page, links), link_header)
+        })
     })
     .await
     .map_err(|_| ApiError::unavailable("the analysis could not be completed"))?
     .map_err(error)?;
     let mut response = response::with_type(body, "application/geo+json");
+    if let Ok(value) = HeaderValue::from_str(&link_header) {
+        if !link_header.is_empty() {
+            response.headers_mut().insert(header::LINK, value);
+        }
+    }
     response::set_cache_headers(&mut response, &etag);
     Ok(response)
+}
+
+/// The `next` and `prev` links of a paged answer, each with the data version it was made for.
+fn page_links(
+    request: &Request,
+    page: Page,
+    matched: usize,
+    version: &str,
+) -> Vec<(&'static str, String)> {
+    if page == Page::WHOLE {
+        return Vec::new();
+    }
+    let link = |offset: usize| {
+        request.with_params(&[
+            ("offset", Some(offset.to_string())),
+            ("limit", Some(page.limit.to_string())),
+            (DATA_VERSION, Some(version.to_string())),
+        ])
+    };
+    let returned = page.returned(matched);
+    let mut links = Vec::new();
+    if page.offset + returned < matched {
+        links.push(("next", link(page.offset + returned)));
+    }
+    if page.offset > 0 {
+        links.push(("prev", link(page.offset.saturating_sub(page.limit))));
+    }
+    links
 }
 
 /// The HTTP form of an analysis error: 400, naming the parameter at fault.
@@ -76,7 +132,7 @@ pub fn openapi_paths() -> Vec<(String, Value)> {
     QUESTION_SPECS
         .iter()
         .map(|question| {
-            let parameters: Vec<Value> = question
+            let mut parameters: Vec<Value> = question
                 .parameters
                 .iter()
                 .map(|p| {
@@ -84,6 +140,16 @@ pub fn openapi_paths() -> Vec<(String, Value)> {
                            "description": p.description, "schema": (p.schema)()})
                 })
                 .collect();
+            let mut responses = json!({
+                "200": {"description": "A GeoJSON FeatureCollection with a top-level summary object.",
+                        "content": {"application/geo+json": {"schema": {"type": "object"}}}},
+                "400": {"$ref": "#/components/responses/BadRequest"}
+            });
+            if question.is_paged() {
+                parameters.push(json!({"$ref": format!("#/components/parameters/{DATA_VERSION}")}));
+                responses["409"] = json!({"description": "The data changed since the paging link was made; start again from the first page.",
+                                          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Exception"}}}});
+            }
             let operation = format!("analysis_{}", question.name.replace('-', "_"));
             (
                 format!("/analysis/{}", question.name),
@@ -92,11 +158,7 @@ pub fn openapi_paths() -> Vec<(String, Value)> {
                     "operationId": operation,
                     "tags": ["analysis"],
                     "parameters": parameters,
-                    "responses": {
-                        "200": {"description": "A GeoJSON FeatureCollection with a top-level summary object.",
-                                "content": {"application/geo+json": {"schema": {"type": "object"}}}},
-                        "400": {"$ref": "#/components/responses/BadRequest"}
-                    }
+                    "responses": responses
                 }}),
             )
         })

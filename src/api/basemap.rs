@@ -5,7 +5,8 @@
 //! `/{name}/{z}/{x}/{y}.mvt`, where the name is `basemap` or `thematic` (see [`Tileset`]).
 //!
 //! The built-in archive is made at start-up rather than committed: it derives entirely from
-//! `geodata/`. Should it fail, its endpoints answer 503 and the rest of the service still runs.
+//! `geodata/`. It is built while the server already answers; a request that comes first waits
+//! for it. Should it fail, its endpoints answer 503 and the rest of the service still runs.
 
 use super::error::{ApiError, ApiResult};
 use super::request::Request;
@@ -31,7 +32,7 @@ pub fn routes() -> Router<AppState> {
                 &format!("/{name}.pmtiles"),
                 get(
                     move |State(state): State<AppState>, headers: HeaderMap| async move {
-                        archive(&state, tileset, &headers)
+                        archive(&state, tileset, &headers).await
                     },
                 ),
             )
@@ -39,7 +40,7 @@ pub fn routes() -> Router<AppState> {
                 &format!("/{name}.json"),
                 get(
                     move |State(state): State<AppState>, request: Request| async move {
-                        tilejson(&state, tileset, &request)
+                        tilejson(&state, tileset, &request).await
                     },
                 ),
             )
@@ -51,7 +52,7 @@ pub fn routes() -> Router<AppState> {
                         String,
                         String,
                         String,
-                    )>| async move { tile(&state, tileset, address) },
+                    )>| async move { tile(&state, tileset, address).await },
                 ),
             );
     }
@@ -142,9 +143,10 @@ fn tile_type_name(tile_type: TileType) -> &'static str {
     }
 }
 
-fn ready(state: &AppState, tileset: Tileset) -> ApiResult<std::sync::Arc<TileArchive>> {
+/// The archive, once built: a request made while it is being built waits for it.
+async fn ready(state: &AppState, tileset: Tileset) -> ApiResult<std::sync::Arc<TileArchive>> {
     let name = tileset.name();
-    match state.archive(tileset) {
+    match state.archive_when_built(tileset).await {
         Some(Ok(archive)) => Ok(archive),
         Some(Err(message)) => Err(ApiError::unavailable(format!(
             "the {name} archive could not be built: {message}"
@@ -155,9 +157,9 @@ fn ready(state: &AppState, tileset: Tileset) -> ApiResult<std::sync::Arc<TileArc
     }
 }
 
-fn tilejson(state: &AppState, tileset: Tileset, request: &Request) -> ApiResult<Response> {
+async fn tilejson(state: &AppState, tileset: Tileset, request: &Request) -> ApiResult<Response> {
     request.allow_only(&[])?;
-    let archive = ready(state, tileset)?;
+    let archive = ready(state, tileset).await?;
     let name = tileset.name();
     let mut document =
         archive.tilejson(&request.url(&format!("/{name}/{{z}}/{{x}}/{{y}}.mvt"), &[]));
@@ -175,12 +177,12 @@ fn tilejson(state: &AppState, tileset: Tileset, request: &Request) -> ApiResult<
 }
 
 /// One tile of the archive, for clients that speak XYZ rather than PMTiles.
-fn tile(
+async fn tile(
     state: &AppState,
     tileset: Tileset,
     (z, x, file): (String, String, String),
 ) -> ApiResult<Response> {
-    let archive = ready(state, tileset)?;
+    let archive = ready(state, tileset).await?;
     let bad = || {
         ApiError::bad_request(format!(
             "\"{z}/{x}/{file}\" is not a tile address z/x/y.mvt"
@@ -216,8 +218,8 @@ fn tile(
 }
 
 /// The whole archive, or the byte range asked for (one range; PMTiles clients ask for one).
-fn archive(state: &AppState, tileset: Tileset, headers: &HeaderMap) -> Response {
-    let archive = match ready(state, tileset) {
+async fn archive(state: &AppState, tileset: Tileset, headers: &HeaderMap) -> Response {
+    let archive = match ready(state, tileset).await {
         Ok(a) => a,
         Err(e) => {
             let mut r = e.into_response();

@@ -1,6 +1,7 @@
 //! Error responses: `{"code": "...", "description": "..."}` with a 4xx status for anything the
 //! client can fix, so that bad input never surfaces as a 500.
 
+use crate::formats::items::CrsRefusal;
 use crate::query::params::ParamError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -43,6 +44,14 @@ impl ApiError {
 impl From<ParamError> for ApiError {
     fn from(e: ParamError) -> ApiError {
         ApiError::bad_request(e.to_string())
+    }
+}
+
+/// The requested output CRS cannot carry a feature of the answer: the request is refused,
+/// naming the CRS parameter and the feature.
+impl From<CrsRefusal> for ApiError {
+    fn from(refusal: CrsRefusal) -> ApiError {
+        ParamError::new("crs", refusal.to_string()).into()
     }
 }
 

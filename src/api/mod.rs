@@ -7,47 +7,54 @@
 //! - [`stories`]: the guided tours at `/stories`.
 //! - [`web`]: the map page at `/` for browsers and its assets, and the basemap archive.
 //!
-//! Cross-cutting behaviour is tower middleware, applied once in [`router`]: compression, CORS
-//! for GET from any origin (the data is public), a request timeout, and one log line per
-//! request.
+//! - [`status`]: `/status`, the data version and the last refused reload; [`reload`] does the
+//!   reloading (SIGHUP, `--watch`).
+//!
+//! Cross-cutting behaviour is tower middleware, applied once in [`router`], from the outside in:
+//! the security headers ([`headers`]), CORS for GET from any origin (the data is public), one log
+//! line per request, compression, and the [`limits`] (URI length, a slot per class of endpoint,
+//! the time-out).
 
 pub mod analysis;
 pub mod assets;
 pub mod basemap;
 pub mod error;
+pub mod headers;
+pub mod limits;
 mod ogc;
 mod openapi;
+pub mod reload;
 pub mod request;
 mod response;
 pub mod state;
+mod status;
 mod stories;
 mod web;
 
 pub use state::AppState;
 
-use axum::http::{Method, StatusCode};
-use axum::Router;
+use axum::http::Method;
+use axum::{middleware, Router};
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::sync::Arc;
 use tower_http::compression::predicate::{NotForContentType, Predicate};
 use tower_http::compression::{CompressionLayer, DefaultPredicate};
 use tower_http::cors::{Any, CorsLayer};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-/// Longest time one request may take before the client gets a 503.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-
 pub fn router(state: AppState) -> Router {
+    let guard = Arc::clone(&state.guard);
     Router::new()
         .merge(ogc::routes())
         .merge(analysis::routes())
         .merge(openapi::routes())
         .merge(web::routes())
         .merge(basemap::routes())
+        .merge(status::routes())
         .merge(stories::routes())
         .fallback(|| async { error::ApiError::not_found("no such resource") })
+        .layer(middleware::from_fn_with_state(guard, limits::guard))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
@@ -64,10 +71,7 @@ pub fn router(state: AppState) -> Router {
                 .allow_headers(Any)
                 .expose_headers(Any),
         )
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(middleware::from_fn(headers::security_headers))
         .with_state(state)
 }
 

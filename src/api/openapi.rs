@@ -8,7 +8,6 @@ use super::state::AppState;
 use crate::catalog::Catalog;
 use crate::query::crs::Crs;
 use crate::query::params::{DEFAULT_LIMIT, MAX_LIMIT};
-use crate::query::queryables::queryables;
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
@@ -156,6 +155,14 @@ fn shared_parameters() -> Map<String, Value> {
             json!({"type": "boolean", "default": false}),
         ),
     );
+    p.insert(
+        super::state::DATA_VERSION.into(),
+        parameter(
+            super::state::DATA_VERSION,
+            "The data version a paging link was made for (set by the server in next and prev links). If the data has been reloaded since, the request gets a 409 and the client starts again from the first page.",
+            json!({"type": "string", "pattern": "^[0-9a-f]{16}$"}),
+        ),
+    );
     p
 }
 
@@ -228,7 +235,7 @@ pub fn definition(catalog: &Catalog, base: &str) -> Value {
             .iter()
             .map(|p| reference(p))
             .collect();
-        for q in queryables(collection) {
+        for q in collection.queryables() {
             if matches!(q.name.as_str(), "geometry" | "datetime") {
                 continue;
             }

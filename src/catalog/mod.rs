@@ -10,12 +10,13 @@
 mod borders;
 mod footprint;
 mod index;
+mod properties;
 
 pub use borders::{border_id, Coast};
 pub use index::Envelope;
 
 use crate::load::{Dataset, Place, Story};
-use crate::model::{CollectionId, Coverage, DateSpan, Feature};
+use crate::model::{CollectionId, Coverage, DateSpan, Feature, Queryable};
 use chrono::NaiveDate;
 use footprint::Footprints;
 use geo::Geometry;
@@ -35,6 +36,10 @@ pub struct Collection {
     /// otherwise the earliest start and latest end of validity (`None` ends are open or
     /// unknown).
     pub temporal: DateSpan,
+    /// What a filter or a sort may name, inferred from the features when the catalog is built.
+    queryables: Vec<Queryable>,
+    /// The JSON Schema of each property as served, inferred with the queryables.
+    property_schemas: serde_json::Map<String, Value>,
 }
 
 impl Collection {
@@ -51,14 +56,29 @@ impl Collection {
             .reduce(Envelope::merge)
             .map(|e| [e.min[0], e.min[1], e.max[0], e.max[1]]);
         let temporal = temporal_extent(&features);
+        let queryables = properties::infer_queryables(&features);
+        let property_schemas = properties::property_schemas(&features);
         Collection {
             id,
+            queryables,
+            property_schemas,
             by_id,
             index: SpatialIndex::new(envelopes),
             features,
             bbox,
             temporal,
         }
+    }
+
+    /// What a filter or a sort may name in this collection, with inferred types.
+    pub fn queryables(&self) -> &[Queryable] {
+        &self.queryables
+    }
+
+    /// The JSON Schema of each property as served (`properties.properties` of the feature
+    /// schema).
+    pub fn property_schemas(&self) -> &serde_json::Map<String, Value> {
+        &self.property_schemas
     }
 
     pub fn features(&self) -> &[Feature] {

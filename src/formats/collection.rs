@@ -21,11 +21,29 @@ impl CollectionWriter {
 
     /// Appends one feature, written by `write` into the buffer.
     pub fn feature(&mut self, write: impl FnOnce(&mut Vec<u8>)) {
+        let written: Result<(), std::convert::Infallible> = self.try_feature(|out| {
+            write(out);
+            Ok(())
+        });
+        let Ok(()) = written;
+    }
+
+    /// Appends one feature whose writer may refuse it; on refusal the error is returned and
+    /// the collection is not to be finished (the buffer holds a partial feature).
+    pub fn try_feature<E>(
+        &mut self,
+        write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+    ) -> Result<(), E> {
         if self.features > 0 {
             self.out.push(b',');
         }
         self.features += 1;
-        write(&mut self.out);
+        write(&mut self.out)
+    }
+
+    /// How many bytes are written so far.
+    pub fn byte_len(&self) -> usize {
+        self.out.len()
     }
 
     /// How many features were appended.

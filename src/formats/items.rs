@@ -5,10 +5,12 @@
 use crate::catalog::Catalog;
 use crate::formats::geojson::write_feature;
 use crate::model::{CollectionId, Feature};
-use crate::query::crs::Crs;
+use crate::query::crs::{Crs, CrsError};
 use chrono::NaiveDate;
 use geo::Coord;
 use serde_json::{json, Map, Value};
+use std::cell::Cell;
+use std::fmt;
 
 /// How items are written: output CRS, selected properties, geometry or not.
 pub struct ItemsOutput {
@@ -19,14 +21,16 @@ pub struct ItemsOutput {
 }
 
 impl ItemsOutput {
-    /// Appends one feature as GeoJSON.
+    /// Appends one feature as GeoJSON, or refuses it when one of its coordinates has no place
+    /// in the output CRS (a UTM zone far from it): a coordinate silently left in degrees would
+    /// be a wrong answer labelled right.
     pub fn write(
         &self,
         out: &mut Vec<u8>,
         catalog: &Catalog,
         collection: CollectionId,
         position: usize,
-    ) {
+    ) -> Result<(), CrsRefusal> {
         let feature = &catalog.collection(collection).features()[position];
         let geometry = if self.skip_geometry {
             None
@@ -35,8 +39,24 @@ impl ItemsOutput {
         };
         let properties = self.properties_of(feature);
         let crs = self.crs;
-        let project = move |c: Coord<f64>| crs.from_lon_lat(c).unwrap_or(c);
+        let first_problem: Cell<Option<CrsError>> = Cell::new(None);
+        let project = |c: Coord<f64>| match crs.from_lon_lat(c) {
+            Ok(projected) => projected,
+            Err(e) => {
+                let first = first_problem.take().unwrap_or(e);
+                first_problem.set(Some(first));
+                c
+            }
+        };
         write_feature(out, &feature.id, geometry, &properties, &project);
+        match first_problem.take() {
+            None => Ok(()),
+            Some(problem) => Err(CrsRefusal {
+                collection,
+                feature: feature.id.clone(),
+                problem,
+            }),
+        }
     }
 
     /// The properties written for a feature: the selected ones (all by default), plus a
@@ -59,5 +79,23 @@ impl ItemsOutput {
             properties.insert("as_of".into(), json!(self.day.to_string()));
         }
         properties
+    }
+}
+
+/// A feature the output CRS cannot represent, named with the first coordinate's problem.
+#[derive(Debug)]
+pub struct CrsRefusal {
+    pub collection: CollectionId,
+    pub feature: String,
+    pub problem: CrsError,
+}
+
+impl fmt::Display for CrsRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "feature \"{}\" in {}: {}",
+            self.feature, self.collection, self.problem
+        )
     }
 }

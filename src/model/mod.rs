@@ -12,6 +12,7 @@ mod coverage;
 mod date;
 mod feature;
 mod membership;
+mod queryable;
 mod uncertainty;
 
 pub use collection::CollectionId;
@@ -19,3 +20,4 @@ pub use coverage::{Coverage, LayerCoverage, Period};
 pub use date::{DateSpan, PartialDate, PartialDateError};
 pub use feature::{Feature, LocationPrecision, Validity};
 pub use membership::{MemberStatus, Membership};
+pub use queryable::{Queryable, QueryableType};

@@ -195,7 +195,11 @@ impl Crs {
             Crs::Crs84 => Ok(c),
             Crs::Epsg4326 => Ok(Coord { x: c.y, y: c.x }),
             Crs::WebMercator | Crs::Utm { .. } => {
-                if !(c.x.is_finite() && c.y.is_finite()) || c.y.abs() > 90.0 {
+                // Web Mercator clamps latitude anyway, so a pole a rounding error beyond ±90°
+                // (as repaired polar rings have) is drawn on the map edge like the pole itself.
+                let slack = if *self == Crs::WebMercator { 1e-6 } else { 0.0 };
+                let beyond_pole = c.y.abs() > 90.0 + slack;
+                if !(c.x.is_finite() && c.y.is_finite()) || beyond_pole {
                     return Err(self.out_of_range_lon_lat(c));
                 }
                 let lat = if *self == Crs::WebMercator {

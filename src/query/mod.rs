@@ -4,7 +4,6 @@
 //! - `params`: the shared request parameters (`bbox`, `datetime`, `limit`, …) and their errors.
 //! - `cql`: CQL2 filters compiled once per request and evaluated per feature.
 //! - `crs`: the coordinate reference systems the server accepts and emits.
-//! - `queryables`: what a filter may name, inferred from the data.
 //! - `items`: selecting, sorting and paging the items of a collection.
 //! - `analysis`: the spatial questions (border zone, near, nearest, within, locate, range)
 //!   answered with geodesic measures.
@@ -14,4 +13,3 @@ pub mod cql;
 pub mod crs;
 pub mod items;
 pub mod params;
-pub mod queryables;

@@ -30,21 +30,26 @@ pub fn server() -> &'static str {
         .and_then(|bytes| Ok(forcemap::tiles::TileArchive::new(bytes)?))
         .map_err(|e| e.to_string());
         state.set_archives(basemap, None);
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let address = listener.local_addr().unwrap();
-        listener.set_nonblocking(true).unwrap();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                api::serve(listener, state).await.unwrap();
-            });
-        });
-        format!("http://{address}")
+        serve(state)
     })
+}
+
+/// Serves `state` on an ephemeral port of 127.0.0.1 from a thread of its own; returns the base URL.
+pub fn serve(state: AppState) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            api::serve(listener, state).await.unwrap();
+        });
+    });
+    format!("http://{address}")
 }
 
 /// The catalog of the data in `geodata/`, built directly (no server).

@@ -9,7 +9,6 @@ use crate::api::state::AppState;
 use crate::catalog::Collection;
 use crate::model::CollectionId;
 use crate::query::crs::Crs;
-use crate::query::queryables::queryables as queryables_of;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde_json::{json, Value};
@@ -136,9 +135,9 @@ pub async fn queryables(
     request.allow_only(&["f"])?;
     let id = parse_collection(&id)?;
     let catalog = state.catalog();
-    let list = queryables_of(catalog.collection(id));
+    let list = catalog.collection(id).queryables();
     let mut properties = serde_json::Map::new();
-    for q in &list {
+    for q in list {
         let mut schema = q.kind.json_schema();
         if let Value::Object(map) = &mut schema {
             map.insert("title".into(), json!(q.name));
@@ -184,33 +183,9 @@ pub async fn queryables(
 pub const SCHEMA_MEDIA_TYPE: &str = "application/schema+json";
 
 /// JSON Schema of a GeoJSON feature of `collection`: one entry under
-/// `properties.properties` for every property any of its features carries, in the order they
-/// first appear, typed from the values served. A property missing from a feature, or null,
-/// is absent; `type` names the type of the other values only (as GDAL reads a single `type`).
-/// Strings are `format: date` only when every value is a full date (`2005-09-01`).
+/// The GeoJSON feature schema of a collection, from the property types the catalog inferred
+/// when it was built ([`Collection::property_schemas`]).
 pub fn feature_schema(request: &Request, collection: &Collection) -> Value {
-    let mut kinds: Vec<(String, PropertyKind)> = Vec::new();
-    let mut note = |name: &str, value: &Value| {
-        let kind = PropertyKind::of(value);
-        match kinds.iter_mut().find(|(n, _)| n == name) {
-            Some((_, known)) => *known = known.merge(kind),
-            None => kinds.push((name.to_string(), kind)),
-        }
-    };
-    for feature in collection.features() {
-        for (name, value) in &feature.properties {
-            note(name, value);
-        }
-        if !feature.members.is_empty() {
-            // Added to each grouping as of the requested day (see `items::Output`).
-            note("active_members", &json!(["RUS"]));
-            note("as_of", &json!("2000-01-01"));
-        }
-    }
-    let properties: serde_json::Map<String, Value> = kinds
-        .into_iter()
-        .map(|(name, kind)| (name, kind.schema()))
-        .collect();
     let id = collection.id.as_str();
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -223,71 +198,9 @@ pub fn feature_schema(request: &Request, collection: &Collection) -> Value {
             "type": {"type": "string", "enum": ["Feature"]},
             "id": {"type": "string"},
             "geometry": {"description": "GeoJSON geometry, or null"},
-            "properties": {"type": "object", "properties": properties},
+            "properties": {"type": "object", "properties": collection.property_schemas()},
         },
     })
-}
-
-/// What the non-null values of one property are.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum PropertyKind {
-    Unknown,
-    Date,
-    String,
-    Integer,
-    Number,
-    Boolean,
-    Strings,
-    Array,
-    Object,
-    Mixed,
-}
-
-impl PropertyKind {
-    fn of(value: &Value) -> PropertyKind {
-        match value {
-            Value::Null => PropertyKind::Unknown,
-            Value::String(s) if is_full_date(s) => PropertyKind::Date,
-            Value::String(_) => PropertyKind::String,
-            Value::Number(n) if n.is_i64() || n.is_u64() => PropertyKind::Integer,
-            Value::Number(_) => PropertyKind::Number,
-            Value::Bool(_) => PropertyKind::Boolean,
-            Value::Array(items) if items.iter().all(Value::is_string) => PropertyKind::Strings,
-            Value::Array(_) => PropertyKind::Array,
-            Value::Object(_) => PropertyKind::Object,
-        }
-    }
-
-    fn merge(self, other: PropertyKind) -> PropertyKind {
-        use PropertyKind::*;
-        match (self, other) {
-            (a, b) if a == b => a,
-            (Unknown, x) | (x, Unknown) => x,
-            (Date, String) | (String, Date) => String,
-            (Integer, Number) | (Number, Integer) => Number,
-            (Strings, Array) | (Array, Strings) => Array,
-            _ => Mixed,
-        }
-    }
-
-    fn schema(self) -> Value {
-        match self {
-            PropertyKind::Unknown | PropertyKind::Mixed => json!({}),
-            PropertyKind::Date => json!({"type": "string", "format": "date"}),
-            PropertyKind::String => json!({"type": "string"}),
-            PropertyKind::Integer => json!({"type": "integer"}),
-            PropertyKind::Number => json!({"type": "number"}),
-            PropertyKind::Boolean => json!({"type": "boolean"}),
-            PropertyKind::Strings => json!({"type": "array", "items": {"type": "string"}}),
-            PropertyKind::Array => json!({"type": "array"}),
-            PropertyKind::Object => json!({"type": "object"}),
-        }
-    }
-}
-
-/// `YYYY-MM-DD`, a real day of the calendar.
-fn is_full_date(s: &str) -> bool {
-    s.len() == 10 && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
 }
 
 pub async fn schema(

@@ -31,9 +31,7 @@ pub fn page(title: &str, content: &str) -> String {
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{t} · forcemap</title>\
-         <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;line-height:1.5}}\
-         table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2rem .5rem;text-align:left;vertical-align:top}}\
-         pre{{background:#f4f4f4;padding:.5rem;overflow:auto}}</style></head>\
+         <link rel=\"stylesheet\" href=\"/assets/api.css\"></head>\
          <body><nav><a href=\"/\">Map</a> · <a href=\"/collections?f=html\">Collections</a> · \
          <a href=\"/api?f=html\">API</a></nav><h1>{t}</h1>{content}</body></html>",
         t = escape(title)

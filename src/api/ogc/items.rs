@@ -5,6 +5,7 @@ use super::html;
 use crate::api::error::{ApiError, ApiResult};
 use crate::api::request::{Format, Request};
 use crate::api::response;
+use crate::api::state::{paging_version, DATA_VERSION};
 use crate::api::state::AppState;
 use crate::formats::collection::CollectionWriter;
 use crate::formats::items::ItemsOutput;
@@ -12,7 +13,6 @@ use crate::query::cql::{Filter, FilterLang, Queryable, QueryableType};
 use crate::query::crs::Crs;
 use crate::query::items::{select, ItemsQuery};
 use crate::query::params::{self, ParamError};
-use crate::query::queryables::queryables;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
@@ -34,6 +34,7 @@ pub const ITEMS_PARAMETERS: &[&str] = &[
     "sortby",
     "crs",
     "skipGeometry",
+    DATA_VERSION,
 ];
 
 /// The output settings a request asks for: `crs`, `properties`, `skipGeometry`.
@@ -173,14 +174,15 @@ pub async fn items(
 ) -> ApiResult<Response> {
     let collection = parse_collection(&id)?;
     let catalog = state.catalog();
-    let known = queryables(catalog.collection(collection));
+    let version = paging_version(&catalog, &request)?;
+    let known = catalog.collection(collection).queryables();
     let mut query = ItemsQuery {
         bbox: bbox(&request)?,
         datetime: request
             .param("datetime")
             .map(params::parse_datetime)
             .transpose()?,
-        filters: filters(&request, &known)?,
+        filters: filters(&request, known)?,
         sortby: request
             .param("sortby")
             .map(params::parse_sortby)
@@ -202,29 +204,39 @@ pub async fn items(
     }
     let today = chrono::Utc::now().date_naive();
     let day = params::reference_day(query.datetime.as_ref(), today);
-    let output = output_settings(&request, &known, day)?;
+    let output = output_settings(&request, known, day)?;
     let etag = response::etag(&request, catalog.fingerprint, &day.to_string());
     if let Some(r) = response::not_modified(&request, &etag) {
         return Ok(r);
     }
     let page = select(&catalog, collection, &query, today);
     query.offset = query.offset.min(page.number_matched);
-    let returned = page.positions.len();
-    let next = (query.offset + returned < page.number_matched).then(|| {
+    // GeoJSON features are written first: a page that reaches the byte budget ends early, and
+    // its `next` link continues after the last feature written.
+    let mut writer = CollectionWriter::new(4096);
+    let returned = match request.format {
+        Format::Html => page.positions.len(),
+        Format::Json => {
+            let budget = state.limits().page_bytes;
+            for &position in &page.positions {
+                if !writer.is_empty() && writer.byte_len() >= budget {
+                    break;
+                }
+                writer.try_feature(|out| output.write(out, &catalog, collection, position))?;
+            }
+            writer.len()
+        }
+    };
+    let page_link = |offset: usize| {
         request.with_params(&[
-            ("offset", Some((query.offset + returned).to_string())),
+            ("offset", Some(offset.to_string())),
             ("limit", Some(query.limit.to_string())),
+            (DATA_VERSION, Some(version.clone())),
         ])
-    });
-    let prev = (query.offset > 0).then(|| {
-        request.with_params(&[
-            (
-                "offset",
-                Some(query.offset.saturating_sub(query.limit).to_string()),
-            ),
-            ("limit", Some(query.limit.to_string())),
-        ])
-    });
+    };
+    let next =
+        (query.offset + returned < page.number_matched).then(|| page_link(query.offset + returned));
+    let prev = (query.offset > 0).then(|| page_link(query.offset.saturating_sub(query.limit)));
 
     let mut response = match request.format {
         Format::Html => {
@@ -268,10 +280,6 @@ pub async fn items(
             ))
         }
         Format::Json => {
-            let mut writer = CollectionWriter::new(4096);
-            for &position in &page.positions {
-                writer.feature(|out| output.write(out, &catalog, collection, position));
-            }
             let mut links = vec![
                 json!({"rel": "self", "type": "application/geo+json", "title": "This page", "href": request.with_params(&[])}),
                 json!({"rel": "alternate", "type": "text/html", "title": "This page as HTML", "href": request.with_params(&[("f", Some("html".into()))])}),
@@ -336,8 +344,8 @@ pub async fn item(
         .map(params::parse_datetime)
         .transpose()?;
     let day = params::reference_day(datetime.as_ref(), chrono::Utc::now().date_naive());
-    let known = queryables(source);
-    let output = output_settings(&request, &known, day)?;
+    let known = source.queryables();
+    let output = output_settings(&request, known, day)?;
     let feature = &source.features()[position];
     let mut response = match request.format {
         Format::Html => {
@@ -355,7 +363,7 @@ pub async fn item(
         }
         Format::Json => {
             let mut out = Vec::new();
-            output.write(&mut out, &catalog, collection, position);
+            output.write(&mut out, &catalog, collection, position)?;
             // Add the links member to the written feature object.
             out.pop();
             let links = json!([

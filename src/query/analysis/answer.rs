@@ -147,6 +147,35 @@ pub struct Answer<'a> {
     pub summary: Value,
 }
 
+impl Answer<'_> {
+    /// How many entries the answer's list holds (hits, then changes), whatever the page.
+    pub fn number_matched(&self) -> usize {
+        self.hits.len() + self.changes.len()
+    }
+}
+
+/// Which part of an answer's list is written: at most `limit` entries from `offset`, in the
+/// answer's order (nearest first where distance is the question). The drawn shapes and the
+/// summary, which describe the whole answer, come with every page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub offset: usize,
+    pub limit: usize,
+}
+
+impl Page {
+    /// Every entry, as the command line writes them.
+    pub const WHOLE: Page = Page {
+        offset: 0,
+        limit: usize::MAX,
+    };
+
+    /// How many entries of `matched` this page holds.
+    pub fn returned(&self, matched: usize) -> usize {
+        matched.saturating_sub(self.offset).min(self.limit)
+    }
+}
+
 /// Kilometres to the metre: more digits would claim more than the data's precision.
 pub fn round_km(km: f64) -> f64 {
     (km * 1000.0).round() / 1000.0

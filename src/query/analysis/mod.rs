@@ -32,9 +32,11 @@ pub mod spec;
 pub mod within;
 pub mod zone;
 
-pub use answer::{round_km, Answer, Hit, Shape};
+pub use answer::{round_km, Answer, Hit, Page, Shape};
 pub use error::AnalysisError;
-pub use params::{DEFAULT_COLLECTIONS, DEFAULT_K, MAX_DISTANCE_KM, MAX_K};
+pub use params::{
+    parse_page, DEFAULT_ANSWER_LIMIT, DEFAULT_COLLECTIONS, DEFAULT_K, MAX_DISTANCE_KM, MAX_K,
+};
 pub use question::Question;
 pub use scope::Scope;
 pub use spec::{question_names, ParamSpec, QuestionSpec, QUESTION_SPECS};

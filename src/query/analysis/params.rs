@@ -1,9 +1,10 @@
 //! The analysis questions' own parameters (`lon`, `lat`, `*_km`, `k`, `countries`,
 //! `collections`, `include`…): their limits and their parsers, shared by every question.
 
+use super::answer::Page;
 use super::error::AnalysisError;
 use crate::model::CollectionId;
-use crate::query::params::parse_count;
+use crate::query::params::{parse_count, parse_offset, MAX_LIMIT};
 
 /// Longest distance or radius a question accepts, in kilometres.
 pub const MAX_DISTANCE_KM: f64 = 5_000.0;
@@ -11,12 +12,26 @@ pub const MAX_DISTANCE_KM: f64 = 5_000.0;
 pub const MAX_K: usize = 1_000;
 /// `k` when the question does not give one.
 pub const DEFAULT_K: usize = 5;
+/// Entries of an answer's list written when `limit` is not given: every answer of the built-in
+/// data fits in one page, and a larger one is paged like items.
+pub const DEFAULT_ANSWER_LIMIT: usize = 1_000;
 /// Collections searched when the question names none.
 pub const DEFAULT_COLLECTIONS: [CollectionId; 3] = [
     CollectionId::Installations,
     CollectionId::Forces,
     CollectionId::Events,
 ];
+
+/// `limit` and `offset` of a paged answer.
+pub fn parse_page(limit: Option<&str>, offset: Option<&str>) -> Result<Page, AnalysisError> {
+    Ok(Page {
+        limit: match limit {
+            None => DEFAULT_ANSWER_LIMIT,
+            Some(text) => parse_count("limit", text, MAX_LIMIT)?,
+        },
+        offset: parse_offset(offset)?,
+    })
+}
 
 pub fn parse_number(parameter: &str, text: &str) -> Result<f64, AnalysisError> {
     let value: f64 = text

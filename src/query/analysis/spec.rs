@@ -3,7 +3,8 @@
 //! (`params`). The dispatcher takes the accepted names from here and the OpenAPI document its
 //! entries, so a parameter cannot be documented one way and parsed another.
 
-use super::params::{DEFAULT_K, MAX_DISTANCE_KM, MAX_K};
+use super::params::{DEFAULT_ANSWER_LIMIT, DEFAULT_K, MAX_DISTANCE_KM, MAX_K};
+use crate::query::params::MAX_LIMIT;
 use serde_json::{json, Value};
 
 /// One parameter of a question.
@@ -32,6 +33,13 @@ impl QuestionSpec {
     /// The names of the parameters the question accepts.
     pub fn parameter_names(&self) -> impl Iterator<Item = &'static str> {
         self.parameters.iter().map(|p| p.name)
+    }
+}
+
+impl QuestionSpec {
+    /// Whether the answer's list is paged (`limit`, `offset`).
+    pub fn is_paged(&self) -> bool {
+        self.parameters.iter().any(|p| p.name == LIMIT.name)
     }
 }
 
@@ -79,6 +87,20 @@ const LAT: ParamSpec = ParamSpec {
     schema: || json!({"type": "number", "minimum": -90, "maximum": 90}),
 };
 
+const LIMIT: ParamSpec = ParamSpec {
+    name: "limit",
+    required: false,
+    description: "Most entries of the answer's list on one page (the summary and the drawn shapes describe the whole answer). A next link leads on.",
+    schema: || json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_ANSWER_LIMIT}),
+};
+
+const OFFSET: ParamSpec = ParamSpec {
+    name: "offset",
+    required: false,
+    description: "Entries of the answer's list to skip, in its order (nearest first where distance is the question).",
+    schema: || json!({"type": "integer", "minimum": 0, "default": 0}),
+};
+
 const RADIUS_KM: ParamSpec = ParamSpec {
     name: "radius_km",
     required: true,
@@ -107,12 +129,23 @@ pub const QUESTION_SPECS: &[QuestionSpec] = &[
             COLLECTIONS,
             DATETIME,
             INCLUDE,
+            LIMIT,
+            OFFSET,
         ],
     },
     QuestionSpec {
         name: "near",
         summary: "Features within a radius of a point, nearest first, with their geodesic distance_km",
-        parameters: &[LON, LAT, RADIUS_KM, COLLECTIONS, DATETIME, INCLUDE],
+        parameters: &[
+            LON,
+            LAT,
+            RADIUS_KM,
+            COLLECTIONS,
+            DATETIME,
+            INCLUDE,
+            LIMIT,
+            OFFSET,
+        ],
     },
     QuestionSpec {
         name: "nearest",
@@ -143,6 +176,8 @@ pub const QUESTION_SPECS: &[QuestionSpec] = &[
             COLLECTIONS,
             DATETIME,
             INCLUDE,
+            LIMIT,
+            OFFSET,
         ],
     },
     QuestionSpec {
@@ -164,6 +199,8 @@ pub const QUESTION_SPECS: &[QuestionSpec] = &[
             COLLECTIONS,
             DATETIME,
             INCLUDE,
+            LIMIT,
+            OFFSET,
         ],
     },
     QuestionSpec {
@@ -182,6 +219,8 @@ pub const QUESTION_SPECS: &[QuestionSpec] = &[
                 description: "Last date of the period, not before from: YYYY, YYYY-MM or YYYY-MM-DD (a year or month ends on its last day).",
                 schema: || json!({"type": "string", "pattern": "^\\s*[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\\s*$"}),
             },
+            LIMIT,
+            OFFSET,
         ],
     },
 ];

@@ -473,7 +473,7 @@ impl<'q> Ctx<'q> {
                 Lit::Array(_) => Ty::List,
             },
             Operand::Id => Ty::Str,
-            Operand::Property { kind, .. } => kind.ty(),
+            Operand::Property { kind, .. } => ty_of(*kind),
             Operand::Arith(..) => Ty::Num,
             Operand::Casei(_) | Operand::Accenti(_) => Ty::Str,
         }
@@ -548,6 +548,18 @@ pub(super) fn check_date_text(whole: &Expr, text: &Operand) -> Result<(), Filter
             clip(s, 40)
         ))),
         _ => Ok(()),
+    }
+}
+
+/// The evaluator's type for a queryable's declared type.
+fn ty_of(kind: QueryableType) -> Ty {
+    match kind {
+        QueryableType::String => Ty::Str,
+        QueryableType::Number | QueryableType::Integer => Ty::Num,
+        QueryableType::Boolean => Ty::Bool,
+        QueryableType::Date => Ty::Time,
+        QueryableType::Geometry => Ty::Geom,
+        QueryableType::Array => Ty::List,
     }
 }
 

@@ -53,7 +53,11 @@ pub(super) fn edit_distance(a: &str, b: &str) -> usize {
 
 pub(super) fn check_nesting(text: &str) -> Result<(), FilterError> {
     let (mut depth, mut max, mut quoted) = (0usize, 0usize, false);
+    // The text outside string literals, to count NOT operators: each nests one level too, and
+    // a few thousand of them overflow the parser's stack.
+    let mut bare = String::with_capacity(text.len());
     for c in text.chars() {
+        bare.push(if quoted { ' ' } else { c });
         match c {
             '\'' => quoted = !quoted,
             '(' if !quoted => {
@@ -67,6 +71,15 @@ pub(super) fn check_nesting(text: &str) -> Result<(), FilterError> {
     if max > MAX_NESTING {
         return Err(FilterError::Unsupported(format!(
             "the filter nests parentheses {max} deep; at most {MAX_NESTING} levels are accepted"
+        )));
+    }
+    let negations = bare
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .filter(|word| word.eq_ignore_ascii_case("not"))
+        .count();
+    if negations > MAX_NESTING {
+        return Err(FilterError::Unsupported(format!(
+            "the filter has {negations} NOT operators; at most {MAX_NESTING} are accepted"
         )));
     }
     Ok(())

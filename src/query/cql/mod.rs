@@ -57,7 +57,7 @@ use compile::Ctx;
 use geo::{Geometry, Rect};
 use messages::{check_nesting, clip, json_syntax_error, text_syntax_error};
 use serde_json::Value;
-use tree::{Pred, Ty};
+use tree::Pred;
 
 /// What a filter can read of a feature.
 pub trait FilterTarget {
@@ -71,74 +71,7 @@ pub trait FilterTarget {
     fn interval(&self) -> (Option<NaiveDate>, Option<NaiveDate>);
 }
 
-/// The declared type of a queryable; decides which comparisons are type errors.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum QueryableType {
-    /// JSON string.
-    String,
-    /// JSON number.
-    Number,
-    /// JSON number without fraction.
-    Integer,
-    /// JSON boolean.
-    Boolean,
-    /// ISO 8601 date string (reduced precision allowed), or the `datetime` interval.
-    Date,
-    /// The feature geometry.
-    Geometry,
-    /// JSON array of scalars.
-    Array,
-}
-
-impl QueryableType {
-    /// The JSON Schema fragment describing this type, for the `/queryables` document.
-    pub fn json_schema(&self) -> Value {
-        match self {
-            QueryableType::String => serde_json::json!({ "type": "string" }),
-            QueryableType::Number => serde_json::json!({ "type": "number" }),
-            QueryableType::Integer => serde_json::json!({ "type": "integer" }),
-            QueryableType::Boolean => serde_json::json!({ "type": "boolean" }),
-            QueryableType::Date => serde_json::json!({ "type": "string", "format": "date" }),
-            QueryableType::Geometry => {
-                serde_json::json!({ "format": "geometry-any" })
-            }
-            QueryableType::Array => serde_json::json!({ "type": "array" }),
-        }
-    }
-
-    fn ty(&self) -> Ty {
-        match self {
-            QueryableType::String => Ty::Str,
-            QueryableType::Number | QueryableType::Integer => Ty::Num,
-            QueryableType::Boolean => Ty::Bool,
-            QueryableType::Date => Ty::Time,
-            QueryableType::Geometry => Ty::Geom,
-            QueryableType::Array => Ty::List,
-        }
-    }
-}
-
-/// A property a filter may name.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Queryable {
-    /// The name used in filters.
-    pub name: String,
-    /// Its declared type.
-    pub kind: QueryableType,
-    /// One line for the `/queryables` document.
-    pub description: String,
-}
-
-impl Queryable {
-    /// Shorthand constructor.
-    pub fn new(name: &str, kind: QueryableType, description: &str) -> Queryable {
-        Queryable {
-            name: name.to_string(),
-            kind,
-            description: description.to_string(),
-        }
-    }
-}
+pub use crate::model::{Queryable, QueryableType};
 
 /// The `filter-lang` parameter.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Soak test: a release server on 127.0.0.1 under 256 connections for 60 s over a mix of
+# endpoints (bench/soak.lua), with its memory sampled every second.
+#
+#   bench/soak.sh [SECONDS] [CONNECTIONS]        (default 60 s, 256 connections)
+#
+# Passes when wrk saw no connection errors, every 5xx was a shed 503 with Retry-After, and the
+# server's RSS at the end is within 10 % of its level after a warm-up run. Results go to
+# bench/soak-results/ (not committed) and a summary to stdout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"
+connections="${2:-256}"
+port="${SOAK_PORT:-18181}"
+out=bench/soak-results
+mkdir -p "$out"
+
+cargo build --release --quiet
+ulimit -n 65536 2>/dev/null || true
+./target/release/forcemap serve --bind "127.0.0.1:$port" >"$out/server.log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
+for _ in $(seq 1 600); do
+  curl -fs "http://127.0.0.1:$port/conformance" >/dev/null 2>&1 && break
+  kill -0 "$server" 2>/dev/null || { echo "the server exited:"; cat "$out/server.log"; exit 1; }
+  sleep 0.5
+done
+
+rss() { awk '/^VmRSS/ {print $2}' "/proc/$server/status"; }
+
+# Warm-up: every endpoint once at full load, so caches (footprints, buffers) are built.
+wrk -t2 -c"$connections" -d15s --timeout 10s -s bench/soak.lua "http://127.0.0.1:$port" >"$out/warmup.txt"
+warm=$(rss)
+echo "rss after warm-up: ${warm} kB"
+
+: >"$out/rss.txt"
+( while kill -0 "$server" 2>/dev/null; do echo "$(date +%s) $(rss)" >>"$out/rss.txt"; sleep 1; done ) &
+sampler=$!
+wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s --latency -s bench/soak.lua "http://127.0.0.1:$port" | tee "$out/soak.txt"
+kill "$sampler" 2>/dev/null || true
+final=$(rss)
+peak=$(awk '{ if ($2 > m) m = $2 } END { print m }' "$out/rss.txt")
+
+grep '^SOAK' "$out/soak.txt"
+connect_errors=$(grep -Eo 'connect_errors=[0-9]+' "$out/soak.txt" | cut -d= -f2)
+read_errors=$(grep -Eo 'read_errors=[0-9]+' "$out/soak.txt" | cut -d= -f2)
+timeouts=$(grep -Eo 'timeouts=[0-9]+' "$out/soak.txt" | cut -d= -f2)
+missing=$(grep -Eo 'shed_without_retry_after=[0-9]+' "$out/soak.txt" | cut -d= -f2)
+other_5xx=$(awk '$1 == "SOAK" && $2 == "status" && $3 >= 500 && $3 != 503 { n += $4 } END { print n + 0 }' "$out/soak.txt")
+drift=$(awk -v a="$warm" -v b="$final" 'BEGIN { printf "%.1f", (b - a) * 100 / a }')
+echo "rss: after warm-up ${warm} kB, at the end ${final} kB (${drift} %), peak ${peak} kB"
+
+fail=0
+[ "$connect_errors" -eq 0 ] || { echo "FAIL: $connect_errors connection errors"; fail=1; }
+[ "$read_errors" -eq 0 ] || { echo "FAIL: $read_errors read errors"; fail=1; }
+[ "$timeouts" -eq 0 ] || { echo "FAIL: $timeouts client time-outs"; fail=1; }
+[ "$other_5xx" -eq 0 ] || { echo "FAIL: $other_5xx server errors other than 503"; fail=1; }
+[ "$missing" -eq 0 ] || { echo "FAIL: $missing 503s without Retry-After"; fail=1; }
+awk -v d="$drift" 'BEGIN { exit !(d <= 10 && d >= -10) }' || { echo "FAIL: RSS moved by ${drift} %"; fail=1; }
+[ "$fail" -eq 0 ] && echo "soak passed"
+exit "$fail"
