@@ -69,6 +69,9 @@ fn main() {
     println!("cargo:rerun-if-changed=web/package-lock.json");
     println!("cargo:rerun-if-changed=web/node_modules/.package-lock.json");
     println!("cargo:rerun-if-changed=web/js");
+    // The folder itself, so that a page file added to web/ is embedded too (cargo then also
+    // notices changes under it).
+    println!("cargo:rerun-if-changed=web");
     println!("cargo:rerun-if-env-changed=FORCEMAP_NPM");
 
     if needs_install(&lockfile, &installed_marker) {

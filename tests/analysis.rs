@@ -581,6 +581,7 @@ fn every_bad_input_is_a_400_that_names_the_parameter() {
 #[test]
 fn the_analysis_endpoints_are_documented_in_the_api() {
     let api = get_ok("/api?f=json");
+    let paged = ["limit", "offset", "data-version"];
     for (path, parameters) in [
         (
             "/analysis/border-zone",
@@ -616,12 +617,29 @@ fn the_analysis_endpoints_are_documented_in_the_api() {
             "/analysis/range",
             &["from", "radius_km", "collections", "datetime", "include"][..],
         ),
+        ("/analysis/changes", &["from", "to"][..]),
     ] {
+        let mut parameters = parameters.to_vec();
+        if !["/analysis/nearest", "/analysis/locate"].contains(&path) {
+            parameters.extend(paged);
+        }
         let documented: Vec<&str> = api["paths"][path]["get"]["parameters"]
             .as_array()
             .unwrap_or_else(|| panic!("{path} not documented"))
             .iter()
-            .map(|p| p["name"].as_str().unwrap())
+            .map(|p| match p["$ref"].as_str() {
+                // A shared parameter: its name is the last part of the reference, and the
+                // reference must resolve.
+                Some(reference) => {
+                    let name = reference.rsplit('/').next().unwrap();
+                    assert_eq!(
+                        api["components"]["parameters"][name]["name"], name,
+                        "{path}"
+                    );
+                    name
+                }
+                None => p["name"].as_str().unwrap(),
+            })
             .collect();
         assert_eq!(documented, parameters, "{path}");
     }

@@ -26,6 +26,19 @@ fn tight() -> &'static str {
     })
 }
 
+/// Small pages but the usual slots: paging is tested apart from the shedding, which keeps the
+/// one slot of [`tight`] busy.
+fn small_pages() -> &'static str {
+    static BASE: OnceLock<String> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let limits = Limits {
+            page_bytes: 4_000,
+            ..Limits::default()
+        };
+        serve(AppState::with_limits(catalog(), None, limits))
+    })
+}
+
 fn get(base: &str, path: &str) -> (u16, reqwest::header::HeaderMap, Value) {
     let response = client().get(format!("{base}{path}")).send().unwrap();
     let status = response.status().as_u16();
@@ -137,7 +150,7 @@ fn a_long_uri_gets_414() {
 #[test]
 fn a_world_bbox_with_the_largest_limit_is_paged_by_size_and_every_item_comes_once() {
     let first = "/collections/countries/items?bbox=-180,-90,180,90&limit=10000&skipGeometry=false";
-    let mut next = Some(format!("{}{first}", tight()));
+    let mut next = Some(format!("{}{first}", small_pages()));
     let mut seen = Vec::new();
     let mut matched = None;
     let mut pages = 0;
@@ -149,7 +162,10 @@ fn a_world_bbox_with_the_largest_limit_is_paged_by_size_and_every_item_comes_onc
         let text = response.text().unwrap();
         let page: Value = serde_json::from_str(&text)
             .unwrap_or_else(|e| panic!("{url}: {status}: {e}: {}", &text[..text.len().min(300)]));
-        let returned = page["numberReturned"].as_u64().unwrap() as usize;
+        let returned = page["numberReturned"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{url}: {status}: {}", &text[..text.len().min(300)]))
+            as usize;
         let features = page["features"].as_array().unwrap();
         assert_eq!(features.len(), returned);
         assert!(returned >= 1, "a page with nothing: {url}");

@@ -69,7 +69,9 @@ async fn analysis(
                 .join(", ");
             let links = links
                 .into_iter()
-                .map(|(rel, href)| json!({"rel": rel, "type": "application/geo+json", "href": href}))
+                .map(
+                    |(rel, href)| json!({"rel": rel, "type": "application/geo+json", "href": href}),
+                )
                 .collect();
             (write_answer(&answer, page, links), link_header)
         })
