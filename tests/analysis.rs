@@ -578,6 +578,98 @@ fn every_bad_input_is_a_400_that_names_the_parameter() {
     assert_eq!(status, 404, "{body}");
 }
 
+/// The entries of an answer's list (features without a drawn-shape role), as (collection, id).
+fn listed(answer: &Value) -> Vec<(String, String)> {
+    answer["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["role"].is_null())
+        .map(|f| {
+            (
+                f["properties"]["collection"].as_str().unwrap().to_string(),
+                f["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn answers_page_like_items_and_every_entry_comes_once_in_order() {
+    let question = "/analysis/border-zone?countries=TJK,AFG&distance_km=100";
+    let whole = get_ok(question);
+    let all = listed(&whole);
+    assert!(all.len() > 4, "too few entries to page: {}", all.len());
+    assert_eq!(whole["numberMatched"], all.len());
+    assert_eq!(whole["numberReturned"], all.len());
+    assert!(whole["links"].is_null(), "one page needs no links");
+
+    let mut next = Some(format!("{question}&limit=2&include=zone"));
+    let (mut paged, mut pages) = (Vec::new(), 0);
+    while let Some(path) = next {
+        pages += 1;
+        assert!(pages <= all.len(), "paging does not end");
+        let (status, headers, page) = get(&path);
+        assert_eq!(status, 200, "{path}: {page}");
+        assert_eq!(page["numberMatched"], all.len(), "{path}");
+        let entries = listed(&page);
+        assert_eq!(page["numberReturned"], entries.len(), "{path}");
+        assert!(entries.len() <= 2 && !entries.is_empty(), "{path}");
+        // The drawn zone and the summary describe the whole answer on every page.
+        assert!(
+            page["features"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["properties"]["role"] == "zone"),
+            "{path}"
+        );
+        assert_eq!(page["summary"], whole["summary"], "{path}");
+        paged.extend(entries);
+        let link = |rel: &str| {
+            page["links"]
+                .as_array()
+                .and_then(|links| links.iter().find(|l| l["rel"] == rel))
+                .map(|l| l["href"].as_str().unwrap().to_string())
+        };
+        let header = headers
+            .get("link")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        if let Some(href) = link("next") {
+            assert!(
+                header.contains(&format!("<{href}>; rel=\"next\"")),
+                "{header}"
+            );
+            assert!(href.contains("data-version="), "{href}");
+        }
+        if pages > 1 {
+            assert!(link("prev").is_some(), "{path}");
+        }
+        next = link("next").map(|href| href[href.find("/analysis/").unwrap()..].to_string());
+    }
+    assert_eq!(paged, all, "pages in order, each entry once");
+    assert_eq!(pages, all.len().div_ceil(2));
+
+    // A page past the end is empty, and a link made for other data is refused.
+    let past = get_ok(&format!("{question}&offset={}", all.len() + 5));
+    assert_eq!(past["numberReturned"], 0);
+    assert_eq!(past["numberMatched"], all.len());
+    let (status, _, body) = get(&format!("{question}&limit=3&data-version=0000000000000000"));
+    assert_eq!(status, 409, "{body}");
+    assert!(body["description"]
+        .as_str()
+        .unwrap()
+        .contains("data-version"));
+    for bad in ["limit=0", "limit=10001", "limit=x", "offset=-1"] {
+        let (status, _, body) = get(&format!("{question}&{bad}"));
+        assert_eq!(status, 400, "{bad}: {body}");
+    }
+    // Questions that are not lists take no paging.
+    let (status, _, _) = get("/analysis/locate?lon=69.0&lat=38.5&limit=3");
+    assert_eq!(status, 400);
+}
+
 #[test]
 fn the_analysis_endpoints_are_documented_in_the_api() {
     let api = get_ok("/api?f=json");

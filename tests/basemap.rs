@@ -292,3 +292,35 @@ fn a_basemap_that_is_not_a_vector_archive_is_refused_before_listening() {
     assert_ne!(code, 0);
     assert!(log.contains("missing.pmtiles"), "{log}");
 }
+
+#[test]
+fn a_request_made_while_the_archive_is_built_waits_for_it() {
+    // A server whose built-in archive is not there yet, as right after start-up.
+    let state = forcemap::api::AppState::new(common::catalog(), None);
+    let base = common::serve(state.clone());
+    let builder = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        let bytes = forcemap::tiles::build_default(
+            &state.catalog(),
+            &forcemap::tiles::BasemapOptions {
+                min_zoom: 0,
+                max_zoom: 2,
+            },
+            &indicatif::ProgressBar::hidden(),
+        )
+        .unwrap();
+        state.set_builtin(Ok(TileArchive::new(bytes).unwrap()));
+    });
+    // Asked before the archive exists: answered once it does, not refused.
+    let response = client()
+        .get(format!("{base}/thematic.json"))
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let tilejson: serde_json::Value = response.json().unwrap();
+    assert_eq!(tilejson["maxzoom"], 2);
+    builder.join().unwrap();
+    // The API did not wait for it.
+    let conformance = client().get(format!("{base}/conformance")).send().unwrap();
+    assert_eq!(conformance.status(), 200);
+}
