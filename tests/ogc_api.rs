@@ -497,3 +497,22 @@ fn collections_link_a_feature_schema_that_names_every_property() {
     let (status, _, _) = get("/collections/nowhere/schemas/feature");
     assert_eq!(status, 404);
 }
+
+#[test]
+fn empty_parameter_values_are_treated_as_absent() {
+    let plain = get_ok("/collections/installations/items?limit=50");
+    let empty = get_ok(
+        "/collections/installations/items?limit=50&datetime=&filter=&properties=&bbox=&sortby=&crs=",
+    );
+    assert_eq!(ids(&empty), ids(&plain));
+    assert_eq!(empty["numberMatched"], plain["numberMatched"]);
+    let zone = "/analysis/border-zone?countries=TJK,AFG&distance_km=50";
+    assert_eq!(
+        ids(&get_ok(&format!("{zone}&collections=&datetime=&include="))),
+        ids(&get_ok(zone))
+    );
+    // A required parameter left empty is missing, and said so.
+    let (status, _, body) = get("/analysis/border-zone?countries=&distance_km=50");
+    assert_eq!(status, 400, "{body}");
+    assert!(body["description"].as_str().unwrap().contains("countries"));
+}

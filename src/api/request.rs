@@ -91,10 +91,17 @@ impl FromRequestParts<AppState> for Request {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        // A parameter with an empty value (`datetime=`) is treated as absent: GIS clients send
+        // their unused fields that way. One rule for every endpoint, stated in the README.
         let params: Vec<(String, String)> = parts
             .uri
             .query()
-            .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .map(|q| {
+                form_urlencoded::parse(q.as_bytes())
+                    .into_owned()
+                    .filter(|(_, value)| !value.is_empty())
+                    .collect()
+            })
             .unwrap_or_default();
         let base = match &state.public_url {
             Some(url) => url.clone(),
