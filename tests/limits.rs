@@ -197,9 +197,10 @@ fn limits_and_offsets_are_bounded() {
         ("/collections/installations/items?limit=10001", 400),
         ("/collections/installations/items?limit=0", 400),
         ("/collections/installations/items?offset=-1", 400),
+        // Past any count there could be: an empty page, as cheap as any other.
         (
             "/collections/installations/items?offset=999999999999999999999999999",
-            400,
+            200,
         ),
         (
             "/collections/installations/items?offset=18446744073709551615",

@@ -11,6 +11,7 @@
 //! entries come from the questions' declarations (`query::analysis::spec`).
 
 use super::error::{ApiError, ApiResult};
+use super::openapi::{paged_responses, parameter};
 use super::request::Request;
 use super::response;
 use super::state::{paging_version, AppState, DATA_VERSION};
@@ -138,8 +139,13 @@ pub fn openapi_paths() -> Vec<(String, Value)> {
                 .parameters
                 .iter()
                 .map(|p| {
-                    json!({"name": p.name, "in": "query", "required": p.required,
-                           "description": p.description, "schema": (p.schema)()})
+                    let mut entry = parameter(p.name, p.description, (p.schema)());
+                    if p.required {
+                        // Empty is absent, and absent is missing: not a value to send.
+                        entry["required"] = json!(true);
+                        entry["allowEmptyValue"] = json!(false);
+                    }
+                    entry
                 })
                 .collect();
             let mut responses = json!({
@@ -149,8 +155,7 @@ pub fn openapi_paths() -> Vec<(String, Value)> {
             });
             if question.is_paged() {
                 parameters.push(json!({"$ref": format!("#/components/parameters/{DATA_VERSION}")}));
-                responses["409"] = json!({"description": "The data changed since the paging link was made; start again from the first page.",
-                                          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Exception"}}}});
+                responses["409"] = paged_responses()["409"].clone();
             }
             let operation = format!("analysis_{}", question.name.replace('-', "_"));
             (

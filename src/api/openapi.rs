@@ -7,7 +7,7 @@ use super::response;
 use super::state::AppState;
 use crate::catalog::Catalog;
 use crate::query::crs::Crs;
-use crate::query::params::{DEFAULT_LIMIT, MAX_LIMIT};
+use crate::query::params::{datetime_pattern, DEFAULT_LIMIT, MAX_LIMIT};
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
@@ -68,8 +68,11 @@ async fn api(State(state): State<AppState>, request: Request) -> ApiResult<Respo
     })
 }
 
-fn parameter(name: &str, description: &str, schema: Value) -> Value {
-    json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema, "style": "form", "explode": false})
+/// A query parameter: comma-separated when it is a list, and empty meaning absent (the rule
+/// `api::request` applies to every parameter).
+pub fn parameter(name: &str, description: &str, schema: Value) -> Value {
+    json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema,
+           "style": "form", "explode": false, "allowEmptyValue": true})
 }
 
 fn string(description: &str, name: &str) -> Value {
@@ -105,7 +108,7 @@ fn shared_parameters() -> Map<String, Value> {
             json!({"type": "string", "format": "uri", "enum": crs_enum}),
         ),
     );
-    p.insert("datetime".into(), string("Instant or interval (RFC 3339; `..` or empty for an open end; reduced-precision dates such as 2005 or 2005-06 stand for the whole period). Features whose validity meets it are returned; grouping footprints are drawn as of its end (or today).", "datetime"));
+    p.insert("datetime".into(), parameter("datetime", "Instant or interval (RFC 3339; `..` or empty for an open end; reduced-precision dates such as 2005 or 2005-06 stand for the whole period; an interval does not end before it starts). Features whose validity meets it are returned; grouping footprints are drawn as of its end (or today).", json!({"type": "string", "pattern": datetime_pattern()})));
     p.insert("limit".into(), parameter("limit", "Page size.", json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT})));
     p.insert(
         "offset".into(),
@@ -168,6 +171,14 @@ fn shared_parameters() -> Map<String, Value> {
 
 fn reference(name: &str) -> Value {
     json!({"$ref": format!("#/components/parameters/{name}")})
+}
+
+/// The responses of a paged list: those of any document, plus the 409 a stale paging link gets.
+pub fn paged_responses() -> Value {
+    let mut paged = responses("application/geo+json");
+    paged["409"] = json!({"description": "The data changed since the paging link was made; start again from the first page.",
+                          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Exception"}}}});
+    paged
 }
 
 fn responses(media: &str) -> Value {
@@ -251,7 +262,7 @@ pub fn definition(catalog: &Catalog, base: &str) -> Value {
         paths.insert(
             format!("/collections/{id}/items"),
             json!({"get": {"summary": format!("Items of {id}: {}", collection.id.title()), "operationId": format!("items_{id}"),
-                           "parameters": parameters, "responses": responses("application/geo+json")}}),
+                           "parameters": parameters, "responses": paged_responses()}}),
         );
         paths.insert(
             format!("/collections/{id}/items/{{featureId}}"),

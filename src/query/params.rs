@@ -49,13 +49,18 @@ pub fn parse_count(parameter: &str, text: &str, max: usize) -> Result<usize, Par
     Ok(n)
 }
 
+/// `offset`: any whole number; one past every count there could be is simply past the end
+/// (an empty page), so a huge offset costs no more than a small one.
 pub fn parse_offset(value: Option<&str>) -> Result<usize, ParamError> {
-    match value {
-        None => Ok(0),
-        Some(text) => text.trim().parse().map_err(|_| {
-            ParamError::new("offset", format!("\"{text}\" is not a whole number ≥ 0"))
-        }),
+    let Some(text) = value else { return Ok(0) };
+    let digits = text.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ParamError::new(
+            "offset",
+            format!("\"{text}\" is not a whole number ≥ 0"),
+        ));
     }
+    Ok(digits.parse().unwrap_or(usize::MAX))
 }
 
 /// A bounding box in lon/lat. A box whose west edge is east of its east edge crosses the
@@ -156,6 +161,35 @@ pub fn lon_lat_bbox(b: [f64; 4]) -> Result<Bbox, ParamError> {
     })
 }
 
+/// A calendar day `YYYY-MM-DD` of the proleptic Gregorian calendar, as a regular expression:
+/// each month with its own last day, 29 February only in leap years.
+const DAY_PATTERN: &str = concat!(
+    "(",
+    "[0-9]{4}-(0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])",
+    "|[0-9]{4}-(0[469]|11)-(0[1-9]|[12][0-9]|30)",
+    "|[0-9]{4}-02-(0[1-9]|1[0-9]|2[0-8])",
+    "|([0-9]{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)-02-29",
+    ")"
+);
+
+/// A reduced-precision date as every date parser here reads it (`2005`, `2005-06`,
+/// `2005-06-01`), as a regular expression for the API document.
+pub fn partial_date_pattern() -> String {
+    format!("^([0-9]{{4}}|[0-9]{{4}}-(0[1-9]|1[0-2])|{DAY_PATTERN})$")
+}
+
+/// The `datetime` parameter as [`parse_datetime`] reads it, as a regular expression for the
+/// API document: a reduced-precision date or an RFC 3339 date-time, or an interval of two such
+/// instants where either end may be `..` or empty. That the interval does not end before it
+/// starts is said in its description; a pattern cannot compare the two.
+pub fn datetime_pattern() -> String {
+    let instant = format!(
+        "([0-9]{{4}}|[0-9]{{4}}-(0[1-9]|1[0-2])|{DAY_PATTERN}([Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?)?)"
+    );
+    // At least one end is an instant: `/`, `../..` and `/..` are refused.
+    format!("^({instant}|{instant}/({instant}|\\.\\.)?|(\\.\\.)?/{instant})$")
+}
+
 /// A `datetime` parameter: an instant, or an interval `start/end` where either end may be `..`
 /// or empty for open. Instants may be RFC 3339 date-times (`2005-06-01T12:00:00Z`), dates, or
 /// reduced-precision dates (`2005`, `2005-06`) meaning the whole period.
@@ -200,7 +234,7 @@ fn parse_instant(text: &str) -> Result<DateSpan, String> {
         return Ok(DateSpan::day(dt.with_timezone(&chrono::Utc).date_naive()));
     }
     if text.len() > 10 {
-        if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S") {
+        if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f") {
             return Ok(DateSpan::day(dt.date()));
         }
     }
@@ -272,6 +306,51 @@ pub fn parse_sortby(text: &str) -> Result<Vec<SortKey>, ParamError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_date_patterns_accept_exactly_what_the_parsers_accept() {
+        let partial = regex::Regex::new(&partial_date_pattern()).unwrap();
+        let datetime = regex::Regex::new(&datetime_pattern()).unwrap();
+        // Every day-like text of four centuries, valid or not (day 00 to 31 of months 00 to
+        // 13), and every month-like one.
+        for year in [1600, 1700, 1900, 1992, 1999, 2000, 2004, 2023, 2024, 2100] {
+            for month in 0..=13 {
+                let text = format!("{year:04}-{month:02}");
+                let parsed = text.parse::<PartialDate>().is_ok();
+                assert_eq!(partial.is_match(&text), parsed, "{text}");
+                assert_eq!(datetime.is_match(&text), parse_datetime(&text).is_ok(), "{text}");
+                for day in 0..=31 {
+                    let text = format!("{year:04}-{month:02}-{day:02}");
+                    let parsed = text.parse::<PartialDate>().is_ok();
+                    assert_eq!(partial.is_match(&text), parsed, "{text}");
+                    assert_eq!(datetime.is_match(&text), parse_datetime(&text).is_ok(), "{text}");
+                }
+            }
+        }
+        for text in [
+            "2005",
+            "2005-06-01T12:00:00Z",
+            "2005-06-01T12:00:00.5+05:00",
+            "2005-06-01T12:00:00",
+            "2005-06-01T12:00:00.25",
+            "2005/2006",
+            "2005-06/..",
+            "../2006-01-01",
+            "2005/",
+            "/2006",
+            "2005-06-01T00:00:00Z/2005-07-01T00:00:00Z",
+        ] {
+            assert!(datetime.is_match(text), "{text}");
+            assert!(parse_datetime(text).is_ok(), "{text}");
+        }
+        for text in [
+            "/", "../..", "/..", "..", "05", "2005-6", "2005-06-01T24:00:00Z", "2005/2006/2007",
+            " 2005", "2005-02-29", "tomorrow",
+        ] {
+            assert!(!datetime.is_match(text), "{text}");
+            assert!(parse_datetime(text).is_err() || text.trim() != text, "{text}");
+        }
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -145,19 +145,18 @@ fn filters(request: &Request, known: &[Queryable]) -> ApiResult<Vec<Filter>> {
 }
 
 fn bbox(request: &Request) -> ApiResult<Option<params::Bbox>> {
-    let Some(text) = request.param("bbox") else {
-        if request.param("bbox-crs").is_some() {
-            return Err(ParamError::new("bbox-crs", "given without bbox").into());
-        }
-        return Ok(None);
-    };
-    let numbers = params::parse_bbox_numbers(text)?;
+    // `bbox-crs` without a box is harmless (clients send their defaults), but it must still
+    // name a CRS this server knows.
     let crs = match request.param("bbox-crs") {
         None => Crs::Crs84,
         Some(t) => {
             Crs::parse(t).map_err(|e| ApiError::bad_request(format!("invalid bbox-crs: {e}")))?
         }
     };
+    let Some(text) = request.param("bbox") else {
+        return Ok(None);
+    };
+    let numbers = params::parse_bbox_numbers(text)?;
     let lon_lat = if crs == Crs::Crs84 {
         numbers
     } else {

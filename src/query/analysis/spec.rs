@@ -4,7 +4,7 @@
 //! entries, so a parameter cannot be documented one way and parsed another.
 
 use super::params::{DEFAULT_ANSWER_LIMIT, DEFAULT_K, MAX_DISTANCE_KM, MAX_K};
-use crate::query::params::MAX_LIMIT;
+use crate::query::params::{datetime_pattern, partial_date_pattern, MAX_LIMIT};
 use serde_json::{json, Value};
 
 /// One parameter of a question.
@@ -63,7 +63,7 @@ const DATETIME: ParamSpec = ParamSpec {
     name: "datetime",
     required: false,
     description: "Instant or interval (RFC 3339, or reduced precision such as 2005 or 2005-06; `..` for an open end). Only features valid then are considered; grouping memberships and footprints are taken on its last day (or today).",
-    schema: || json!({"type": "string"}),
+    schema: || json!({"type": "string", "pattern": datetime_pattern()}),
 };
 
 const INCLUDE: ParamSpec = ParamSpec {
@@ -118,7 +118,7 @@ pub const QUESTION_SPECS: &[QuestionSpec] = &[
                 name: "countries",
                 required: true,
                 description: "Two ISO 3166-1 alpha-3 codes that share a land border, comma-separated (TJK,AFG).",
-                schema: || json!({"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "string"}}),
+                schema: || json!({"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "string", "pattern": "^[A-Za-z]{3}$"}}),
             },
             ParamSpec {
                 name: "distance_km",
@@ -211,13 +211,13 @@ pub const QUESTION_SPECS: &[QuestionSpec] = &[
                 name: "from",
                 required: true,
                 description: "First date of the period: YYYY, YYYY-MM or YYYY-MM-DD (a year or month starts on its first day).",
-                schema: || json!({"type": "string", "pattern": "^\\s*[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\\s*$"}),
+                schema: || json!({"type": "string", "pattern": partial_date_pattern()}),
             },
             ParamSpec {
                 name: "to",
                 required: true,
                 description: "Last date of the period, not before from: YYYY, YYYY-MM or YYYY-MM-DD (a year or month ends on its last day).",
-                schema: || json!({"type": "string", "pattern": "^\\s*[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\\s*$"}),
+                schema: || json!({"type": "string", "pattern": partial_date_pattern()}),
             },
             LIMIT,
             OFFSET,
