@@ -17,6 +17,7 @@
 
 pub mod archive;
 pub mod basemap;
+pub mod cache;
 pub mod from_catalog;
 pub mod mvt;
 
