@@ -193,7 +193,7 @@ async fn tile(
         (Ok(z), Ok(x), Ok(y)) => (z, x, y),
         _ => return Err(bad()),
     };
-    if z > 30 || x >= 1 << z || y >= 1 << z {
+    if !crate::tiles::mvt::is_valid_tile(z, x, y) {
         return Err(ApiError::bad_request(format!(
             "tile {z}/{x}/{y} does not exist"
         )));

@@ -72,9 +72,10 @@ pub fn classify(path: &str, query: Option<&str>) -> Class {
             form_urlencoded::parse(q.as_bytes())
                 .any(|(name, _)| !CHEAP_ITEM_PARAMETERS.contains(&name.as_ref()))
         }),
-        [_, z, x, tile] => {
+        [_, z, x, tile] | ["tiles", _, z, x, tile] => {
             z.parse::<u32>().is_ok() && x.parse::<u32>().is_ok() && tile.ends_with(".mvt")
         }
+        ["collections", _, "tiles", _, _, _, _] => true,
         _ => false,
     };
     if expensive {
@@ -201,6 +202,8 @@ mod tests {
             ),
             ("/basemap/3/4/2.mvt", None),
             ("/thematic/0/0/0.mvt", None),
+            ("/tiles/installations/6/45/23.mvt", None),
+            ("/collections/countries/tiles/WebMercatorQuad/3/2/5", None),
         ] {
             assert_eq!(classify(path, query), Class::Expensive, "{path}?{query:?}");
         }
@@ -208,6 +211,8 @@ mod tests {
             ("/", None),
             ("/conformance", None),
             ("/collections", Some("f=json")),
+            ("/collections/countries/tiles/WebMercatorQuad", None),
+            ("/tiles/countries.json", None),
             ("/collections/installations/items", None),
             (
                 "/collections/installations/items",

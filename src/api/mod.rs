@@ -5,6 +5,7 @@
 //! - [`openapi`]: the OpenAPI 3.0 document at `/api`, generated from the same parameter lists
 //!   the handlers accept.
 //! - [`stories`]: the guided tours at `/stories`.
+//! - [`tiles`]: vector tiles of every collection (XYZ, TileJSON and OGC API – Tiles).
 //! - [`web`]: the map page at `/` for browsers and its assets, and the basemap archive.
 //!
 //! - [`status`]: `/status`, the data version and the last refused reload; [`reload`] does the
@@ -29,6 +30,7 @@ mod response;
 pub mod state;
 mod status;
 mod stories;
+pub mod tiles;
 mod web;
 
 pub use state::AppState;
@@ -51,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .merge(openapi::routes())
         .merge(web::routes())
         .merge(basemap::routes())
+        .merge(tiles::routes())
         .merge(status::routes())
         .merge(stories::routes())
         .fallback(|| async { error::ApiError::not_found("no such resource") })

@@ -276,7 +276,10 @@ pub fn definition(catalog: &Catalog, base: &str) -> Value {
     for (path, item) in super::analysis::openapi_paths() {
         paths.insert(path, item);
     }
-    for (path, item) in super::basemap::openapi_paths() {
+    for (path, item) in super::basemap::openapi_paths()
+        .into_iter()
+        .chain(super::tiles::openapi_paths())
+    {
         paths.insert(path, item);
     }
     for (path, item) in super::stories::openapi_paths() {

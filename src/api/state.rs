@@ -105,6 +105,8 @@ pub struct AppState {
     pub public_url: Option<String>,
     basemap: ArchiveSlot,
     thematic: ArchiveSlot,
+    /// Collection tiles already made, keyed by data version, so a reload needs no purge.
+    pub tiles: Arc<super::tiles::TileCache>,
 }
 
 impl AppState {
@@ -125,6 +127,7 @@ impl AppState {
             public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
             basemap: Arc::new(watch::Sender::new(None)),
             thematic: Arc::new(watch::Sender::new(None)),
+            tiles: Arc::new(super::tiles::new_cache()),
         }
     }
 

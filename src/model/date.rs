@@ -125,7 +125,7 @@ impl fmt::Display for PartialDate {
 }
 
 /// An inclusive span of whole days; `None` at either end means unbounded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub struct DateSpan {
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,

@@ -2,30 +2,41 @@
 //!
 //! The server hands the archive to browsers byte range by byte range (the `pmtiles` protocol of
 //! the map page reads the header, directories and tiles itself), so the main job here is to
-//! check, once, that the bytes are a PMTiles v3 archive and to expose what the HTTP layer and the
-//! TileJSON document need: the length, slices, zooms, bounds, center, tile type, compression and
-//! the metadata JSON.
+//! check, once, that the bytes are a readable PMTiles v3 archive and to expose what the HTTP
+//! layer and the TileJSON document need: the length, slices, zooms, bounds, center, tile type,
+//! compression and the metadata JSON.
 //!
-//! A server-side tile lookup ([`TileArchive::tile`]) is here too, for tests and for clients that
-//! cannot read PMTiles. The `pmtiles` crate's reader is asynchronous and keeps the directory
-//! entries' offsets private, so the header and directories are decoded here, following the
-//! PMTiles v3 specification; only the Hilbert tile ids (`pmtiles::TileId`) and the
-//! compression and tile-type enums come from the crate. The archive is held as [`Bytes`], so
-//! slices handed to HTTP responses share the buffer instead of copying it.
+//! Header, directories and metadata are read by the `pmtiles` crate's reader over the bytes in
+//! memory (`InMemory`). Leaf directories go through a bounded cache (`LeafCache`), so a tile
+//! request decompresses a leaf only the first time it needs it. The reader is asynchronous,
+//! but over bytes in memory every future it returns is complete at its first poll, so
+//! [`now_or_never`](FutureExt::now_or_never) takes its value and the archive offers plain
+//! functions to the HTTP handlers, the tests and the `basemap` command alike.
+//!
+//! The archive is held as [`Bytes`], so slices handed to HTTP responses share the buffer
+//! instead of copying it.
 
+use super::cache::BoundedCache;
 use bytes::Bytes;
-use pmtiles::{Compression, TileCoord, TileId, TileType};
+use futures_util::{FutureExt, StreamExt};
+use pmtiles::{
+    AsyncBackend, AsyncPmTilesReader, BackendResponse, Compression, DirEntry, Directory,
+    DirectoryCache, PmtError, PmtResult, TileCoord, TileId, TileType,
+};
 use serde_json::{json, Map, Value};
+use std::future::Future;
 use std::io::Read;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Bytes of decompressed leaf directories kept per archive. A leaf of the largest public
+/// extracts is well under a megabyte, so this holds the leaves of a busy region.
+const LEAF_CACHE_BYTES: usize = 32 << 20;
 
 /// Length of the fixed PMTiles v3 header.
 const HEADER_LEN: usize = 127;
-
-/// Leaf directories may point to further leaves; real archives use at most one level, and this
-/// bound keeps a malicious archive from looping.
-const MAX_DIRECTORY_DEPTH: usize = 4;
 
 /// Why bytes are not a readable PMTiles v3 archive.
 #[derive(Debug, thiserror::Error)]
@@ -39,18 +50,14 @@ pub enum ArchiveError {
     /// A PMTiles archive of another version (v1 and v2 start with "PM").
     #[error("unsupported PMTiles version {0}: only version 3 archives can be served")]
     UnsupportedVersion(u8),
-    /// A header field has a value the specification does not define.
+    /// The header, or the root directory it points to, cannot be read.
     #[error("invalid PMTiles header: {0}")]
     InvalidHeader(String),
-    /// A section the header points to lies outside the file.
-    #[error("truncated PMTiles archive: the {section} section ({offset}+{length}) ends past the {len}-byte file")]
+    /// A directory, the metadata or a tile lies past the end of the file.
+    #[error("truncated PMTiles archive: the {section} ends past the {len}-byte file")]
     Truncated {
-        /// Name of the section.
+        /// What was cut off.
         section: &'static str,
-        /// Its offset.
-        offset: u64,
-        /// Its length.
-        length: u64,
         /// Length of the file.
         len: usize,
     },
@@ -73,152 +80,137 @@ pub enum ArchiveError {
     },
 }
 
-/// One decoded directory entry: a run of `run_length` tiles from `tile_id`, or, when
-/// `run_length` is 0, a pointer to a leaf directory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Entry {
-    tile_id: u64,
-    offset: u64,
-    length: u64,
-    run_length: u64,
+/// The archive's bytes as the reader's backend: every read is a slice of the buffer.
+struct InMemory(Bytes);
+
+impl AsyncBackend for InMemory {
+    fn read(
+        &self,
+        offset: u64,
+        length: usize,
+    ) -> impl Future<Output = PmtResult<BackendResponse>> + Send {
+        let len = self.0.len();
+        let bytes = usize::try_from(offset)
+            .ok()
+            .filter(|&start| start <= len)
+            .map(|start| self.0.slice(start..start.saturating_add(length).min(len)))
+            .ok_or_else(|| PmtError::Reading(std::io::ErrorKind::UnexpectedEof.into()));
+        std::future::ready(bytes.map(BackendResponse::new))
+    }
 }
 
+/// Decompressed leaf directories by their offset in the archive, and how many were read.
+struct LeafCache {
+    directories: BoundedCache<u64, Arc<Directory>>,
+    reads: Arc<AtomicU64>,
+}
+
+impl DirectoryCache for LeafCache {
+    async fn get_dir_entry_or_insert(
+        &self,
+        offset: u64,
+        tile_id: TileId,
+        fetcher: impl Future<Output = PmtResult<Directory>> + Send,
+    ) -> PmtResult<Option<DirEntry>> {
+        if let Some(directory) = self.directories.get(&offset) {
+            return Ok(directory.find_tile_id(tile_id).copied());
+        }
+        let directory = fetcher.await?;
+        self.reads.fetch_add(1, Ordering::Relaxed);
+        let entry = directory.find_tile_id(tile_id).copied();
+        let bytes = directory.get_approx_byte_size();
+        self.directories.insert(offset, Arc::new(directory), bytes);
+        Ok(entry)
+    }
+}
+
+type Reader = AsyncPmTilesReader<InMemory, LeafCache>;
+
 /// A validated PMTiles v3 archive in memory.
-#[derive(Debug, Clone)]
 pub struct TileArchive {
     data: Bytes,
-    root_offset: u64,
-    root_length: u64,
-    leaf_offset: u64,
-    leaf_length: u64,
-    data_offset: u64,
-    data_length: u64,
-    internal_compression: Compression,
-    tile_compression: Compression,
-    tile_type: TileType,
-    min_zoom: u8,
-    max_zoom: u8,
-    bounds: [f64; 4],
-    center: (f64, f64, u8),
-    root: Vec<Entry>,
+    reader: Arc<Reader>,
     metadata: Value,
+    leaf_reads: Arc<AtomicU64>,
+}
+
+impl std::fmt::Debug for TileArchive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TileArchive")
+            .field("len", &self.data.len())
+            .field("header", self.reader.get_header())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The value of a reader future, which over bytes in memory is ready at its first poll.
+fn ready_now<T>(future: impl Future<Output = PmtResult<T>>) -> PmtResult<T> {
+    future.now_or_never().unwrap_or_else(|| {
+        Err(PmtError::Reading(std::io::Error::other(
+            "an in-memory read did not complete at once",
+        )))
+    })
 }
 
 impl TileArchive {
-    /// Checks the header, the root directory and the metadata of an archive.
+    /// Checks the header, every directory, the metadata and that the tile data lies inside
+    /// the bytes.
+    ///
+    /// Every leaf directory is decoded once here, so a corrupt or cut archive is refused when
+    /// it is opened rather than when some tile is asked for.
     ///
     /// # Errors
     /// When the bytes are not a PMTiles v3 archive, or one whose directories or metadata this
     /// reader cannot decode (see [`ArchiveError`]).
     pub fn new(data: impl Into<Bytes>) -> Result<Self, ArchiveError> {
         let data: Bytes = data.into();
-        let h = &data[..];
-        if !h.starts_with(b"PM") {
-            if h.len() < HEADER_LEN {
-                return Err(ArchiveError::TooShort(h.len()));
-            }
-            return Err(ArchiveError::NotPmtiles);
-        }
-        if !h.starts_with(b"PMTiles") {
-            // Versions 1 and 2 start with "PM" and a little-endian u16 version.
-            return Err(ArchiveError::UnsupportedVersion(
-                h.get(2).copied().unwrap_or(0),
-            ));
-        }
-        if h.len() < HEADER_LEN {
-            return Err(ArchiveError::TooShort(h.len()));
-        }
-        let version = h[7];
-        if version != 3 {
-            return Err(ArchiveError::UnsupportedVersion(version));
-        }
-        let u64_at = |at: usize| u64::from_le_bytes(h[at..at + 8].try_into().expect("8 bytes"));
-        let degrees_at = |at: usize| {
-            f64::from(i32::from_le_bytes(
-                h[at..at + 4].try_into().expect("4 bytes"),
-            )) / 1e7
+        let len = data.len();
+        let leaf_reads = Arc::new(AtomicU64::new(0));
+        let cache = LeafCache {
+            directories: BoundedCache::new(LEAF_CACHE_BYTES),
+            reads: leaf_reads.clone(),
         };
-        let compression = |at: usize, what: &str| -> Result<Compression, ArchiveError> {
-            h[at].try_into().map_err(|_| {
-                ArchiveError::InvalidHeader(format!("unknown {what} compression {}", h[at]))
-            })
-        };
-        let internal_compression = compression(97, "internal")?;
-        let tile_compression = compression(98, "tile")?;
-        let tile_type: TileType = h[99]
-            .try_into()
-            .map_err(|_| ArchiveError::InvalidHeader(format!("unknown tile type {}", h[99])))?;
-        let (min_zoom, max_zoom) = (h[100], h[101]);
-        if min_zoom > max_zoom || max_zoom > 31 {
+        let reader = ready_now(Reader::try_from_cached_source(
+            InMemory(data.clone()),
+            cache,
+        ))
+        .map_err(|e| opening_error(e, &data))?;
+        let header = reader.get_header();
+        if header.spec_version() != 3 {
+            return Err(ArchiveError::UnsupportedVersion(header.spec_version()));
+        }
+        if header.min_zoom > header.max_zoom || header.max_zoom > pmtiles::MAX_ZOOM {
             return Err(ArchiveError::InvalidHeader(format!(
-                "zoom range {min_zoom}..{max_zoom}"
+                "zoom range {}..{}",
+                header.min_zoom, header.max_zoom
             )));
         }
-
-        let mut archive = Self {
-            root_offset: u64_at(8),
-            root_length: u64_at(16),
-            leaf_offset: u64_at(40),
-            leaf_length: u64_at(48),
-            data_offset: u64_at(56),
-            data_length: u64_at(64),
-            internal_compression,
-            tile_compression,
-            tile_type,
-            min_zoom,
-            max_zoom,
-            bounds: [
-                degrees_at(102),
-                degrees_at(106),
-                degrees_at(110),
-                degrees_at(114),
-            ],
-            center: (degrees_at(119), degrees_at(123), h[118]),
-            root: Vec::new(),
-            metadata: Value::Null,
-            data: Bytes::new(),
-        };
-        let (metadata_offset, metadata_length) = (u64_at(24), u64_at(32));
-        let sections = [
-            ("root directory", archive.root_offset, archive.root_length),
-            ("metadata", metadata_offset, metadata_length),
-            ("leaf directories", archive.leaf_offset, archive.leaf_length),
-            ("tile data", archive.data_offset, archive.data_length),
-        ];
-        for (section, offset, length) in sections {
-            if section_range(&data, offset, length).is_none() {
-                return Err(ArchiveError::Truncated {
-                    section,
-                    offset,
-                    length,
-                    len: data.len(),
-                });
-            }
+        if !matches!(
+            header.internal_compression(),
+            Compression::None | Compression::Gzip
+        ) {
+            return Err(ArchiveError::UnsupportedCompression(
+                header.internal_compression(),
+            ));
         }
-        if !matches!(internal_compression, Compression::None | Compression::Gzip) {
-            return Err(ArchiveError::UnsupportedCompression(internal_compression));
-        }
-        archive.data = data;
-
-        let root = archive
-            .section(archive.root_offset, archive.root_length)
-            .expect("checked above");
-        archive.root = decode_directory(&archive.decompress_internal(&root)?)?;
-
-        let metadata = archive
-            .section(metadata_offset, metadata_length)
-            .expect("checked above");
-        archive.metadata = if metadata.is_empty() {
-            Value::Object(Map::new())
-        } else {
-            let text = archive.decompress_internal(&metadata)?;
-            match serde_json::from_slice::<Value>(&text) {
+        let metadata = match ready_now(reader.get_metadata()) {
+            Ok(text) => match serde_json::from_str::<Value>(&text) {
                 Ok(value @ Value::Object(_)) => value,
                 Ok(_) => return Err(ArchiveError::InvalidMetadata("not a JSON object".into())),
                 Err(e) => return Err(ArchiveError::InvalidMetadata(e.to_string())),
-            }
+            },
+            // The reader's only `InvalidMetadata` is an empty metadata section.
+            Err(PmtError::InvalidMetadata) => Value::Object(Map::new()),
+            Err(e) => return Err(section_error(e, "metadata", len)),
         };
-        Ok(archive)
+        let reader = Arc::new(reader);
+        check_every_directory(&reader, len)?;
+        Ok(Self {
+            data,
+            reader,
+            metadata,
+            leaf_reads,
+        })
     }
 
     /// Maps an archive file into memory and checks it.
@@ -274,37 +266,50 @@ impl TileArchive {
 
     /// Lowest zoom level with tiles.
     pub fn min_zoom(&self) -> u8 {
-        self.min_zoom
+        self.reader.get_header().min_zoom
     }
 
     /// Highest zoom level with tiles.
     pub fn max_zoom(&self) -> u8 {
-        self.max_zoom
+        self.reader.get_header().max_zoom
     }
 
     /// `[west, south, east, north]` in degrees, from the header.
     pub fn bounds(&self) -> [f64; 4] {
-        self.bounds
+        let h = self.reader.get_header();
+        [
+            h.min_longitude,
+            h.min_latitude,
+            h.max_longitude,
+            h.max_latitude,
+        ]
     }
 
     /// `(lon, lat, zoom)` of the default view, from the header.
     pub fn center(&self) -> (f64, f64, u8) {
-        self.center
+        let h = self.reader.get_header();
+        (h.center_longitude, h.center_latitude, h.center_zoom)
     }
 
     /// What the tiles are (MVT for vector archives).
     pub fn tile_type(&self) -> TileType {
-        self.tile_type
+        self.reader.get_header().tile_type
     }
 
     /// How each tile is compressed inside the archive.
     pub fn tile_compression(&self) -> Compression {
-        self.tile_compression
+        self.reader.get_header().tile_compression
     }
 
     /// The metadata JSON object (for vector archives, with `vector_layers`).
     pub fn metadata(&self) -> &Value {
         &self.metadata
+    }
+
+    /// How many leaf directories tile lookups have decompressed since the archive was opened;
+    /// a lookup through a cached leaf adds nothing.
+    pub fn directories_read(&self) -> u64 {
+        self.leaf_reads.load(Ordering::Relaxed)
     }
 
     /// A TileJSON 3.0.0 document for serving this archive's tiles one by one at `tiles_url`, a
@@ -330,156 +335,109 @@ impl TileArchive {
             .cloned()
             .unwrap_or_else(|| json!([]));
         doc.insert("vector_layers".into(), layers);
-        doc.insert("minzoom".into(), json!(self.min_zoom));
-        doc.insert("maxzoom".into(), json!(self.max_zoom));
-        doc.insert("bounds".into(), json!(self.bounds));
-        let (lon, lat, zoom) = self.center;
+        doc.insert("minzoom".into(), json!(self.min_zoom()));
+        doc.insert("maxzoom".into(), json!(self.max_zoom()));
+        doc.insert("bounds".into(), json!(self.bounds()));
+        let (lon, lat, zoom) = self.center();
         doc.insert("center".into(), json!([lon, lat, zoom]));
         Value::Object(doc)
     }
 
     /// Tile `z/x/y` as stored in the archive (compressed with [`tile_compression`]), sharing
-    /// the archive's buffer; `None` when the archive has no such tile.
+    /// the archive's buffer; `None` when the archive has no such tile or `z/x/y` names no tile.
+    /// Every directory was checked at opening, so a lookup meets no corrupt one.
     ///
     /// [`tile_compression`]: Self::tile_compression
     pub fn tile_raw(&self, z: u8, x: u32, y: u32) -> Option<Bytes> {
-        let id = TileId::from(TileCoord::new(z, x, y).ok()?).value();
-        let mut directory = std::borrow::Cow::Borrowed(&self.root);
-        for _ in 0..MAX_DIRECTORY_DEPTH {
-            let entry = find_entry(&directory, id)?;
-            if entry.run_length == 0 {
-                let leaf_end = entry.offset.checked_add(entry.length)?;
-                if leaf_end > self.leaf_length {
-                    return None;
-                }
-                let bytes = self.section(self.leaf_offset + entry.offset, entry.length)?;
-                let leaf = decode_directory(&self.decompress_internal(&bytes).ok()?).ok()?;
-                directory = std::borrow::Cow::Owned(leaf);
-                continue;
-            }
-            let tile_end = entry.offset.checked_add(entry.length)?;
-            if tile_end > self.data_length {
-                return None;
-            }
-            return self.section(self.data_offset + entry.offset, entry.length);
-        }
-        None
+        let coord = TileCoord::new(z, x, y).ok()?;
+        ready_now(self.reader.get_tile(coord)).ok().flatten()
     }
 
     /// Tile `z/x/y` uncompressed (for vector archives, the MVT protobuf); `None` when the
     /// archive has no such tile or compresses tiles with something other than gzip.
     pub fn tile(&self, z: u8, x: u32, y: u32) -> Option<Vec<u8>> {
         let raw = self.tile_raw(z, x, y)?;
-        match self.tile_compression {
+        match self.tile_compression() {
             Compression::None | Compression::Unknown => Some(raw.to_vec()),
             Compression::Gzip => gunzip(&raw).ok(),
             Compression::Brotli | Compression::Zstd => None,
         }
     }
+}
 
-    fn section(&self, offset: u64, length: u64) -> Option<Bytes> {
-        section_range(&self.data, offset, length).map(|r| self.data.slice(r))
-    }
-
-    fn decompress_internal(&self, bytes: &[u8]) -> Result<Vec<u8>, ArchiveError> {
-        match self.internal_compression {
-            Compression::Gzip => {
-                gunzip(bytes).map_err(|e| ArchiveError::InvalidDirectory(format!("gzip: {e}")))
-            }
-            _ => Ok(bytes.to_vec()),
+/// Decodes every leaf directory once and reads the tile that ends last, so that an archive
+/// cut short or with a corrupt directory is refused at opening. In a clustered archive tiles
+/// are stored in tile-id order, so the tile with the highest id is the one that ends last;
+/// otherwise every tile is looked up.
+fn check_every_directory(reader: &Arc<Reader>, len: usize) -> Result<(), ArchiveError> {
+    let clustered = reader.get_header().clustered();
+    let mut entries = reader.clone().entries();
+    let mut last: Option<TileId> = None;
+    let next = |entries: &mut futures_util::stream::BoxStream<'_, PmtResult<DirEntry>>| {
+        ready_now(entries.next().map(Ok)).map_err(|e| section_error(e, "leaf directories", len))
+    };
+    while let Some(entry) = next(&mut entries)? {
+        let entry = entry.map_err(|e| section_error(e, "leaf directories", len))?;
+        let Some(first) = entry.iter_coords().next() else {
+            continue;
+        };
+        if clustered {
+            last = last.max(Some(first));
+        } else {
+            read_tile(reader, first, len)?;
         }
+    }
+    match last {
+        Some(id) => read_tile(reader, id, len),
+        None => Ok(()),
     }
 }
 
-/// The byte range of a section if it lies inside `data`.
-fn section_range(data: &[u8], offset: u64, length: u64) -> Option<Range<usize>> {
-    let start = usize::try_from(offset).ok()?;
-    let end = start.checked_add(usize::try_from(length).ok()?)?;
-    (end <= data.len()).then_some(start..end)
+fn read_tile(reader: &Reader, id: TileId, len: usize) -> Result<(), ArchiveError> {
+    ready_now(reader.get_tile(id))
+        .map(drop)
+        .map_err(|e| section_error(e, "tile data", len))
+}
+
+/// What a failure to read the header and root directory means for `data`.
+fn opening_error(error: PmtError, data: &[u8]) -> ArchiveError {
+    let short = data.len() < HEADER_LEN;
+    match error {
+        PmtError::InvalidMagicNumber if short => ArchiveError::TooShort(data.len()),
+        PmtError::InvalidMagicNumber => ArchiveError::NotPmtiles,
+        // Versions 1 and 2 start with "PM" and a little-endian u16 version.
+        PmtError::UnsupportedPmTilesVersion => {
+            ArchiveError::UnsupportedVersion(data.get(2).copied().unwrap_or(0))
+        }
+        PmtError::InvalidHeader if short => ArchiveError::TooShort(data.len()),
+        PmtError::InvalidHeader => ArchiveError::InvalidHeader(
+            "the root directory does not lie within the first 16 KiB of the file".into(),
+        ),
+        PmtError::InvalidCompression => ArchiveError::InvalidHeader("unknown compression".into()),
+        PmtError::InvalidTileType => ArchiveError::InvalidHeader("unknown tile type".into()),
+        other => section_error(other, "root directory", data.len()),
+    }
+}
+
+/// What a failure to read one section of a file of `len` bytes means.
+fn section_error(error: PmtError, section: &'static str, len: usize) -> ArchiveError {
+    match error {
+        PmtError::Reading(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            ArchiveError::Truncated { section, len }
+        }
+        PmtError::InvalidEntry | PmtError::UnexpectedNumberOfBytesReturned(..) => {
+            ArchiveError::Truncated { section, len }
+        }
+        PmtError::UnsupportedCompression(c) => ArchiveError::UnsupportedCompression(c),
+        PmtError::InvalidMetadataUtf8Encoding(e) => ArchiveError::InvalidMetadata(e.to_string()),
+        other => ArchiveError::InvalidDirectory(format!("{section}: {other}")),
+    }
 }
 
 fn gunzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(bytes.len() * 3);
     flate2::read::GzDecoder::new(bytes).read_to_end(&mut out)?;
     Ok(out)
-}
-
-/// The entry covering tile `id`: the last entry starting at or before it, if it is a leaf
-/// pointer or its run reaches `id`.
-fn find_entry(entries: &[Entry], id: u64) -> Option<Entry> {
-    let after = entries.partition_point(|e| e.tile_id <= id);
-    let entry = *entries.get(after.checked_sub(1)?)?;
-    (entry.run_length == 0 || id - entry.tile_id < entry.run_length).then_some(entry)
-}
-
-/// Decodes an uncompressed directory: the entry count, then columns of delta-coded tile ids,
-/// run lengths, lengths and offsets (0 meaning "right after the previous entry"), all varints.
-fn decode_directory(bytes: &[u8]) -> Result<Vec<Entry>, ArchiveError> {
-    let mut input = bytes;
-    let mut next = || read_varint(&mut input);
-    let count = usize::try_from(next()?)
-        .ok()
-        .filter(|&n| n <= bytes.len())
-        .ok_or_else(|| {
-            ArchiveError::InvalidDirectory("entry count larger than directory".into())
-        })?;
-    let mut entries = vec![
-        Entry {
-            tile_id: 0,
-            offset: 0,
-            length: 0,
-            run_length: 0,
-        };
-        count
-    ];
-    let mut tile_id = 0u64;
-    for e in &mut entries {
-        tile_id = tile_id
-            .checked_add(next()?)
-            .ok_or_else(|| ArchiveError::InvalidDirectory("tile id overflow".into()))?;
-        e.tile_id = tile_id;
-    }
-    for e in &mut entries {
-        e.run_length = next()?;
-    }
-    for e in &mut entries {
-        e.length = next()?;
-        if e.length == 0 {
-            return Err(ArchiveError::InvalidDirectory("entry of length 0".into()));
-        }
-    }
-    let mut previous_end: Option<u64> = None;
-    for e in &mut entries {
-        let raw = next()?;
-        e.offset = match (raw, previous_end) {
-            (0, Some(end)) => end,
-            (0, None) => {
-                return Err(ArchiveError::InvalidDirectory(
-                    "first entry continues no previous entry".into(),
-                ))
-            }
-            (n, _) => n - 1,
-        };
-        previous_end = e.offset.checked_add(e.length);
-    }
-    Ok(entries)
-}
-
-fn read_varint(input: &mut &[u8]) -> Result<u64, ArchiveError> {
-    let mut value = 0u64;
-    for shift in (0..64).step_by(7) {
-        let (&byte, rest) = input.split_first().ok_or_else(|| {
-            ArchiveError::InvalidDirectory("directory ends inside a number".into())
-        })?;
-        *input = rest;
-        value |= u64::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            return Ok(value);
-        }
-    }
-    Err(ArchiveError::InvalidDirectory(
-        "number longer than 64 bits".into(),
-    ))
 }
 
 #[cfg(test)]
@@ -523,6 +481,10 @@ mod tests {
         let truncated = good[..good.len() - 10].to_vec();
         let e = err(truncated);
         assert!(matches!(e, ArchiveError::Truncated { .. }), "{e}");
+        // Cut inside the leaf directories of an archive big enough to have them.
+        let deep = numbered_archive(7, TileType::Mvt);
+        let e = err(deep[..deep.len() / 2].to_vec());
+        assert!(matches!(e, ArchiveError::Truncated { .. }), "{e}");
         assert!(e.to_string().contains("truncated PMTiles archive"));
         assert!(err(vec![b'x'; 500])
             .to_string()
@@ -546,11 +508,21 @@ mod tests {
     fn tiles_are_found_through_leaf_directories() {
         // 21 845 entries are more than a root directory holds, so the writer adds leaves.
         let archive = TileArchive::new(numbered_archive(7, TileType::Mvt)).unwrap();
-        assert!(archive.leaf_length > 0, "the archive has leaf directories");
-        for (z, x, y) in [(0, 0, 0), (3, 5, 2), (7, 0, 0), (7, 100, 27), (7, 127, 127)] {
+        let tiles = [(0, 0, 0), (3, 5, 2), (7, 0, 0), (7, 100, 27), (7, 127, 127)];
+        for (z, x, y) in tiles {
             let id = TileId::from(TileCoord::new(z, x, y).unwrap()).value();
             assert_eq!(archive.tile(z, x, y), Some(id.to_le_bytes().to_vec()));
         }
+        let read = archive.directories_read();
+        assert!(read > 0, "the deep tiles are in leaf directories");
+        for (z, x, y) in tiles {
+            assert!(archive.tile_raw(z, x, y).is_some());
+        }
+        assert_eq!(
+            archive.directories_read(),
+            read,
+            "the second lookups decompress no leaf again"
+        );
         assert_eq!(archive.tile(8, 0, 0), None);
         assert_eq!(archive.tile(2, 4, 0), None, "x beyond the zoom");
         assert_eq!(archive.metadata()["name"], "numbers");
@@ -567,36 +539,5 @@ mod tests {
         assert_eq!(archive.tile_compression(), Compression::None);
         let raw = archive.tile_raw(2, 1, 1).unwrap();
         assert_eq!(archive.tile(2, 1, 1).unwrap(), raw.to_vec());
-    }
-
-    #[test]
-    fn varints_and_directories_decode() {
-        let mut input: &[u8] = &[0xac, 0x02, 0x05];
-        assert_eq!(read_varint(&mut input).unwrap(), 300);
-        assert_eq!(read_varint(&mut input).unwrap(), 5);
-        assert!(read_varint(&mut input).is_err());
-        // Two entries: ids 3 and 4, runs 1 and 2, lengths 10 and 20, offsets 0 and "next".
-        let dir = decode_directory(&[2, 3, 1, 1, 2, 10, 20, 1, 0]).unwrap();
-        assert_eq!(
-            dir,
-            vec![
-                Entry {
-                    tile_id: 3,
-                    offset: 0,
-                    length: 10,
-                    run_length: 1
-                },
-                Entry {
-                    tile_id: 4,
-                    offset: 10,
-                    length: 20,
-                    run_length: 2
-                },
-            ]
-        );
-        assert_eq!(find_entry(&dir, 5).map(|e| e.offset), Some(10));
-        assert_eq!(find_entry(&dir, 6), None);
-        assert_eq!(find_entry(&dir, 2), None);
-        assert!(decode_directory(&[1, 0, 1, 0, 1]).is_err(), "zero length");
     }
 }

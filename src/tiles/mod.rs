@@ -11,12 +11,17 @@
 //!   `/thematic.pmtiles` (range requests), its TileJSON, and single tiles.
 //!
 //! - [`from_catalog`] borrows the default basemap's input from the catalog.
+//! - [`collection`] makes one collection's tile on request (R-tree candidates, validity as
+//!   day numbers); [`cache`] is the bounded LRU the archives' leaf directories and those tiles
+//!   are kept in.
 //!
-//! Apart from `from_catalog`, the module depends on `geo` types and `geom` only, not on the
+//! Apart from `from_catalog` and `collection`, the module depends on `geo` types and `geom` only, not on the
 //! dataset model, so the layers above decide what goes into which tile layer.
 
 pub mod archive;
 pub mod basemap;
+pub mod cache;
+pub mod collection;
 pub mod from_catalog;
 pub mod mvt;
 

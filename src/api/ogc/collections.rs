@@ -42,6 +42,7 @@ pub fn collection_document(request: &Request, collection: &Collection) -> Value 
             // it guesses them from the first page of items and drops properties that first
             // appear on a later page. It matches the relation name "describedBy" exactly.
             link("describedBy", "/schemas/feature", "application/schema+json", "Schema of the features (GeoJSON)"),
+            link("http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "/tiles", "application/json", "Vector tilesets (OGC API - Tiles)"),
         ],
         "extent": {
             "spatial": {

@@ -57,6 +57,15 @@ pub const CONFORMANCE: &[&str] = &[
     "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/sorting",
 ];
 
+/// Every conformance class: OGC API – Features and its parts above, then the tiles'.
+fn conformance_classes() -> Vec<&'static str> {
+    CONFORMANCE
+        .iter()
+        .chain(super::tiles::CONFORMANCE)
+        .copied()
+        .collect()
+}
+
 /// The OGC landing document (the map page answers browsers at `/`; see `api::web`).
 pub fn landing_document(request: &Request) -> serde_json::Value {
     let link = |rel: &str, path: &str, kind: &str, title: &str| json!({"rel": rel, "type": kind, "title": title, "href": request.url(path, &[])});
@@ -72,18 +81,20 @@ pub fn landing_document(request: &Request) -> serde_json::Value {
             link("service-doc", "/api?f=html", "text/html", "API documentation"),
             link("conformance", "/conformance", "application/json", "Conformance classes"),
             link("data", "/collections", "application/json", "Collections"),
+            link("http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", "/tileMatrixSets", "application/json", "Tile matrix sets"),
         ]
     })
 }
 
 async fn conformance(request: Request) -> ApiResult<Response> {
     request.allow_only(&["f"])?;
-    let body = json!({ "conformsTo": CONFORMANCE });
+    let classes = conformance_classes();
+    let body = json!({ "conformsTo": classes });
     Ok(match request.format {
         Format::Json => response::json(&request, body, None),
         Format::Html => response::html(html::page(
             "Conformance",
-            &html::list(CONFORMANCE.iter().map(|c| html::escape(c))),
+            &html::list(classes.iter().map(|c| html::escape(c))),
         )),
     })
 }

@@ -66,6 +66,13 @@ pub fn tile_bounds_lonlat(z: u8, x: u32, y: u32) -> Rect<f64> {
     Rect::new(Coord { x: west, y: south }, Coord { x: east, y: north })
 }
 
+/// Bounds of tile `z/x/y` widened by `buffer` tile units on every side, in degrees: the area
+/// whose features can reach the tile once clipped with that buffer. Near the world's edges the
+/// longitudes run past ±180° and the latitudes past the Web Mercator limit.
+pub fn buffered_tile_bounds_lonlat(z: u8, x: u32, y: u32, buffer: u32) -> Rect<f64> {
+    TileWindow::new(x, y, buffer).lonlat_bounds(z)
+}
+
 /// Bounds of tile `z/x/y` in Web Mercator metres (EPSG:3857).
 pub fn tile_bounds_mercator(z: u8, x: u32, y: u32) -> Rect<f64> {
     let size = 2.0 * MERCATOR_HALF_WORLD / f64::from(tiles_per_side(z));

@@ -36,9 +36,9 @@ mod layer;
 mod pixel;
 
 pub use grid::{
-    is_valid_tile, lonlat_to_tile, lonlat_to_tile_pixel, lonlat_to_world, tile_bounds_lonlat,
-    tile_bounds_mercator, tile_pixel_to_lonlat, tiles_per_side, world_to_lonlat, EXTENT,
-    MAX_LATITUDE, MAX_ZOOM, MERCATOR_HALF_WORLD,
+    buffered_tile_bounds_lonlat, is_valid_tile, lonlat_to_tile, lonlat_to_tile_pixel,
+    lonlat_to_world, tile_bounds_lonlat, tile_bounds_mercator, tile_pixel_to_lonlat,
+    tiles_per_side, world_to_lonlat, EXTENT, MAX_LATITUDE, MAX_ZOOM, MERCATOR_HALF_WORLD,
 };
 pub use layer::PropertyValue;
 

@@ -5,8 +5,12 @@
 use super::grid::lonlat_to_world_pixel;
 use super::{tiles_per_side, EXTENT};
 use crate::geom::antimeridian::{unwrap_longitudes, unwrap_polygon};
+use geo::{BooleanOps, Point, Polygon, Rect, Simplify, Translate, Validation};
 use geo::{BoundingRect, Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon};
-use geo::{Point, Polygon, Rect, Simplify, Translate};
+
+/// How many times a polygon broken by rounding to the grid is repaired before it is kept as
+/// it is.
+const GRID_REPAIR_ROUNDS: usize = 4;
 
 /// A clipping axis in pixel space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,38 +226,24 @@ impl PixelGeometry {
                 }
             }
             Self::Polygons(g) => {
-                let ring = |l: &LineString<f64>, exterior: bool| -> Option<LineString<f64>> {
-                    let mut coords: Vec<Coord<f64>> = l.0.iter().map(q).collect();
-                    coords.dedup();
-                    if coords.first() != coords.last() {
-                        let first = coords[0];
-                        coords.push(first);
-                    }
-                    if coords.len() < 4 {
-                        return None;
-                    }
-                    let area = twice_signed_area(&coords);
-                    if (area.abs() as f64) < 2.0 * min_ring_area || area == 0 {
-                        return None;
-                    }
-                    // Positive surveyor's area in y-down tile coordinates marks an exterior ring.
-                    if (area > 0) != exterior {
-                        coords.reverse();
-                    }
-                    Some(LineString::new(coords))
+                let mut polygons = grid_polygons(g, q, min_ring_area);
+                // Rounding to the grid can make a ring touch or cross itself or a neighbour
+                // where the source runs closer than a tile unit. The union of the rounded
+                // rings is valid again; rounding the crossings it adds can, rarely, break that
+                // once more, so it is repeated a few times (each round has fewer crossings).
+                let round = |c: &Coord<f64>| Coord {
+                    x: c.x.round(),
+                    y: c.y.round(),
                 };
-                let mut polygons: Vec<Polygon<f64>> =
-                    g.0.iter()
-                        .filter_map(|poly| {
-                            let exterior = ring(poly.exterior(), true)?;
-                            let holes = poly
-                                .interiors()
-                                .iter()
-                                .filter_map(|h| ring(h, false))
-                                .collect();
-                            Some(Polygon::new(exterior, holes))
-                        })
-                        .collect();
+                for _ in 0..GRID_REPAIR_ROUNDS {
+                    let shape = MultiPolygon::new(polygons);
+                    if shape.is_valid() {
+                        polygons = shape.0;
+                        break;
+                    }
+                    let repaired = shape.union(&MultiPolygon::new(vec![]));
+                    polygons = grid_polygons(&repaired, round, min_ring_area);
+                }
                 match polygons.len() {
                     0 => None,
                     1 => polygons.pop().map(Geometry::Polygon),
@@ -262,6 +252,49 @@ impl PixelGeometry {
             }
         }
     }
+}
+
+/// The polygons of `shape` with every vertex moved by `to_grid` onto the integer grid,
+/// repeated points removed, rings smaller than `min_ring_area` dropped (a polygon goes with its
+/// exterior) and rings oriented as MVT wants: exteriors positive, holes negative.
+fn grid_polygons(
+    shape: &MultiPolygon<f64>,
+    to_grid: impl Fn(&Coord<f64>) -> Coord<f64>,
+    min_ring_area: f64,
+) -> Vec<Polygon<f64>> {
+    let ring = |l: &LineString<f64>, exterior: bool| -> Option<LineString<f64>> {
+        let mut coords: Vec<Coord<f64>> = l.0.iter().map(&to_grid).collect();
+        coords.dedup();
+        if coords.first() != coords.last() {
+            let first = coords[0];
+            coords.push(first);
+        }
+        if coords.len() < 4 {
+            return None;
+        }
+        let area = twice_signed_area(&coords);
+        if (area.abs() as f64) < 2.0 * min_ring_area || area == 0 {
+            return None;
+        }
+        // Positive surveyor's area in y-down tile coordinates marks an exterior ring.
+        if (area > 0) != exterior {
+            coords.reverse();
+        }
+        Some(LineString::new(coords))
+    };
+    shape
+        .0
+        .iter()
+        .filter_map(|poly| {
+            let exterior = ring(poly.exterior(), true)?;
+            let holes = poly
+                .interiors()
+                .iter()
+                .filter_map(|h| ring(h, false))
+                .collect();
+            Some(Polygon::new(exterior, holes))
+        })
+        .collect()
 }
 
 /// Twice the surveyor's-formula area of a closed ring of integer-valued coordinates, exactly.
