@@ -177,4 +177,3 @@ impl PropertyKind {
 fn is_full_date(s: &str) -> bool {
     s.len() == 10 && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
 }
-
