@@ -8,6 +8,7 @@
 use super::geojson::round_coordinate;
 use super::{csv, fgb, kml};
 use crate::query::crs::Crs;
+use geo::orient::{Direction, Orient};
 use geo::{Coord, Geometry, MapCoords};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -119,20 +120,35 @@ pub fn write(
     }
 }
 
-/// The geometry in the output CRS, coordinates rounded as the GeoJSON writer rounds them, so
-/// every format gives the same numbers. For CRS84 and EPSG:4326 the axes stay longitude,
-/// latitude: file formats (FlatGeobuf, WKT in CSV, KML) keep x east and y north whatever the
-/// authority's axis order, which is how GDAL reads and writes them.
+/// The geometry in the output CRS, coordinates rounded and rings wound as the GeoJSON writer
+/// does (exteriors counter-clockwise, holes clockwise), so every format gives the same
+/// geometry. For CRS84 and EPSG:4326 the axes stay longitude, latitude: file formats
+/// (FlatGeobuf, WKT in CSV, KML) keep x east and y north whatever the authority's axis order,
+/// which is how GDAL reads and writes them.
 pub fn output_geometry(geometry: &Geometry<f64>, crs: Crs) -> Geometry<f64> {
     let plane = if crs.is_geographic() { Crs::Crs84 } else { crs };
-    geometry.map_coords(|c| {
+    let projected = geometry.map_coords(|c| {
         // The items handler refuses features the CRS cannot carry before any writer runs.
         let projected = plane.from_lon_lat(c).unwrap_or(c);
         Coord {
             x: round_coordinate(projected.x),
             y: round_coordinate(projected.y),
         }
-    })
+    });
+    wound(projected)
+}
+
+fn wound(geometry: Geometry<f64>) -> Geometry<f64> {
+    match geometry {
+        Geometry::Polygon(p) => Geometry::Polygon(p.orient(Direction::Default)),
+        Geometry::MultiPolygon(mp) => Geometry::MultiPolygon(mp.orient(Direction::Default)),
+        Geometry::Rect(r) => Geometry::Polygon(r.to_polygon().orient(Direction::Default)),
+        Geometry::Triangle(t) => Geometry::Polygon(t.to_polygon().orient(Direction::Default)),
+        Geometry::GeometryCollection(gc) => {
+            Geometry::GeometryCollection(gc.into_iter().map(wound).collect())
+        }
+        other => other,
+    }
 }
 
 /// The type of a column, from every value it holds.
@@ -280,6 +296,19 @@ mod tests {
             panic!("a point stays a point")
         };
         assert!(p.x() > 8_000_000.0 && p.y() > 5_000_000.0, "{p:?}");
+    }
+
+    #[test]
+    fn rings_are_wound_as_in_geojson() {
+        use geo::polygon;
+        use geo::winding_order::Winding;
+        let clockwise = Geometry::Polygon(polygon![
+            (x: 0.0, y: 0.0), (x: 0.0, y: 1.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0)
+        ]);
+        let Geometry::Polygon(p) = output_geometry(&clockwise, Crs::Crs84) else {
+            panic!("a polygon stays a polygon")
+        };
+        assert!(p.exterior().is_ccw());
     }
 
     #[test]

@@ -5,7 +5,10 @@
 //! 64-bit integers, doubles, strings, and arrays or objects as JSON columns.
 //!
 //! The index covers every feature's box, so a download in which some feature has no geometry
-//! (an event whose place no source gives, or `skipGeometry=true`) is written without one.
+//! (an event whose place no source gives, or `skipGeometry=true`) is written without one, in
+//! the order given. The crate writes an empty geometry for such a feature, which GDAL refuses
+//! to read ("Invalid length detected: XY data"); the file records it as absent instead (see
+//! [`mark_geometries_absent`]), as the FlatGeobuf schema allows.
 
 use super::download::{
     columns, output_geometry, text_of, ColumnKind, DownloadFeature, DownloadInfo,
@@ -91,7 +94,51 @@ pub fn write(info: &DownloadInfo, features: &[DownloadFeature]) -> Result<Vec<u8
     }
     let mut out = Vec::new();
     writer.write(&mut out)?;
+    if !every_feature_has_geometry {
+        let absent: Vec<bool> = features.iter().map(|f| f.geometry.is_none()).collect();
+        mark_geometries_absent(&mut out, &absent);
+    }
     Ok(out)
+}
+
+/// Clears the `geometry` field of the features flagged in `absent`, in a file written without
+/// an index (so its features are in the order given). Each feature is a size-prefixed
+/// flatbuffer of its own; a field whose vtable slot is 0 is absent, so zeroing the slot makes
+/// the geometry null and leaves every other byte in place.
+fn mark_geometries_absent(file: &mut [u8], absent: &[bool]) {
+    let u32_at = |file: &[u8], at: usize| -> Option<usize> {
+        let bytes = file.get(at..at + 4)?;
+        Some(u32::from_le_bytes(bytes.try_into().ok()?) as usize)
+    };
+    const MAGIC_LEN: usize = 8;
+    let Some(header_len) = u32_at(file, MAGIC_LEN) else {
+        return;
+    };
+    let mut at = MAGIC_LEN + 4 + header_len;
+    for &clear in absent {
+        let Some(len) = u32_at(file, at) else {
+            return;
+        };
+        let buffer = at + 4;
+        if clear {
+            clear_geometry_slot(file, buffer);
+        }
+        at = buffer + len;
+    }
+}
+
+fn clear_geometry_slot(file: &mut [u8], buffer: usize) -> Option<()> {
+    let read = |at: usize, n: usize| file.get(at..at + n);
+    let root = buffer + u32::from_le_bytes(read(buffer, 4)?.try_into().ok()?) as usize;
+    let back = i32::from_le_bytes(read(root, 4)?.try_into().ok()?);
+    let vtable = usize::try_from(root as i64 - i64::from(back)).ok()?;
+    let vtable_len = u16::from_le_bytes(read(vtable, 2)?.try_into().ok()?);
+    let slot = vtable + flatgeobuf::Feature::VT_GEOMETRY as usize;
+    if usize::from(vtable_len) >= usize::from(flatgeobuf::Feature::VT_GEOMETRY) + 2 {
+        file.get_mut(slot..slot + 2)?
+            .copy_from_slice(&0u16.to_le_bytes());
+    }
+    Some(())
 }
 
 /// Why a FlatGeobuf file could not be written.
@@ -103,13 +150,13 @@ pub enum FgbError {
     Feature(#[from] geozero::error::GeozeroError),
 }
 
-/// The declared geometry type: the one every feature has, else Unknown.
+/// The declared geometry type: the one every feature with a geometry has, else Unknown.
 fn geometry_type(features: &[DownloadFeature]) -> GeometryType {
-    let mut kinds = features.iter().map(|f| f.geometry.map(type_of));
-    let Some(Some(first)) = kinds.next() else {
+    let mut kinds = features.iter().filter_map(|f| f.geometry.map(type_of));
+    let Some(first) = kinds.next() else {
         return GeometryType::Unknown;
     };
-    if kinds.all(|k| k == Some(first)) {
+    if kinds.all(|k| k == first) {
         first
     } else {
         GeometryType::Unknown
@@ -153,7 +200,7 @@ impl GeozeroGeometry for MaybeGeometry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use flatgeobuf::{FallibleStreamingIterator, FeatureAccess, FeatureProperties, FgbReader};
+    use flatgeobuf::{FallibleStreamingIterator, FeatureProperties, FgbReader};
     use geo::{point, polygon};
     use geozero::ToGeo;
     use serde_json::json;
@@ -283,12 +330,18 @@ mod tests {
         let mut cursor = std::io::Cursor::new(bytes);
         let reader = FgbReader::open(&mut cursor).unwrap();
         assert_eq!(reader.header().index_node_size(), 0);
+        assert_eq!(reader.header().geometry_type(), GeometryType::Point);
         assert_eq!(reader.header().features_count(), 2);
         let mut iter = reader.select_all_seq().unwrap();
-        let mut names = Vec::new();
+        let mut read = Vec::new();
         while let Some(feature) = iter.next().unwrap() {
-            names.push(feature.property::<String>("name").unwrap());
+            let has_geometry = feature.fbs_feature().geometry().is_some();
+            read.push((feature.property::<String>("name").unwrap(), has_geometry));
         }
-        assert_eq!(names, ["here", "somewhere"]);
+        assert_eq!(
+            read,
+            [("here".to_string(), true), ("somewhere".to_string(), false)],
+            "the feature without geometry has none in the file, not an empty one"
+        );
     }
 }

@@ -9,7 +9,6 @@
 use super::download::{output_geometry, text_of, DownloadFeature, DownloadInfo, ID_COLUMN};
 use crate::model::PartialDate;
 use crate::query::crs::Crs;
-use geo::orient::{Direction, Orient};
 use geo::{Coord, Geometry, LineString, Polygon};
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
@@ -149,8 +148,8 @@ impl Kml {
         self.end("LineString")
     }
 
+    /// Rings come wound as KML wants them (exterior counter-clockwise) from `output_geometry`.
     fn polygon(&mut self, p: &Polygon<f64>) -> io::Result<()> {
-        let p = p.orient(Direction::Default);
         self.start("Polygon")?;
         self.ring("outerBoundaryIs", p.exterior())?;
         for hole in p.interiors() {
