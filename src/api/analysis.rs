@@ -7,20 +7,23 @@
 //! writes the answer as one GeoJSON FeatureCollection with a top-level `summary` member
 //! (`formats::answer`). Answers whose question declares `limit` are paged like items:
 //! `numberMatched`, `numberReturned`, and `next`/`prev` links (also in the `Link` header)
-//! that carry the data version, so a client paging across a reload is told. Its `/api`
-//! entries come from the questions' declarations (`query::analysis::spec`).
+//! that carry the data version, so a client paging across a reload is told. The same page is
+//! offered as a download (CSV, FlatGeobuf, KML: `f=` or `Accept`) named after the question.
+//! Its `/api` entries come from the questions' declarations (`query::analysis::spec`).
 
 use super::error::{ApiError, ApiResult};
-use super::openapi::{paged_responses, parameter};
-use super::request::Request;
+use super::openapi::{download_content, paged_responses, parameter, FEATURES_FORMAT};
+use super::request::{FeaturesRequest, Request};
 use super::response;
 use super::state::{paging_version, AppState, DATA_VERSION};
-use crate::formats::answer::write_answer;
+use crate::formats::answer::{page_features, write_answer};
+use crate::formats::download::{self, Download, DownloadInfo};
 use crate::query::analysis::{
     parse_page, question_names, AnalysisError, Page, Question, QuestionSpec, QUESTION_SPECS,
 };
+use crate::query::crs::Crs;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
@@ -33,7 +36,7 @@ pub fn routes() -> Router<AppState> {
 async fn analysis(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    request: Request,
+    FeaturesRequest(request): FeaturesRequest,
 ) -> ApiResult<Response> {
     let Some(spec) = QuestionSpec::find(&name) else {
         return Err(ApiError::not_found(format!(
@@ -56,36 +59,46 @@ async fn analysis(
     let catalog = state.catalog();
     let version = paging_version(&catalog, &request)?;
     let today = chrono::Utc::now().date_naive();
-    let etag = response::etag(&request, catalog.fingerprint, &today.to_string());
+    // The same URL answers in several formats (by Accept), so the format is part of the tag.
+    let format = request.download;
+    let salt = format!("{today}{}", format.map_or("", |d| d.name()));
+    let etag = response::etag(&request, catalog.fingerprint, &salt);
     if let Some(r) = response::not_modified(&request, &etag) {
         return Ok(r);
     }
-    let (body, link_header) = tokio::task::spawn_blocking(move || {
+    let media_type = format.map_or("application/geo+json", |d| d.media_type());
+    let (body, links) = tokio::task::spawn_blocking(move || {
         question.answer(&catalog, today).map(|answer| {
-            let links = page_links(&request, page, answer.number_matched(), &version);
-            let link_header = links
-                .iter()
-                .map(|(rel, href)| format!("<{href}>; rel=\"{rel}\""))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let links = links
-                .into_iter()
-                .map(
-                    |(rel, href)| json!({"rel": rel, "type": "application/geo+json", "href": href}),
-                )
-                .collect();
-            (write_answer(&answer, page, links), link_header)
+            let links = page_links(&request, page, answer.number_matched(), &version, format);
+            let body = match format {
+                None => {
+                    let members = links
+                        .iter()
+                        .map(|(rel, href)| json!({"rel": rel, "type": media_type, "href": href}))
+                        .collect();
+                    Ok(write_answer(&answer, page, members))
+                }
+                Some(format) => {
+                    let info = DownloadInfo {
+                        name: &name,
+                        description: Some(answer.summary.to_string()),
+                        crs: Crs::Crs84,
+                    };
+                    download::write(format, &info, &page_features(&answer, page))
+                }
+            };
+            (body, links)
         })
     })
     .await
     .map_err(|_| ApiError::unavailable("the analysis could not be completed"))?
     .map_err(error)?;
-    let mut response = response::with_type(body, "application/geo+json");
-    if let Ok(value) = HeaderValue::from_str(&link_header) {
-        if !link_header.is_empty() {
-            response.headers_mut().insert(header::LINK, value);
-        }
-    }
+    let body = body?;
+    let mut response = match format {
+        None => response::with_type(body, media_type),
+        Some(format) => response::download(body, format, spec.name),
+    };
+    response::set_paging_headers(&mut response, &links, media_type);
     response::set_cache_headers(&mut response, &etag);
     Ok(response)
 }
@@ -96,6 +109,7 @@ fn page_links(
     page: Page,
     matched: usize,
     version: &str,
+    format: Option<Download>,
 ) -> Vec<(&'static str, String)> {
     if page == Page::WHOLE {
         return Vec::new();
@@ -105,6 +119,13 @@ fn page_links(
             ("offset", Some(offset.to_string())),
             ("limit", Some(page.limit.to_string())),
             (DATA_VERSION, Some(version.to_string())),
+            // A download chosen by Accept keeps its format in the links too.
+            (
+                "f",
+                format
+                    .map(|d| d.name().to_string())
+                    .or_else(|| request.param("f").map(str::to_string)),
+            ),
         ])
     };
     let returned = page.returned(matched);
@@ -148,9 +169,13 @@ pub fn openapi_paths() -> Vec<(String, Value)> {
                     entry
                 })
                 .collect();
+            parameters.push(json!({"$ref": format!("#/components/parameters/{FEATURES_FORMAT}")}));
+            let mut content = serde_json::Map::new();
+            content.insert("application/geo+json".into(), json!({"schema": {"type": "object"}}));
+            content.extend(download_content());
             let mut responses = json!({
-                "200": {"description": "A GeoJSON FeatureCollection with a top-level summary object.",
-                        "content": {"application/geo+json": {"schema": {"type": "object"}}}},
+                "200": {"description": "A GeoJSON FeatureCollection with a top-level summary object, or the same features as a download (FlatGeobuf and KML carry the summary as their description).",
+                        "content": content},
                 "400": {"$ref": "#/components/responses/BadRequest"}
             });
             if question.is_paged() {

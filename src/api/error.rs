@@ -1,6 +1,7 @@
 //! Error responses: `{"code": "...", "description": "..."}` with a 4xx status for anything the
 //! client can fix, so that bad input never surfaces as a 500.
 
+use crate::formats::download::DownloadError;
 use crate::formats::items::CrsRefusal;
 use crate::query::params::ParamError;
 use axum::http::StatusCode;
@@ -52,6 +53,18 @@ impl From<ParamError> for ApiError {
 impl From<CrsRefusal> for ApiError {
     fn from(refusal: CrsRefusal) -> ApiError {
         ParamError::new("crs", refusal.to_string()).into()
+    }
+}
+
+/// A download the server failed to write (a temporary file it could not create, say): not the
+/// client's fault, so a 500 that says which format failed.
+impl From<DownloadError> for ApiError {
+    fn from(e: DownloadError) -> ApiError {
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "NoApplicableCode",
+            description: e.to_string(),
+        }
     }
 }
 

@@ -2,10 +2,11 @@
 //! the handlers enforce, so the document cannot promise what the server refuses.
 
 use super::error::ApiResult;
-use super::request::{Format, Request};
+use super::request::{format_names, Format, Request};
 use super::response;
 use super::state::AppState;
 use crate::catalog::Catalog;
+use crate::formats::download::Download;
 use crate::query::crs::Crs;
 use crate::query::params::{datetime_pattern, DEFAULT_LIMIT, MAX_LIMIT};
 use axum::extract::State;
@@ -88,7 +89,15 @@ fn shared_parameters() -> Map<String, Value> {
         parameter(
             "f",
             "Output format; overrides the Accept header.",
-            json!({"type": "string", "enum": ["json", "html"]}),
+            json!({"type": "string", "enum": format_names(false)}),
+        ),
+    );
+    p.insert(
+        FEATURES_FORMAT.into(),
+        parameter(
+            "f",
+            "Output format; overrides the Accept header. csv (WKT geometry), fgb (FlatGeobuf) and kml (KML 2.2) are downloads of the same features.",
+            json!({"type": "string", "enum": format_names(true)}),
         ),
     );
     p.insert("bbox".into(), parameter("bbox", "Bounding box: west,south,east,north (or with heights, 6 numbers) in bbox-crs (default CRS84). West > east crosses the antimeridian.", json!({"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}})));
@@ -181,6 +190,22 @@ pub fn paged_responses() -> Value {
     paged
 }
 
+/// The component name of the `f` parameter of the endpoints that offer downloads.
+pub const FEATURES_FORMAT: &str = "f-features";
+
+/// The `content` entries of a 200 answer for each download format.
+pub fn download_content() -> Map<String, Value> {
+    Download::ALL
+        .iter()
+        .map(|d| {
+            (
+                d.media_type().to_string(),
+                json!({"schema": {"type": "string", "format": "binary"}}),
+            )
+        })
+        .collect()
+}
+
 fn responses(media: &str) -> Value {
     json!({
         "200": {"description": "Success", "content": {media: {"schema": {"type": "object"}}, "text/html": {"schema": {"type": "string"}}}},
@@ -244,7 +269,7 @@ pub fn definition(catalog: &Catalog, base: &str) -> Value {
         );
         let mut parameters: Vec<Value> = super::ogc::ITEMS_PARAMETERS
             .iter()
-            .map(|p| reference(p))
+            .map(|&p| reference(if p == "f" { FEATURES_FORMAT } else { p }))
             .collect();
         for q in collection.queryables() {
             if matches!(q.name.as_str(), "geometry" | "datetime") {
@@ -259,10 +284,14 @@ pub fn definition(catalog: &Catalog, base: &str) -> Value {
                 q.kind.json_schema(),
             ));
         }
+        let mut items_responses = paged_responses();
+        if let Some(content) = items_responses["200"]["content"].as_object_mut() {
+            content.extend(download_content());
+        }
         paths.insert(
             format!("/collections/{id}/items"),
             json!({"get": {"summary": format!("Items of {id}: {}", collection.id.title()), "operationId": format!("items_{id}"),
-                           "parameters": parameters, "responses": paged_responses()}}),
+                           "parameters": parameters, "responses": items_responses}}),
         );
         paths.insert(
             format!("/collections/{id}/items/{{featureId}}"),

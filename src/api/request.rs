@@ -1,11 +1,17 @@
 //! What a handler needs to know about the request beyond its path: the query parameters in
 //! order, the base URL for absolute links, and the format the client wants.
 //!
+//! Every endpoint speaks JSON and HTML; the endpoints that answer with features (items pages
+//! and analysis answers) take a [`FeaturesRequest`] instead, which also offers the downloads
+//! of `formats::download` by `f` and by `Accept`. The `f` values are declared once
+//! ([`format_names`]): the parser, its error message and the OpenAPI enums read them.
+//!
 //! Links are absolute because older GIS clients resolve relative links wrongly; the base comes
 //! from `--public-url` when the server sits behind a proxy, else from the Host header.
 
 use super::error::ApiError;
 use super::state::AppState;
+use crate::formats::download::Download;
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts};
 
@@ -16,13 +22,35 @@ pub enum Format {
     Html,
 }
 
+impl Format {
+    /// The canonical `f` value of each format.
+    const NAMES: [(&'static str, Format); 2] = [("json", Format::Json), ("html", Format::Html)];
+}
+
+/// The `f` values an endpoint accepts, in the order the OpenAPI enums list them: `json` and
+/// `html`, then the downloads where they are offered.
+pub fn format_names(downloads: bool) -> Vec<&'static str> {
+    let documents = Format::NAMES.iter().map(|(name, _)| *name);
+    let offered = Download::ALL
+        .iter()
+        .filter(move |_| downloads)
+        .map(|d| d.name());
+    documents.chain(offered).collect()
+}
+
 pub struct Request {
     pub base: String,
     pub path: String,
     pub params: Vec<(String, String)>,
+    /// JSON or HTML; JSON when a download is asked for.
     pub format: Format,
+    /// The download asked for, only ever set in a [`FeaturesRequest`].
+    pub download: Option<Download>,
     pub if_none_match: Option<String>,
 }
+
+/// A request to an endpoint that answers with features and so offers the downloads too.
+pub struct FeaturesRequest(pub Request);
 
 impl Request {
     /// The last value of a parameter (a repeated parameter is a client mistake; the last wins).
@@ -91,6 +119,23 @@ impl FromRequestParts<AppState> for Request {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        Request::from_parts(parts, state, false)
+    }
+}
+
+impl FromRequestParts<AppState> for FeaturesRequest {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Request::from_parts(parts, state, true).map(FeaturesRequest)
+    }
+}
+
+impl Request {
+    fn from_parts(parts: &Parts, state: &AppState, downloads: bool) -> Result<Request, ApiError> {
         // A parameter with an empty value (`datetime=`) is treated as absent: GIS clients send
         // their unused fields that way. One rule for every endpoint, stated in the README.
         let params: Vec<(String, String)> = parts
@@ -115,22 +160,29 @@ impl FromRequestParts<AppState> for Request {
                 format!("http://{host}")
             }
         };
-        let format = negotiate(
-            params
-                .iter()
-                .rev()
-                .find(|(k, _)| k == "f")
-                .map(|(_, v)| v.as_str()),
-            parts
-                .headers
-                .get(header::ACCEPT)
-                .and_then(|h| h.to_str().ok()),
-        )?;
+        let f = params
+            .iter()
+            .rev()
+            .find(|(k, _)| k == "f")
+            .map(|(_, v)| v.as_str());
+        let accept = parts
+            .headers
+            .get(header::ACCEPT)
+            .and_then(|h| h.to_str().ok());
+        let (format, download) = if downloads {
+            match negotiate_download(f, accept)? {
+                Some(d) => (Format::Json, Some(d)),
+                None => (negotiate(f, accept, true)?, None),
+            }
+        } else {
+            (negotiate(f, accept, false)?, None)
+        };
         Ok(Request {
             base,
             path: parts.uri.path().to_string(),
             params,
             format,
+            download,
             if_none_match: parts
                 .headers
                 .get(header::IF_NONE_MATCH)
@@ -140,14 +192,55 @@ impl FromRequestParts<AppState> for Request {
     }
 }
 
-/// `f` wins over `Accept`; a browser's Accept (HTML listed before JSON) gets HTML.
-pub fn negotiate(f: Option<&str>, accept: Option<&str>) -> Result<Format, ApiError> {
+/// The download a features request asks for: by `f` (which wins), else by an `Accept` that
+/// lists a download's media type before any JSON or HTML type.
+pub fn negotiate_download(
+    f: Option<&str>,
+    accept: Option<&str>,
+) -> Result<Option<Download>, ApiError> {
+    if let Some(f) = f {
+        return Ok(Download::from_name(f));
+    }
+    let Some(accept) = accept else {
+        return Ok(None);
+    };
+    let first = |types: &mut dyn Iterator<Item = &str>| types.filter_map(|m| accept.find(m)).min();
+    let document = first(&mut DOCUMENT_MEDIA_TYPES.iter().copied());
+    let download = Download::ALL
+        .into_iter()
+        .filter_map(|d| accept.find(d.media_type()).map(|at| (at, d)))
+        .min_by_key(|(at, _)| *at);
+    Ok(match (download, document) {
+        (Some((at, d)), Some(doc)) if at < doc => Some(d),
+        (Some((_, d)), None) => Some(d),
+        _ => None,
+    })
+}
+
+/// The JSON and HTML media types `Accept` is searched for.
+const DOCUMENT_MEDIA_TYPES: [&str; 5] = [
+    "text/html",
+    "application/json",
+    "application/geo+json",
+    "application/vnd.oai.openapi+json",
+    "application/schema+json",
+];
+
+/// `f` wins over `Accept`; a browser's Accept (HTML listed before JSON) gets HTML. An unknown
+/// `f` is refused naming the values this endpoint accepts (with the downloads when it offers
+/// them).
+pub fn negotiate(
+    f: Option<&str>,
+    accept: Option<&str>,
+    downloads: bool,
+) -> Result<Format, ApiError> {
     if let Some(f) = f {
         return match f {
             "json" | "geojson" | "application/json" | "application/geo+json" => Ok(Format::Json),
             "html" | "text/html" => Ok(Format::Html),
             other => Err(ApiError::bad_request(format!(
-                "unknown format f=\"{other}\"; use json or html"
+                "unknown format f=\"{other}\"; use one of: {}",
+                format_names(downloads).join(", ")
             ))),
         };
     }
@@ -155,15 +248,10 @@ pub fn negotiate(f: Option<&str>, accept: Option<&str>) -> Result<Format, ApiErr
         return Ok(Format::Json);
     };
     let position = |needle: &str| accept.find(needle);
-    let json = [
-        "application/json",
-        "application/geo+json",
-        "application/vnd.oai.openapi+json",
-        "application/schema+json",
-    ]
-    .iter()
-    .filter_map(|m| position(m))
-    .min();
+    let json = DOCUMENT_MEDIA_TYPES[1..]
+        .iter()
+        .filter_map(|m| position(m))
+        .min();
     match (position("text/html"), json) {
         (Some(h), Some(j)) if h < j => Ok(Format::Html),
         (Some(_), None) => Ok(Format::Html),
@@ -178,6 +266,7 @@ mod tests {
     #[test]
     fn format_negotiation() {
         let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+        let negotiate = |f, accept| negotiate(f, accept, false);
         assert_eq!(negotiate(None, Some(browser)).unwrap(), Format::Html);
         assert_eq!(
             negotiate(None, Some("application/json")).unwrap(),
@@ -190,6 +279,35 @@ mod tests {
         );
         assert_eq!(negotiate(Some("html"), None).unwrap(), Format::Html);
         assert!(negotiate(Some("xml"), None).is_err());
+    }
+
+    #[test]
+    fn downloads_by_f_and_by_accept() {
+        let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+        for d in Download::ALL {
+            assert_eq!(negotiate_download(Some(d.name()), None).unwrap(), Some(d));
+            assert_eq!(
+                negotiate_download(None, Some(d.media_type())).unwrap(),
+                Some(d)
+            );
+            let later = format!("application/geo+json, {}", d.media_type());
+            assert_eq!(negotiate_download(None, Some(&later)).unwrap(), None);
+        }
+        assert_eq!(negotiate_download(None, Some(browser)).unwrap(), None);
+        assert_eq!(
+            negotiate_download(Some("json"), Some("text/csv")).unwrap(),
+            None
+        );
+        let refusal = negotiate(Some("shp"), None, true).unwrap_err().description;
+        assert!(
+            refusal.contains("json, html, csv, fgb, kml"),
+            "the accepted values are named: {refusal}"
+        );
+        let documents = negotiate(Some("csv"), None, false).unwrap_err().description;
+        assert!(
+            documents.contains("json, html") && !documents.contains("kml"),
+            "{documents}"
+        );
     }
 
     #[test]

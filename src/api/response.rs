@@ -1,6 +1,8 @@
-//! Building responses: JSON with cache validators, HTML pages.
+//! Building responses: JSON with cache validators, HTML pages, downloads, paging `Link`
+//! headers.
 
 use super::request::Request;
+use crate::formats::download::Download;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::hash::{Hash, Hasher};
@@ -64,4 +66,38 @@ pub fn json(request: &Request, body: serde_json::Value, fingerprint: Option<u64>
 
 pub fn html(page: String) -> Response {
     with_type(page.into_bytes(), "text/html; charset=utf-8")
+}
+
+/// A download: its media type, and `Content-Disposition` naming the file `<stem>.<ext>`.
+pub fn download(body: Vec<u8>, format: Download, stem: &str) -> Response {
+    let mut response = with_type(body, format.media_type());
+    let name: String = stem
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect();
+    let disposition = format!("attachment; filename=\"{name}.{}\"", format.extension());
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
+/// Sets the `Link` header of a paged answer (`rel` and URL of each link, all of `media_type`)
+/// and `Vary: Accept`, since the same URL answers in several formats.
+pub fn set_paging_headers(response: &mut Response, links: &[(&str, String)], media_type: &str) {
+    let headers = response.headers_mut();
+    headers.insert(header::VARY, HeaderValue::from_static("accept"));
+    if links.is_empty() {
+        return;
+    }
+    let value = links
+        .iter()
+        .map(|(rel, href)| format!("<{href}>; rel=\"{rel}\"; type=\"{media_type}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        headers.insert(header::LINK, v);
+    }
 }

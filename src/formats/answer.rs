@@ -5,6 +5,7 @@
 //! given and `summary`.
 
 use super::collection::CollectionWriter;
+use super::download::DownloadFeature;
 use super::geojson::{lon_lat, write_feature};
 use crate::query::analysis::{Answer, Page};
 use serde_json::{json, Value};
@@ -13,56 +14,63 @@ use serde_json::{json, Value};
 /// `forcemap query` give them; `links` are written as given, when there are any.
 pub fn write_answer(answer: &Answer, page: Page, links: Vec<Value>) -> Vec<u8> {
     let mut writer = CollectionWriter::new(8192);
-    let hits_skipped = page.offset.min(answer.hits.len());
-    let changes_skipped = page.offset - hits_skipped;
-    let returned = page.returned(answer.number_matched());
-    let hits_taken = returned.min(answer.hits.len() - hits_skipped);
-    let changes_taken = returned - hits_taken;
-    for hit in answer.hits.iter().skip(hits_skipped).take(hits_taken) {
+    for feature in page_features(answer, page) {
         writer.feature(|out| {
             write_feature(
                 out,
-                &hit.feature.id,
-                hit.geometry,
-                &hit.properties(),
-                &lon_lat,
-            )
-        });
-    }
-    for change in answer
-        .changes
-        .iter()
-        .skip(changes_skipped)
-        .take(changes_taken)
-    {
-        writer.feature(|out| {
-            write_feature(
-                out,
-                &change.id(),
-                change.geometry,
-                &change.properties(),
-                &lon_lat,
-            )
-        });
-    }
-    for shape in &answer.shapes {
-        writer.feature(|out| {
-            write_feature(
-                out,
-                &shape.id,
-                Some(&shape.geometry),
-                &shape.properties(),
+                &feature.id,
+                feature.geometry,
+                &feature.properties,
                 &lon_lat,
             )
         });
     }
     let mut members = vec![
         ("numberMatched", json!(answer.number_matched())),
-        ("numberReturned", json!(returned)),
+        (
+            "numberReturned",
+            json!(page.returned(answer.number_matched())),
+        ),
     ];
     if !links.is_empty() {
         members.push(("links", Value::Array(links)));
     }
     members.push(("summary", answer.summary.clone()));
     writer.finish(&members)
+}
+
+/// The features of one page of the answer, in the order every format writes them: the hits
+/// of the page, then its changes, then every shape the question drew.
+pub fn page_features<'a>(answer: &'a Answer, page: Page) -> Vec<DownloadFeature<'a>> {
+    let hits_skipped = page.offset.min(answer.hits.len());
+    let changes_skipped = page.offset - hits_skipped;
+    let returned = page.returned(answer.number_matched());
+    let hits_taken = returned.min(answer.hits.len() - hits_skipped);
+    let changes_taken = returned - hits_taken;
+    let hits = answer
+        .hits
+        .iter()
+        .skip(hits_skipped)
+        .take(hits_taken)
+        .map(|hit| DownloadFeature {
+            id: hit.feature.id.clone(),
+            geometry: hit.geometry,
+            properties: hit.properties(),
+        });
+    let changes = answer
+        .changes
+        .iter()
+        .skip(changes_skipped)
+        .take(changes_taken)
+        .map(|change| DownloadFeature {
+            id: change.id(),
+            geometry: change.geometry,
+            properties: change.properties(),
+        });
+    let shapes = answer.shapes.iter().map(|shape| DownloadFeature {
+        id: shape.id.clone(),
+        geometry: Some(&shape.geometry),
+        properties: shape.properties(),
+    });
+    hits.chain(changes).chain(shapes).collect()
 }

@@ -75,11 +75,12 @@ fn list<T>(
 
 fn coord(out: &mut Vec<u8>, c: Coord<f64>, project: Project) {
     let c = project(c);
-    let _ = write!(out, "[{},{}]", round(c.x), round(c.y));
+    let _ = write!(out, "[{},{}]", round_coordinate(c.x), round_coordinate(c.y));
 }
 
 /// Seven decimals of a degree is about a centimetre: more digits are noise from arithmetic.
-fn round(v: f64) -> f64 {
+/// The download writers round the same way, so every format gives the same numbers.
+pub fn round_coordinate(v: f64) -> f64 {
     if v.abs() < 1e7 {
         (v * 1e7).round() / 1e7
     } else {

@@ -3,6 +3,7 @@
 //! grouping's members as of the reference day.
 
 use crate::catalog::Catalog;
+use crate::formats::download::DownloadFeature;
 use crate::formats::geojson::write_feature;
 use crate::model::{CollectionId, Feature};
 use crate::query::crs::{Crs, CrsError};
@@ -56,6 +57,26 @@ impl ItemsOutput {
                 feature: feature.id.clone(),
                 problem,
             }),
+        }
+    }
+
+    /// The feature as a download row: id, lon/lat geometry (none with `skipGeometry`) and the
+    /// properties [`ItemsOutput::write`] gives it.
+    pub fn download_feature<'a>(
+        &self,
+        catalog: &'a Catalog,
+        collection: CollectionId,
+        position: usize,
+    ) -> DownloadFeature<'a> {
+        let feature = &catalog.collection(collection).features()[position];
+        DownloadFeature {
+            id: feature.id.clone(),
+            geometry: if self.skip_geometry {
+                None
+            } else {
+                catalog.geometry_on(collection, position, self.day)
+            },
+            properties: self.properties_of(feature),
         }
     }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# End-to-end tests with real GIS clients: GDAL's OAPIF driver (ogrinfo, ogr2ogr) and OWSLib
-# against `forcemap serve` on a free loopback port. Every check prints one line (`ok   ...` or
+# End-to-end tests with real GIS clients: GDAL's OAPIF driver (ogrinfo, ogr2ogr), GDAL's CSV,
+# FlatGeobuf and LIBKML drivers on the downloads, and OWSLib against `forcemap serve` on a free
+# loopback port. Every check prints one line (`ok   ...` or
 # `FAIL ...`), the last line is `gis: N passed, M failed`, and the exit status is non-zero when
 # any check failed. The server this script starts is always stopped (by its PID).
 #
@@ -265,6 +266,68 @@ else
   fail "gdal: ogr2ogr -spat ${tajikistan[*]} ... installations failed"
   show_log "$logs/ogr2ogr-spat.log"
 fi
+
+# --- GDAL: the downloads (CSV, FlatGeobuf, KML) of every collection and of an analysis answer
+# are read by GDAL's own drivers with the GeoJSON's feature count, ids, geometries and values
+# (tests/gis/compare_download.py).
+downloads="$out/downloads"
+mkdir -p "$downloads"
+declare -A media_types=([csv]=text/csv [fgb]=application/flatgeobuf [kml]=application/vnd.google-earth.kml+xml)
+declare -A gdal_drivers=([csv]=CSV [fgb]=FlatGeobuf [kml]=LIBKML)
+# The open options that tell GDAL's CSV driver which column holds the geometry, and that an
+# empty field is null.
+csv_open=(-oo GEOM_POSSIBLE_NAMES=WKT -oo KEEP_GEOM_COLUMNS=NO -oo EMPTY_STRING_AS_NULL=YES)
+# Checks the download of $2 (a path on the server with a query) in format $3 as file $1.ext.
+check_download() {
+  local name="$1" path="$2" format="$3" file headers type count expected open=() copy result
+  file="$downloads/$name.$format"
+  headers="$logs/download-$name-$format.headers"
+  if ! curl -sf --max-time 120 -D "$headers" -o "$file" "$base$path&f=$format"; then
+    fail "gdal: GET $path&f=$format failed"
+    return
+  fi
+  type="$(sed -n 's/^content-type: *\([^;[:space:]]*\).*$/\1/Ip' "$headers" | head -n 1)"
+  if [ "$type" != "${media_types[$format]}" ] ||
+    ! grep -qi "^content-disposition: attachment; filename=\"$name.$format\"" "$headers"; then
+    fail "gdal: $path&f=$format answers $type, not ${media_types[$format]} as $name.$format"
+    return
+  fi
+  [ "$format" = csv ] && open=("${csv_open[@]}")
+  expected="$(api_value "$path" numberReturned || echo '?')"
+  if ogrinfo -ro -so "${open[@]}" "$file" "$name" >"$logs/download-$name-$format.log" 2>&1 &&
+    grep -q "using driver \`${gdal_drivers[$format]}'" "$logs/download-$name-$format.log"; then
+    count="$(feature_count "$logs/download-$name-$format.log")"
+    if [ -n "$count" ] && [ "$count" = "$expected" ]; then
+      pass "gdal: ogrinfo reads $name.$format with GDAL's ${gdal_drivers[$format]} driver: $count features, the GeoJSON's numberReturned"
+    else
+      fail "gdal: ogrinfo reads '${count}' features in $name.$format; the GeoJSON has $expected"
+      show_log "$logs/download-$name-$format.log"
+    fi
+  else
+    fail "gdal: ogrinfo cannot read $name.$format with the ${gdal_drivers[$format]} driver"
+    show_log "$logs/download-$name-$format.log"
+    return
+  fi
+  copy="$downloads/$name-$format.geojson"
+  if ! ogr2ogr "${open[@]}" -f GeoJSON "$copy" "$file" "$name" >"$logs/download-$name-$format-copy.log" 2>&1; then
+    fail "gdal: ogr2ogr cannot copy $name.$format to GeoJSON"
+    show_log "$logs/download-$name-$format-copy.log"
+    return
+  fi
+  if result="$("$python" "$here/compare_download.py" "$base$path" "$copy" "$format" 2>&1)"; then
+    pass "gdal: $name.$format: $result"
+  else
+    fail "gdal: $name.$format: $result"
+  fi
+}
+for c in "${collections[@]}"; do
+  for format in csv fgb kml; do
+    check_download "$c" "/collections/$c/items?limit=10000" "$format"
+  done
+done
+for format in csv fgb kml; do
+  check_download border-zone "/analysis/border-zone?countries=TJK,AFG&distance_km=50&collections=installations,forces&datetime=2005-06-01&include=zone&limit=10000" "$format"
+done
 
 # --- OWSLib
 "$python" "$here/owslib_client.py" "$base" >"$logs/owslib.log" 2>&1 || true

@@ -1,20 +1,24 @@
 //! `/collections/{id}/items` and `/collections/{id}/items/{fid}`.
+//!
+//! An items page is GeoJSON, HTML, or a download (CSV, FlatGeobuf, KML) of exactly the
+//! features of the GeoJSON page, with the same paging links in the format asked for.
 
 use super::collections::parse_collection;
 use super::html;
 use crate::api::error::{ApiError, ApiResult};
-use crate::api::request::{Format, Request};
+use crate::api::request::{FeaturesRequest, Format, Request};
 use crate::api::response;
 use crate::api::state::AppState;
 use crate::api::state::{paging_version, DATA_VERSION};
 use crate::formats::collection::CollectionWriter;
+use crate::formats::download::{self, DownloadInfo};
 use crate::formats::items::ItemsOutput;
 use crate::query::cql::{Filter, FilterLang, Queryable, QueryableType};
 use crate::query::crs::Crs;
 use crate::query::items::{select, ItemsQuery};
 use crate::query::params::{self, ParamError};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue};
+use axum::http::HeaderValue;
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
@@ -169,7 +173,7 @@ fn bbox(request: &Request) -> ApiResult<Option<params::Bbox>> {
 pub async fn items(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    request: Request,
+    FeaturesRequest(request): FeaturesRequest,
 ) -> ApiResult<Response> {
     let collection = parse_collection(&id)?;
     let catalog = state.catalog();
@@ -204,15 +208,28 @@ pub async fn items(
     let today = chrono::Utc::now().date_naive();
     let day = params::reference_day(query.datetime.as_ref(), today);
     let output = output_settings(&request, known, day)?;
-    let etag = response::etag(&request, catalog.fingerprint, &day.to_string());
+    if let Some(format) = request.download {
+        format
+            .check_crs(output.crs)
+            .map_err(ApiError::bad_request)?;
+    }
+    // The same URL answers in several formats (by Accept), so the format is part of the tag.
+    let format_name = request.download.map_or("", |d| d.name());
+    let etag = response::etag(
+        &request,
+        catalog.fingerprint,
+        &format!("{day}{format_name}"),
+    );
     if let Some(r) = response::not_modified(&request, &etag) {
         return Ok(r);
     }
     let page = select(&catalog, collection, &query, today);
     query.offset = query.offset.min(page.number_matched);
     // GeoJSON features are written first: a page that reaches the byte budget ends early, and
-    // its `next` link continues after the last feature written.
+    // its `next` link continues after the last feature written. A download writes the same
+    // GeoJSON (and is refused where it is) so that it ends where the GeoJSON page ends.
     let mut writer = CollectionWriter::new(4096);
+    let mut rows = Vec::new();
     let returned = match request.format {
         Format::Html => page.positions.len(),
         Format::Json => {
@@ -222,6 +239,9 @@ pub async fn items(
                     break;
                 }
                 writer.try_feature(|out| output.write(out, &catalog, collection, position))?;
+                if request.download.is_some() {
+                    rows.push(output.download_feature(&catalog, collection, position));
+                }
             }
             writer.len()
         }
@@ -231,14 +251,35 @@ pub async fn items(
             ("offset", Some(offset.to_string())),
             ("limit", Some(query.limit.to_string())),
             (DATA_VERSION, Some(version.clone())),
+            // A download chosen by Accept keeps its format in the links too.
+            (
+                "f",
+                request
+                    .download
+                    .map(|d| d.name().to_string())
+                    .or_else(|| request.param("f").map(str::to_string)),
+            ),
         ])
     };
     let next =
         (query.offset + returned < page.number_matched).then(|| page_link(query.offset + returned));
     let prev = (query.offset > 0).then(|| page_link(query.offset.saturating_sub(query.limit)));
 
-    let mut response = match request.format {
-        Format::Html => {
+    let mut response = match (request.download, request.format) {
+        (Some(format), _) => {
+            let info = DownloadInfo {
+                name: collection.as_str(),
+                description: None,
+                crs: output.crs,
+            };
+            let body = download::write(format, &info, &rows)?;
+            let mut r = response::download(body, format, collection.as_str());
+            if format == download::Download::FlatGeobuf {
+                set_content_crs(&mut r, output.crs);
+            }
+            r
+        }
+        (None, Format::Html) => {
             let rows: Vec<String> = page
                 .positions
                 .iter()
@@ -278,7 +319,7 @@ pub async fn items(
                 &content,
             ))
         }
-        Format::Json => {
+        (None, Format::Json) => {
             let mut links = vec![
                 json!({"rel": "self", "type": "application/geo+json", "title": "This page", "href": request.with_params(&[])}),
                 json!({"rel": "alternate", "type": "text/html", "title": "This page as HTML", "href": request.with_params(&[("f", Some("html".into()))])}),
@@ -304,18 +345,16 @@ pub async fn items(
             r
         }
     };
-    let mut link_header = Vec::new();
-    if let Some(n) = &next {
-        link_header.push(format!("<{n}>; rel=\"next\""));
-    }
-    if let Some(p) = &prev {
-        link_header.push(format!("<{p}>; rel=\"prev\""));
-    }
-    if !link_header.is_empty() {
-        if let Ok(v) = HeaderValue::from_str(&link_header.join(", ")) {
-            response.headers_mut().insert(header::LINK, v);
-        }
-    }
+    let media_type = match (request.download, request.format) {
+        (Some(format), _) => format.media_type(),
+        (None, Format::Html) => "text/html",
+        (None, Format::Json) => "application/geo+json",
+    };
+    let paging: Vec<(&str, String)> = [("next", next), ("prev", prev)]
+        .into_iter()
+        .filter_map(|(rel, link)| link.map(|l| (rel, l)))
+        .collect();
+    response::set_paging_headers(&mut response, &paging, media_type);
     response::set_cache_headers(&mut response, &etag);
     Ok(response)
 }
