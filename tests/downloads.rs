@@ -40,7 +40,7 @@ fn fetch_ok(path: &str, accept: Option<&str>) -> (HeaderMap, Vec<u8>) {
     (headers, body)
 }
 
-fn header<'a>(headers: &'a HeaderMap, name: impl reqwest::header::AsHeaderName) -> &'a str {
+fn header(headers: &HeaderMap, name: impl reqwest::header::AsHeaderName) -> &str {
     headers.get(name).map(|v| v.to_str().unwrap()).unwrap_or("")
 }
 
