@@ -73,6 +73,12 @@ fn the_archive_is_served_with_byte_ranges_and_never_compressed() {
         .send()
         .unwrap();
     assert_eq!(beyond.status().as_u16(), 416);
+    // A Range header this server cannot read is ignored (RFC 9110): the whole archive.
+    for ignored in ["", "bytes=9-1", "pages=0-1", "bytes=0-1,4-5"] {
+        let whole = client().get(&url).header("range", ignored).send().unwrap();
+        assert_eq!(whole.status().as_u16(), 200, "{ignored:?}");
+        assert_eq!(whole.bytes().unwrap().len(), length, "{ignored:?}");
+    }
     let tilejson = common::get_ok("/basemap.json");
     assert_eq!(tilejson["tilejson"], "3.0.0");
     assert_eq!(tilejson["vector_layers"].as_array().unwrap().len(), 5);
@@ -221,10 +227,19 @@ fn another_vector_archive_replaces_the_basemap_and_the_built_in_one_stays_themat
     assert_eq!(tile.headers()["content-encoding"], "gzip");
 
     // The built-in archive stays at /thematic.pmtiles, with the countries the page colours.
-    let thematic = client()
-        .get(format!("{base}/thematic.pmtiles"))
-        .send()
-        .unwrap();
+    // It is built beside the server: while it is not ready the server answers 503 with
+    // Retry-After, and a client asks again, as this one does.
+    let thematic = loop {
+        let response = client()
+            .get(format!("{base}/thematic.pmtiles"))
+            .send()
+            .unwrap();
+        if response.status().as_u16() != 503 {
+            break response;
+        }
+        assert!(response.headers().contains_key("retry-after"));
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    };
     assert_eq!(thematic.status().as_u16(), 200);
     let archive = TileArchive::new(thematic.bytes().unwrap()).unwrap();
     assert_eq!(

@@ -308,7 +308,6 @@ fn the_openapi_document_parses_and_documents_every_items_parameter() {
         "offset",
         "filter",
         "filter-lang",
-        "sortby",
         "properties",
         "crs",
         "bbox-crs",
@@ -398,6 +397,18 @@ fn bad_requests_get_a_400_or_404_that_names_the_problem() {
             "properties",
         ),
         ("/collections/installations/items?colour=red", 400, "colour"),
+        // A queryable parameter takes values of the queryable's type only.
+        (
+            "/collections/borders/items?length_km=null",
+            400,
+            "length_km",
+        ),
+        ("/collections/borders/items?length_km=inf", 400, "length_km"),
+        (
+            "/collections/installations/items?sortby=name,",
+            400,
+            "sortby",
+        ),
         ("/collections/installations/items?f=xml", 400, "format"),
         ("/collections/nowhere/items", 404, "nowhere"),
         ("/collections/nowhere", 404, "nowhere"),

@@ -139,14 +139,20 @@ fn page_links(
     links
 }
 
-/// The HTTP form of an analysis error: 400, naming the parameter at fault.
+/// The HTTP form of an analysis error, naming the parameter at fault: 404 when a parameter
+/// names a country, area or feature the data does not hold (the thing asked about does not
+/// exist), 400 for every other mistake.
 pub fn error(e: AnalysisError) -> ApiError {
+    let (status, code) = match e {
+        AnalysisError::Missing(_) => (StatusCode::BAD_REQUEST, "MissingParameterValue"),
+        AnalysisError::UnknownCountry { .. }
+        | AnalysisError::UnknownFeature(_)
+        | AnalysisError::UnknownArea(_) => (StatusCode::NOT_FOUND, "NotFound"),
+        _ => (StatusCode::BAD_REQUEST, "InvalidParameterValue"),
+    };
     ApiError {
-        status: StatusCode::BAD_REQUEST,
-        code: match e {
-            AnalysisError::Missing(_) => "MissingParameterValue",
-            _ => "InvalidParameterValue",
-        },
+        status,
+        code,
         description: e.to_string(),
     }
 }

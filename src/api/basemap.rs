@@ -11,6 +11,7 @@
 use super::error::{ApiError, ApiResult};
 use super::request::Request;
 use super::state::{AppState, Tileset};
+use super::tiles::{index_parameter, parse_address, zoom_parameter};
 use crate::tiles::TileArchive;
 use anyhow::Context;
 use axum::extract::State;
@@ -99,17 +100,17 @@ pub fn openapi_paths() -> Vec<(String, serde_json::Value)> {
                     "503": unavailable.clone()
                 }}}),
         ));
-        let index = |n: &str| json!({"name": n, "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0}});
         paths.push((
             format!("/{name}/{{z}}/{{x}}/{{y}}.mvt"),
             json!({"get": {
                 "summary": format!("One vector tile of {what}"),
                 "operationId": format!("{name}_tile"),
-                "parameters": [index("z"), index("x"), index("y")],
+                "parameters": [zoom_parameter("z"), index_parameter("x", "Column"), index_parameter("y", "Row")],
                 "responses": {
                     "200": {"description": "Mapbox Vector Tile", "content": {"application/vnd.mapbox-vector-tile": {"schema": {"type": "string", "format": "binary"}}}},
                     "204": {"description": "The archive has no such tile"},
                     "400": {"$ref": "#/components/responses/BadRequest"},
+                    "404": {"$ref": "#/components/responses/NotFound"},
                     "503": unavailable.clone()
                 }}}),
         ));
@@ -189,15 +190,7 @@ async fn tile(
         ))
     };
     let y = file.strip_suffix(".mvt").ok_or_else(bad)?;
-    let (z, x, y): (u8, u32, u32) = match (z.parse(), x.parse(), y.parse()) {
-        (Ok(z), Ok(x), Ok(y)) => (z, x, y),
-        _ => return Err(bad()),
-    };
-    if !crate::tiles::mvt::is_valid_tile(z, x, y) {
-        return Err(ApiError::bad_request(format!(
-            "tile {z}/{x}/{y} does not exist"
-        )));
-    }
+    let (z, x, y) = parse_address((&z, &x, y))?;
     let mut response = match archive.tile_raw(z, x, y) {
         Some(bytes) => (StatusCode::OK, bytes).into_response(),
         None => StatusCode::NO_CONTENT.into_response(),
@@ -229,25 +222,27 @@ async fn archive(state: &AppState, tileset: Tileset, headers: &HeaderMap) -> Res
         }
     };
     let length = archive.len();
-    let mut response = match headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
-        None => (StatusCode::OK, archive.bytes().clone()).into_response(),
-        Some(range) => match parse_range(range, length) {
-            Some((start, end)) => {
-                let body = archive.slice(start..end + 1).unwrap_or_default();
-                let mut r = (StatusCode::PARTIAL_CONTENT, body).into_response();
-                if let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{end}/{length}")) {
-                    r.headers_mut().insert(header::CONTENT_RANGE, v);
-                }
-                r
+    let asked = headers.get(header::RANGE).map(|v| {
+        v.to_str()
+            .map_or(RangeAsk::Whole, |v| parse_range(v, length))
+    });
+    let mut response = match asked.unwrap_or(RangeAsk::Whole) {
+        RangeAsk::Whole => (StatusCode::OK, archive.bytes().clone()).into_response(),
+        RangeAsk::Part(start, end) => {
+            let body = archive.slice(start..end + 1).unwrap_or_default();
+            let mut r = (StatusCode::PARTIAL_CONTENT, body).into_response();
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{end}/{length}")) {
+                r.headers_mut().insert(header::CONTENT_RANGE, v);
             }
-            None => {
-                let mut r = (StatusCode::RANGE_NOT_SATISFIABLE, "").into_response();
-                if let Ok(v) = HeaderValue::from_str(&format!("bytes */{length}")) {
-                    r.headers_mut().insert(header::CONTENT_RANGE, v);
-                }
-                r
+            r
+        }
+        RangeAsk::Unsatisfiable => {
+            let mut r = (StatusCode::RANGE_NOT_SATISFIABLE, "").into_response();
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{length}")) {
+                r.headers_mut().insert(header::CONTENT_RANGE, v);
             }
-        },
+            r
+        }
     };
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(MEDIA_TYPE));
@@ -259,45 +254,81 @@ async fn archive(state: &AppState, tileset: Tileset, headers: &HeaderMap) -> Res
     response
 }
 
-/// `bytes=a-b`, `bytes=a-` or `bytes=-n` → inclusive `(start, end)` within `length`.
-pub fn parse_range(value: &str, length: u64) -> Option<(u64, u64)> {
-    let spec = value.trim().strip_prefix("bytes=")?;
-    if spec.contains(',') || length == 0 {
-        return None;
-    }
-    let (a, b) = spec.split_once('-')?;
-    let (a, b) = (a.trim(), b.trim());
-    let (start, end) = if a.is_empty() {
-        let n: u64 = b.parse().ok()?;
-        if n == 0 {
-            return None;
-        }
-        (length.saturating_sub(n), length - 1)
-    } else {
-        let start: u64 = a.parse().ok()?;
-        let end = if b.is_empty() {
-            length - 1
-        } else {
-            b.parse::<u64>().ok()?.min(length - 1)
-        };
-        (start, end)
+/// What a `Range` header asks of a body of `length` bytes, as RFC 9110 (§14) reads it.
+#[derive(Debug, PartialEq)]
+pub enum RangeAsk {
+    /// No range this server honours: a header that is not one well-formed `bytes` range (another
+    /// unit, several ranges, bad syntax) is ignored and the whole body sent.
+    Whole,
+    /// The inclusive byte range `(first, last)`, clipped to the body.
+    Part(u64, u64),
+    /// A well-formed range that starts past the end (or a zero-length suffix): 416.
+    Unsatisfiable,
+}
+
+/// `bytes=a-b`, `bytes=a-` or `bytes=-n` against a body of `length` bytes.
+pub fn parse_range(value: &str, length: u64) -> RangeAsk {
+    let Some(spec) = value.trim().strip_prefix("bytes=") else {
+        return RangeAsk::Whole;
     };
-    (start <= end && start < length).then_some((start, end))
+    let Some((a, b)) = spec.trim().split_once('-') else {
+        return RangeAsk::Whole;
+    };
+    let number = |t: &str| -> Option<u64> {
+        (!t.is_empty() && t.bytes().all(|c| c.is_ascii_digit())).then(|| t.parse().ok())?
+    };
+    let (a, b) = (a.trim(), b.trim());
+    if a.is_empty() {
+        // A suffix: the last n bytes.
+        return match number(b) {
+            None => RangeAsk::Whole,
+            Some(0) => RangeAsk::Unsatisfiable,
+            Some(_) if length == 0 => RangeAsk::Unsatisfiable,
+            Some(n) => RangeAsk::Part(length.saturating_sub(n), length - 1),
+        };
+    }
+    let Some(first) = number(a) else {
+        return RangeAsk::Whole;
+    };
+    let last = if b.is_empty() {
+        u64::MAX
+    } else {
+        match number(b) {
+            Some(last) if last >= first => last,
+            // `5-1` or `5-x` is not a valid range: ignored.
+            _ => return RangeAsk::Whole,
+        }
+    };
+    if first >= length {
+        return RangeAsk::Unsatisfiable;
+    }
+    RangeAsk::Part(first, last.min(length - 1))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_range;
+    use super::{parse_range, RangeAsk::*};
 
     #[test]
     fn ranges() {
-        assert_eq!(parse_range("bytes=0-126", 1000), Some((0, 126)));
-        assert_eq!(parse_range("bytes=900-", 1000), Some((900, 999)));
-        assert_eq!(parse_range("bytes=-100", 1000), Some((900, 999)));
-        assert_eq!(parse_range("bytes=990-2000", 1000), Some((990, 999)));
-        assert_eq!(parse_range("bytes=1000-", 1000), None);
-        assert_eq!(parse_range("bytes=5-1", 1000), None);
-        assert_eq!(parse_range("bytes=0-1,5-6", 1000), None);
-        assert_eq!(parse_range("items=0-1", 1000), None);
+        assert_eq!(parse_range("bytes=0-126", 1000), Part(0, 126));
+        assert_eq!(parse_range("bytes=900-", 1000), Part(900, 999));
+        assert_eq!(parse_range("bytes=-100", 1000), Part(900, 999));
+        assert_eq!(parse_range("bytes=-5000", 1000), Part(0, 999));
+        assert_eq!(parse_range("bytes=990-2000", 1000), Part(990, 999));
+        assert_eq!(parse_range("bytes=1000-", 1000), Unsatisfiable);
+        assert_eq!(parse_range("bytes=-0", 1000), Unsatisfiable);
+        for ignored in [
+            "bytes=5-1",
+            "bytes=0-1,5-6",
+            "items=0-1",
+            "",
+            ";",
+            "bytes=",
+            "bytes=a-b",
+            "bytes=--1",
+        ] {
+            assert_eq!(parse_range(ignored, 1000), Whole, "{ignored:?}");
+        }
     }
 }

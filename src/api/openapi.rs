@@ -7,6 +7,7 @@ use super::response;
 use super::state::AppState;
 use crate::catalog::Catalog;
 use crate::formats::download::Download;
+use crate::model::Queryable;
 use crate::query::crs::Crs;
 use crate::query::params::{datetime_pattern, DEFAULT_LIMIT, MAX_LIMIT};
 use axum::extract::State;
@@ -74,6 +75,30 @@ async fn api(State(state): State<AppState>, request: Request) -> ApiResult<Respo
 pub fn parameter(name: &str, description: &str, schema: Value) -> Value {
     json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema,
            "style": "form", "explode": false, "allowEmptyValue": true})
+}
+
+/// `sortby` of one collection: its queryables, each optionally after `+` (or the space a `+`
+/// decodes to) or `-`; the names are the collection's own, so the pattern is exact.
+fn sortby_parameter(queryables: &[Queryable]) -> Value {
+    let names: Vec<String> = queryables.iter().map(|q| regex_literal(&q.name)).collect();
+    let key = format!("^[+ -]?({})$", names.join("|"));
+    parameter(
+        "sortby",
+        "Comma-separated queryables, each optionally prefixed with + (ascending) or - (descending).",
+        json!({"type": "array", "minItems": 1, "items": {"type": "string", "pattern": key}}),
+    )
+}
+
+/// `text` as a regular expression matching exactly it.
+fn regex_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$-/".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn string(description: &str, name: &str) -> Value {
@@ -158,7 +183,6 @@ fn shared_parameters() -> Map<String, Value> {
             json!({"type": "array", "items": {"type": "string"}}),
         ),
     );
-    p.insert("sortby".into(), parameter("sortby", "Comma-separated queryables, each optionally prefixed with + (ascending) or - (descending).", json!({"type": "array", "items": {"type": "string"}})));
     p.insert(
         "skipGeometry".into(),
         parameter(
@@ -269,7 +293,11 @@ pub fn definition(catalog: &Catalog, base: &str) -> Value {
         );
         let mut parameters: Vec<Value> = super::ogc::ITEMS_PARAMETERS
             .iter()
-            .map(|&p| reference(if p == "f" { FEATURES_FORMAT } else { p }))
+            .map(|&p| match p {
+                "f" => reference(FEATURES_FORMAT),
+                "sortby" => sortby_parameter(collection.queryables()),
+                _ => reference(p),
+            })
             .collect();
         for q in collection.queryables() {
             if matches!(q.name.as_str(), "geometry" | "datetime") {

@@ -122,7 +122,25 @@ async fn ogc_tile(
     tile(&state, &collection, (&z, &x, &y), request).await
 }
 
-/// `z/x/y` as numbers within the served zooms, or a 400 naming the valid range.
+/// The zoom of a tile address in the API document (every tile endpoint: collections and
+/// archives), with the range [`parse_address`] accepts.
+pub fn zoom_parameter(name: &str) -> Value {
+    json!({"name": name, "in": "path", "required": true,
+           "description": format!("Zoom level, 0 to {MAX_ZOOM}"),
+           "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM}})
+}
+
+/// A column or row of a tile address in the API document: below 2^zoom, which a schema cannot
+/// say, so a larger one is answered 404 (no such tile) rather than refused.
+pub fn index_parameter(name: &str, description: &str) -> Value {
+    json!({"name": name, "in": "path", "required": true,
+           "description": format!("{description}, 0 to 2^zoom - 1"),
+           "schema": {"type": "integer", "minimum": 0}})
+}
+
+/// `z/x/y` as numbers: a zoom outside 0 to [`MAX_ZOOM`] or text that is not a number is a 400;
+/// a column or row past the edge of the grid at that zoom is a 404 (the tile does not exist,
+/// as OGC API - Tiles answers a tile outside the tile matrix); both name the valid range.
 pub fn parse_address((z, x, y): (&str, &str, &str)) -> ApiResult<(u8, u32, u32)> {
     let z: u8 = z.parse().ok().filter(|z| *z <= MAX_ZOOM).ok_or_else(|| {
         ApiError::bad_request(format!(
@@ -131,15 +149,13 @@ pub fn parse_address((z, x, y): (&str, &str, &str)) -> ApiResult<(u8, u32, u32)>
     })?;
     let last = tiles_per_side(z) - 1;
     let index = |name: &str, value: &str| {
-        value
-            .parse::<u32>()
-            .ok()
-            .filter(|v| *v <= last)
-            .ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "{name} \"{value}\" is out of range: at zoom {z}, {name} is 0 to {last}"
-                ))
-            })
+        let out_of_range =
+            || format!("{name} \"{value}\" is out of range: at zoom {z}, {name} is 0 to {last}");
+        match value.parse::<u64>() {
+            Ok(v) if v <= u64::from(last) => Ok(v as u32),
+            Ok(_) => Err(ApiError::not_found(out_of_range())),
+            Err(_) => Err(ApiError::bad_request(out_of_range())),
+        }
     };
     Ok((z, index("x", x)?, index("y", y)?))
 }
@@ -442,15 +458,8 @@ async fn tileset(
 pub fn openapi_paths() -> Vec<(String, Value)> {
     let collection = json!({"name": "collection", "in": "path", "required": true,
         "schema": {"type": "string", "enum": CollectionId::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>()}});
-    let index = |name: &str, description: &str| {
-        json!({"name": name, "in": "path", "required": true, "description": description,
-               "schema": {"type": "integer", "minimum": 0}})
-    };
-    let zoom = |name: &str| {
-        json!({"name": name, "in": "path", "required": true,
-               "description": format!("Zoom level, 0 to {MAX_ZOOM}"),
-               "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM}})
-    };
+    let index = index_parameter;
+    let zoom = zoom_parameter;
     let datetime = json!({"$ref": "#/components/parameters/datetime"});
     let tile_responses = json!({
         "200": {"description": "Mapbox Vector Tile (MVT 2.1), one layer named after the collection; validity as valid_from_day / valid_to_day (days since 1970-01-01)",

@@ -24,6 +24,19 @@ pub enum QueryableType {
 }
 
 impl QueryableType {
+    /// What a value of this type is, for error messages ("… is not a number").
+    pub fn described(&self) -> &'static str {
+        match self {
+            QueryableType::String => "a string",
+            QueryableType::Number => "a number",
+            QueryableType::Integer => "a whole number",
+            QueryableType::Boolean => "true or false",
+            QueryableType::Date => "a date",
+            QueryableType::Geometry => "a geometry",
+            QueryableType::Array => "a list",
+        }
+    }
+
     /// The JSON Schema fragment describing this type, for the `/queryables` document.
     pub fn json_schema(&self) -> Value {
         match self {

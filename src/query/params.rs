@@ -275,32 +275,27 @@ pub struct SortKey {
 }
 
 pub fn parse_sortby(text: &str) -> Result<Vec<SortKey>, ParamError> {
-    let keys: Vec<SortKey> = text
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| match s.as_bytes()[0] {
-            b'-' => SortKey {
-                property: s[1..].trim().to_string(),
-                descending: true,
-            },
-            b'+' | b' ' => SortKey {
-                property: s[1..].trim().to_string(),
-                descending: false,
-            },
-            _ => SortKey {
-                property: s.to_string(),
-                descending: false,
-            },
+    // Exactly as the API document declares it: keys separated by commas, each a name after an
+    // optional `+` (or the space a `+` decodes to) or `-`; nothing empty, no other spaces.
+    text.split(',')
+        .map(|key| {
+            let (descending, property) = match key.as_bytes().first() {
+                Some(b'-') => (true, &key[1..]),
+                Some(b'+' | b' ') => (false, &key[1..]),
+                _ => (false, key),
+            };
+            if property.is_empty() || property.contains(char::is_whitespace) {
+                return Err(ParamError::new(
+                    "sortby",
+                    format!("\"{key}\" is not a property name with an optional + or -"),
+                ));
+            }
+            Ok(SortKey {
+                property: property.to_string(),
+                descending,
+            })
         })
-        .collect();
-    if keys.is_empty() || keys.iter().any(|k| k.property.is_empty()) {
-        return Err(ParamError::new(
-            "sortby",
-            format!("\"{text}\" names no property"),
-        ));
-    }
-    Ok(keys)
+        .collect()
 }
 
 #[cfg(test)]
@@ -435,6 +430,10 @@ mod tests {
         let keys = parse_sortby("-valid_from,+name,kind").unwrap();
         assert_eq!(keys.len(), 3);
         assert!(keys[0].descending && !keys[1].descending && keys[2].property == "kind");
+        assert_eq!(parse_sortby(" name").unwrap()[0].property, "name");
+        for bad in ["", "name,", ",name", "- name", "na me", "+", "name ,kind"] {
+            assert!(parse_sortby(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -95,6 +95,21 @@ fn is_property(known: &[Queryable], name: &str) -> bool {
         || known.iter().any(|q| q.name == name)
 }
 
+/// A queryable parameter's value as a CQL2 literal of the queryable's type, or `None` when the
+/// text is not of that type (the API document declares each one's JSON type).
+fn typed_literal(kind: QueryableType, value: &str) -> Option<String> {
+    match kind {
+        QueryableType::Number => value
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .map(|_| value.to_string()),
+        QueryableType::Integer => value.parse::<i64>().ok().map(|n| n.to_string()),
+        QueryableType::Boolean => matches!(value, "true" | "false").then(|| value.to_string()),
+        _ => Some(format!("'{}'", value.replace('\'', "''"))),
+    }
+}
+
 /// Builds the filters: `filter` itself plus one equality filter per queryable parameter
 /// (`?country=KGZ`), all of which must hold.
 fn filters(request: &Request, known: &[Queryable]) -> ApiResult<Vec<Filter>> {
@@ -133,12 +148,9 @@ fn filters(request: &Request, known: &[Queryable]) -> ApiResult<Vec<Filter>> {
                 names.join(", ")
             )));
         };
-        let literal = match q.kind {
-            QueryableType::Number | QueryableType::Integer | QueryableType::Boolean => {
-                value.clone()
-            }
-            _ => format!("'{}'", value.replace('\'', "''")),
-        };
+        let literal = typed_literal(q.kind, value).ok_or_else(|| {
+            ParamError::new(name, format!("\"{value}\" is not {}", q.kind.described()))
+        })?;
         let text = format!("\"{}\" = {literal}", q.name);
         out.push(
             Filter::parse(&text, FilterLang::Cql2Text, known)

@@ -118,7 +118,7 @@ pub const QUESTION_SPECS: &[QuestionSpec] = &[
                 name: "countries",
                 required: true,
                 description: "Two ISO 3166-1 alpha-3 codes that share a land border, comma-separated (TJK,AFG).",
-                schema: || json!({"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "string", "pattern": "^[A-Za-z]{3}$"}}),
+                schema: || json!({"type": "array", "minItems": 2, "maxItems": 2, "uniqueItems": true, "items": {"type": "string", "pattern": "^[A-Za-z]{3}$"}}),
             },
             ParamSpec {
                 name: "distance_km",
