@@ -1,9 +1,11 @@
 //! Output and bbox CRSs: coordinates come back in the CRS the response names, or the request is
-//! refused with a 400 that names the CRS and the feature; never degrees labelled as metres.
+//! refused with a 400 that names the CRS and the collection (a collection is offered in the CRSs
+//! that can write all of it); never degrees labelled as metres.
 
 mod common;
 
 use common::{get, get_ok, ids};
+use serde_json::json;
 
 const KANT: &str = "/collections/installations/items/kant-air-base";
 
@@ -37,9 +39,30 @@ fn the_zone_of_the_data_gives_metres() {
 }
 
 #[test]
-fn a_zone_far_from_the_feature_is_refused_naming_crs_and_feature() {
-    // Zone 1N is centred on 177°W, more than 90° of longitude from Kant (74.85°E).
+fn a_zone_that_cannot_write_the_collection_is_refused_naming_crs_and_collection() {
+    // Zone 1N is centred on 177°W, more than 90° of longitude from Kant (74.85°E) and from
+    // the rest of the installations; a collection is offered only in the CRSs that can write
+    // all of it, and its `crs` list and the API document say which.
+    let offered = get_ok("/collections/installations")["crs"].clone();
+    let offered: Vec<&str> = offered
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(offered.contains(&utm(32643).as_str()), "{offered:?}");
+    let (_, _, api) = get("/api?f=json");
+    let documented = api["paths"]["/collections/installations/items/{featureId}"]["get"]
+        ["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "crs")
+        .map(|p| p["schema"]["enum"].clone())
+        .expect("crs documented on the item path");
+    assert_eq!(documented, json!(offered));
     for code in [32601, 32701, 32610, 32760] {
+        assert!(!offered.contains(&utm(code).as_str()), "EPSG:{code}");
         let (status, headers, body) = get(&format!("{KANT}?crs={}", utm(code)));
         assert_eq!(status, 400, "EPSG:{code}: {body}");
         assert!(headers.get("content-crs").is_none(), "EPSG:{code}");
@@ -48,7 +71,7 @@ fn a_zone_far_from_the_feature_is_refused_naming_crs_and_feature() {
             description.contains(&format!("EPSG:{code}")),
             "{description}"
         );
-        assert!(description.contains("kant-air-base"), "{description}");
+        assert!(description.contains("installations"), "{description}");
         assert!(description.contains("crs"), "{description}");
     }
 }

@@ -273,7 +273,38 @@ fn collections_describe_extent_and_crs() {
         .as_array()
         .unwrap();
     assert!(bbox[0].as_f64().unwrap() < 30.0 && bbox[2].as_f64().unwrap() > 74.0);
-    assert!(installations["crs"].as_array().unwrap().len() > 100);
+    // Offered in the geographic CRSs, Web Mercator and the UTM zones that can write every
+    // installation (those within 90° of longitude of all of them); the countries span the
+    // world, so no UTM zone can.
+    let crs = |doc: &serde_json::Value| -> Vec<String> {
+        doc["crs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect()
+    };
+    let offered = crs(&installations);
+    let (west, east) = (bbox[0].as_f64().unwrap(), bbox[2].as_f64().unwrap());
+    for zone in 1..=60u32 {
+        let meridian = f64::from(zone) * 6.0 - 183.0;
+        let fits = west - meridian > -90.0 && east - meridian < 90.0;
+        let uri = format!("http://www.opengis.net/def/crs/EPSG/0/{}", 32600 + zone);
+        assert_eq!(
+            offered.contains(&uri),
+            fits,
+            "zone {zone} for {west}..{east}"
+        );
+    }
+    assert!(offered.len() > 3 && offered.len() < 123, "{offered:?}");
+    assert_eq!(
+        crs(&get_ok("/collections/countries")),
+        [
+            "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+            "http://www.opengis.net/def/crs/EPSG/0/4326",
+            "http://www.opengis.net/def/crs/EPSG/0/3857"
+        ]
+    );
     let queryables = get_ok("/collections/installations/queryables");
     assert_eq!(queryables["properties"]["country"]["type"], "string");
     assert_eq!(queryables["additionalProperties"], false);

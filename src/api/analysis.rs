@@ -182,7 +182,9 @@ pub fn openapi_paths() -> Vec<(String, Value)> {
             let mut responses = json!({
                 "200": {"description": "A GeoJSON FeatureCollection with a top-level summary object, or the same features as a download (FlatGeobuf and KML carry the summary as their description).",
                         "content": content},
-                "400": {"$ref": "#/components/responses/BadRequest"}
+                "400": {"$ref": "#/components/responses/BadRequest"},
+                "404": {"description": "A parameter names a country, area or feature the data does not hold",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Exception"}}}}
             });
             if question.is_paged() {
                 parameters.push(json!({"$ref": format!("#/components/parameters/{DATA_VERSION}")}));

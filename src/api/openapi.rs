@@ -89,6 +89,26 @@ fn sortby_parameter(queryables: &[Queryable]) -> Value {
     )
 }
 
+/// `properties` of one collection: the names its features' schema lists.
+fn properties_parameter(schemas: &Map<String, Value>) -> Value {
+    let names: Vec<&String> = schemas.keys().collect();
+    parameter(
+        "properties",
+        "Comma-separated properties to return.",
+        json!({"type": "array", "minItems": 1, "items": {"type": "string", "enum": names}}),
+    )
+}
+
+/// `crs` of one collection: the CRSs that can write every one of its features.
+fn crs_parameter(extent: Option<[f64; 4]>) -> Value {
+    let offered: Vec<String> = Crs::offered_for(extent).map(|crs| crs.uri()).collect();
+    parameter(
+        "crs",
+        "CRS of the returned coordinates: one of the collection's `crs` list.",
+        json!({"type": "string", "format": "uri", "enum": offered}),
+    )
+}
+
 /// `text` as a regular expression matching exactly it.
 fn regex_literal(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -125,7 +145,7 @@ fn shared_parameters() -> Map<String, Value> {
             json!({"type": "string", "enum": format_names(true)}),
         ),
     );
-    p.insert("bbox".into(), parameter("bbox", "Bounding box: west,south,east,north (or with heights, 6 numbers) in bbox-crs (default CRS84). West > east crosses the antimeridian.", json!({"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}})));
+    p.insert("bbox".into(), parameter("bbox", "Bounding box: west,south,east,north (or with heights, 6 numbers) in bbox-crs (default CRS84). West > east crosses the antimeridian.", json!({"type": "array", "items": {"type": "number"}, "anyOf": [{"minItems": 4, "maxItems": 4}, {"minItems": 6, "maxItems": 6}]})));
     p.insert(
         "bbox-crs".into(),
         parameter(
@@ -296,6 +316,8 @@ pub fn definition(catalog: &Catalog, base: &str) -> Value {
             .map(|&p| match p {
                 "f" => reference(FEATURES_FORMAT),
                 "sortby" => sortby_parameter(collection.queryables()),
+                "crs" => crs_parameter(collection.bbox),
+                "properties" => properties_parameter(collection.property_schemas()),
                 _ => reference(p),
             })
             .collect();
@@ -321,12 +343,18 @@ pub fn definition(catalog: &Catalog, base: &str) -> Value {
             json!({"get": {"summary": format!("Items of {id}: {}", collection.id.title()), "operationId": format!("items_{id}"),
                            "parameters": parameters, "responses": items_responses}}),
         );
+        // An id that exists, so that clients (and API testers) find a real feature to ask for.
+        let mut feature_id = json!({"name": "featureId", "in": "path", "required": true, "schema": {"type": "string"}});
+        if let Some(first) = collection.features().first() {
+            feature_id["example"] = json!(first.id);
+        }
         paths.insert(
             format!("/collections/{id}/items/{{featureId}}"),
             json!({"get": {"summary": format!("One item of {id}"), "operationId": format!("item_{id}"),
                            "parameters": [
-                               {"name": "featureId", "in": "path", "required": true, "schema": {"type": "string"}},
-                               reference("f"), reference("crs"), reference("datetime"), reference("properties"), reference("skipGeometry")],
+                               feature_id,
+                               reference("f"), crs_parameter(collection.bbox), reference("datetime"),
+                               properties_parameter(collection.property_schemas()), reference("skipGeometry")],
                            "responses": responses("application/geo+json")}}),
         );
     }

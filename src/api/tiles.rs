@@ -151,10 +151,13 @@ pub fn parse_address((z, x, y): (&str, &str, &str)) -> ApiResult<(u8, u32, u32)>
     let index = |name: &str, value: &str| {
         let out_of_range =
             || format!("{name} \"{value}\" is out of range: at zoom {z}, {name} is 0 to {last}");
-        match value.parse::<u64>() {
-            Ok(v) if v <= u64::from(last) => Ok(v as u32),
-            Ok(_) => Err(ApiError::not_found(out_of_range())),
-            Err(_) => Err(ApiError::bad_request(out_of_range())),
+        let is_whole_number = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+        match value.parse::<u32>() {
+            Ok(v) if v <= last => Ok(v),
+            // Any whole number is a column or row the document admits; past the edge (however
+            // far) there is no tile.
+            _ if is_whole_number => Err(ApiError::not_found(out_of_range())),
+            _ => Err(ApiError::bad_request(out_of_range())),
         }
     };
     Ok((z, index("x", x)?, index("y", y)?))

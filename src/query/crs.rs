@@ -178,6 +178,29 @@ impl Crs {
             .chain((1..=60).map(|zone| Crs::Utm { zone, north: false }))
     }
 
+    /// Whether every point of a lon/lat box (west ≤ east; one that crosses the antimeridian
+    /// has west > east) can be written in this CRS: always for the geographic CRSs and Web
+    /// Mercator, and for a UTM zone when the whole box lies within 90° of longitude of its
+    /// central meridian, the limit [`Crs::from_lon_lat`] holds every coordinate to.
+    pub fn covers(&self, [west, _, east, _]: [f64; 4]) -> bool {
+        if !matches!(self, Crs::Utm { .. }) {
+            return true;
+        }
+        let width = if west <= east {
+            east - west
+        } else {
+            east + 360.0 - west
+        };
+        let from = wrap_degrees(west - self.central_meridian());
+        from > -UTM_MAX_LONGITUDE_OFFSET && from + width < UTM_MAX_LONGITUDE_OFFSET
+    }
+
+    /// The CRSs a collection with this extent is offered in (its `crs` list): those that can
+    /// write every one of its features; all of them for a collection with no geometry.
+    pub fn offered_for(extent: Option<[f64; 4]>) -> impl Iterator<Item = Crs> {
+        Crs::all().filter(move |crs| extent.is_none_or(|b| crs.covers(b)))
+    }
+
     /// True for CRS84 and EPSG:4326 (angular units), false for the projected CRSs (metres).
     pub fn is_geographic(&self) -> bool {
         matches!(self, Crs::Crs84 | Crs::Epsg4326)
@@ -386,7 +409,7 @@ impl Crs {
     }
 
     /// Short human name for messages, e.g. `EPSG:32642 (UTM zone 42N)`.
-    fn label(&self) -> String {
+    pub fn label(&self) -> String {
         match *self {
             Crs::Utm { zone, north } => {
                 format!("{self} (UTM zone {zone}{})", if north { "N" } else { "S" })
@@ -502,6 +525,29 @@ fn shorten(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_zone_covers_a_box_within_90_degrees_of_its_meridian() {
+        let zone = |zone, north| Crs::Utm { zone, north };
+        // Zone 43 is centred on 75°E.
+        assert!(zone(43, true).covers([20.0, 30.0, 160.0, 50.0]));
+        assert!(!zone(43, true).covers([-20.0, 30.0, 160.0, 50.0]));
+        assert!(!zone(43, false).covers([20.0, 30.0, 170.0, 50.0]));
+        // Across the antimeridian: zone 1 (177°W) covers 170°E to 170°W, zone 43 does not.
+        assert!(zone(1, true).covers([170.0, 60.0, -170.0, 70.0]));
+        assert!(!zone(43, true).covers([170.0, 60.0, -170.0, 70.0]));
+        for crs in [Crs::Crs84, Crs::Epsg4326, Crs::WebMercator] {
+            assert!(crs.covers([-180.0, -90.0, 180.0, 90.0]));
+        }
+        assert_eq!(
+            Crs::offered_for(Some([-180.0, -90.0, 180.0, 90.0])).count(),
+            3
+        );
+        assert_eq!(Crs::offered_for(None).count(), Crs::all().count());
+        // A point offered in every zone within 90° of it, on both hemispheres' grids.
+        let kant = Crs::offered_for(Some([74.85, 42.89, 74.85, 42.89])).count();
+        assert_eq!(kant, 3 + 2 * 30);
+    }
+
     use super::*;
     use serde_json::Value;
 

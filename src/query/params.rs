@@ -256,15 +256,21 @@ pub fn reference_day(span: Option<&DateSpan>, today: NaiveDate) -> NaiveDate {
 
 /// `properties=name,kind`: the property names to keep.
 pub fn parse_property_list(text: &str) -> Result<Vec<String>, ParamError> {
-    let names: Vec<String> = text
-        .split(',')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    if names.is_empty() {
-        return Err(ParamError::new("properties", "name at least one property"));
-    }
-    Ok(names)
+    // Exactly as the API document declares it: names separated by commas, none empty.
+    text.split(',')
+        .map(|name| {
+            if name.is_empty() {
+                Err(ParamError::new(
+                    "properties",
+                    format!(
+                        "\"{text}\" has an empty name; separate property names by single commas"
+                    ),
+                ))
+            } else {
+                Ok(name.to_string())
+            }
+        })
+        .collect()
 }
 
 /// One `sortby` key: `+name`, `-valid_from`, `name`.

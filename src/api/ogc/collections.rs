@@ -54,7 +54,7 @@ pub fn collection_document(request: &Request, collection: &Collection) -> Value 
                 "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
             }
         },
-        "crs": Crs::supported(),
+        "crs": Crs::offered_for(collection.bbox).map(|crs| crs.uri()).collect::<Vec<_>>(),
         "storageCrs": Crs::Crs84.uri(),
         "featureCount": collection.len(),
     })

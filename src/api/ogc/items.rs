@@ -10,6 +10,7 @@ use crate::api::request::{FeaturesRequest, Format, Request};
 use crate::api::response;
 use crate::api::state::AppState;
 use crate::api::state::{paging_version, DATA_VERSION};
+use crate::catalog::Collection;
 use crate::formats::collection::CollectionWriter;
 use crate::formats::download::{self, DownloadInfo};
 use crate::formats::items::ItemsOutput;
@@ -44,7 +45,7 @@ pub const ITEMS_PARAMETERS: &[&str] = &[
 /// The output settings a request asks for: `crs`, `properties`, `skipGeometry`.
 fn output_settings(
     request: &Request,
-    known: &[Queryable],
+    source: &Collection,
     day: NaiveDate,
 ) -> ApiResult<ItemsOutput> {
     let crs = match request.param("crs") {
@@ -53,11 +54,29 @@ fn output_settings(
             Crs::parse(text).map_err(|e| ApiError::bad_request(format!("invalid crs: {e}")))?
         }
     };
+    // A collection is offered in the CRSs that can write all of it (its `crs` list, and the
+    // `crs` enum of its paths in the API document); one that cannot is refused whole, for a
+    // page or a single feature alike, before anything is written.
+    if let Some(extent) = source.bbox.filter(|b| !crs.covers(*b)) {
+        return Err(ParamError::new(
+            "crs",
+            format!(
+                "{} cannot express every feature of {} (longitudes {} to {}); /collections/{} lists the CRSs it is offered in",
+                crs.label(),
+                source.id,
+                extent[0],
+                extent[2],
+                source.id
+            ),
+        )
+        .into());
+    }
     let properties = match request.param("properties") {
         None => None,
         Some(text) => {
             let names = params::parse_property_list(text)?;
-            if let Some(unknown) = names.iter().find(|n| !is_property(known, n)) {
+            let served = source.property_schemas();
+            if let Some(unknown) = names.iter().find(|n| !served.contains_key(n.as_str())) {
                 return Err(ParamError::new(
                     "properties",
                     format!("\"{unknown}\" is not a property of this collection"),
@@ -84,15 +103,6 @@ fn output_settings(
         skip_geometry,
         day,
     })
-}
-
-fn is_property(known: &[Queryable], name: &str) -> bool {
-    name == "active_members"
-        || name == "sources"
-        || name == "members"
-        || name == "strength"
-        || name == "summary"
-        || known.iter().any(|q| q.name == name)
 }
 
 /// A queryable parameter's value as a CQL2 literal of the queryable's type, or `None` when the
@@ -219,7 +229,7 @@ pub async fn items(
     }
     let today = chrono::Utc::now().date_naive();
     let day = params::reference_day(query.datetime.as_ref(), today);
-    let output = output_settings(&request, known, day)?;
+    let output = output_settings(&request, catalog.collection(collection), day)?;
     if let Some(format) = request.download {
         format
             .check_crs(output.crs)
@@ -394,8 +404,7 @@ pub async fn item(
         .map(params::parse_datetime)
         .transpose()?;
     let day = params::reference_day(datetime.as_ref(), chrono::Utc::now().date_naive());
-    let known = source.queryables();
-    let output = output_settings(&request, known, day)?;
+    let output = output_settings(&request, source, day)?;
     let feature = &source.features()[position];
     let mut response = match request.format {
         Format::Html => {

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The API document tested against the server it describes: schemathesis (pinned in
+# requirements.txt, installed into tests/output/venv-schema) draws requests from `/api` and runs
+# every check: no server error, every response inside the document, every request the
+# document admits accepted, every request it forbids refused. hooks.py holds the few rules a
+# schema cannot state (CQL2 filters, date order). Starts `forcemap serve` on a free loopback
+# port and always stops the server it started.
+#
+#   tests/schema/run.sh                 bounded run (the one CI makes)
+#   EXAMPLES=200 tests/schema/run.sh    more cases per operation
+#   FORCEMAP_BIN=path/to/forcemap       use that binary instead of building one
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+out="$root/tests/output"
+mkdir -p "$out"
+
+venv="$out/venv-schema"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import sys' 2>/dev/null; then
+  rm -rf "$venv"
+  "${PYTHON:-python3}" -m venv "$venv"
+fi
+if ! cmp -s "$here/requirements.txt" "$venv/.requirements.txt"; then
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+  cp "$here/requirements.txt" "$venv/.requirements.txt"
+fi
+
+if [ -z "${FORCEMAP_BIN:-}" ]; then
+  (cd "$root" && cargo build --release --bin forcemap)
+  FORCEMAP_BIN="${CARGO_TARGET_DIR:-$root/target}/release/forcemap"
+fi
+
+port="$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+"$FORCEMAP_BIN" serve --bind "127.0.0.1:$port" > "$out/schema-server.log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null || true' EXIT
+url="http://127.0.0.1:$port"
+for _ in $(seq 1 100); do
+  curl -fsS -o /dev/null "$url/conformance" 2>/dev/null && break
+  kill -0 "$server" 2>/dev/null || { cat "$out/schema-server.log" >&2; exit 1; }
+  sleep 0.2
+done
+# The archives are built beside the server; the archive endpoints answer once they exist.
+for _ in $(seq 1 300); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$url/thematic.json")" = 200 ] && break
+  sleep 0.5
+done
+
+cd "$here"
+FORCEMAP_URL="$url" SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$here" \
+  "$venv/bin/schemathesis" run "$url/api?f=json" --url "$url" \
+  --checks all --max-examples "${EXAMPLES:-20}" --workers 2 \
+  --generation-deterministic --max-failures 100 \
+  --report junit --report-dir "$out/schema-report"
