@@ -1,0 +1,251 @@
+// Large collections drawn from the server's vector tiles (`tiles/{id}.json`) instead of being
+// downloaded whole: which collections are large, their layers (copies of the GeoJSON layers
+// that read the tiles' own properties), the date as a MapLibre filter on `valid_from_day` and
+// `valid_to_day` (so a date change fetches no tile), picking from the rendered tiles, the full
+// feature of a picked one, and search through the items API.
+
+import { url, getJson } from './api.js';
+import { addYears, ALL_TIME } from './dates.js';
+import { INSTALLATION_SHAPES, EVENT_SHAPES } from './icons.js';
+
+/**
+ * Collections with more features than this are drawn from tiles. A collection is downloaded as
+ * one GeoJSON page (at most 10,000 features) and every date change cuts it and hands it to the
+ * map again, which costs time in proportion to its size; 5,000 points are still a few
+ * megabytes and a quick redraw, while the full features keep everything the page does with
+ * them (APP-6 symbols, fanned-out positions, exports, the in-view list). Beyond that, tiles
+ * bring only what is in view, and a date change is a filter on tiles already loaded.
+ */
+export const TILE_THRESHOLD = 5000;
+
+/** Features the tiled search finds, at most, per collection. */
+const SEARCH_LIMIT = 8;
+
+/** Whether a collection of `count` features is drawn from its tiles. */
+export const isLarge = (count) => Number.isFinite(count) && count > TILE_THRESHOLD;
+
+/**
+ * The feature counts of every collection (`featureCount` in `/collections`), one request for
+ * all; an empty map when they cannot be had, so that every collection is downloaded as before.
+ */
+export async function collectionSizes(getCollections) {
+  try {
+    const body = await getCollections('collections', { f: 'json' });
+    return new Map((body?.collections || [])
+      .filter((c) => Number.isFinite(c?.featureCount))
+      .map((c) => [String(c.id), c.featureCount]));
+  } catch {
+    return new Map();
+  }
+}
+
+/** Days since 1970-01-01 of a day `YYYY-MM-DD`, as the tiles count them. */
+export function epochDay(day) {
+  const [y, m, d] = day.split('-').map(Number);
+  return Math.round(Date.UTC(y, m - 1, d) / 86400000);
+}
+
+// A feature's first and last day of validity in the tiles; a missing end means no bound.
+const FROM = ['coalesce', ['get', 'valid_from_day'], -1e9];
+const TO = ['coalesce', ['get', 'valid_to_day'], 1e9];
+// an event with no end lasts its first day, as for the downloaded ones
+const EVENT_TO = ['coalesce', ['get', 'valid_to_day'], ['get', 'valid_from_day'], 1e9];
+
+/** Filter of the features in place on day number `day` (those with no known start are kept). */
+export const validOn = (day) => ['all', ['<=', FROM, day], ['>=', TO, day]];
+
+/** Filter of the events that meet days `from` to `to`. */
+const eventsMeet = (from, to) => ['all', ['<=', FROM, to], ['>=', EVENT_TO, from]];
+
+/**
+ * A style expression giving the shape key of `kind` from the shape list (icons.js), read from
+ * the same patterns: each is a `|`-list of words, `^` anchoring a word at the start.
+ */
+export function shapeExpression(shapes, kind = ['downcase', ['to-string', ['coalesce', ['get', 'kind'], '']]]) {
+  const expr = ['case'];
+  for (const s of shapes.slice(0, -1)) {
+    const tests = s.match.source.split('|').map((word) => (word.startsWith('^')
+      ? ['==', ['index-of', word.slice(1), kind], 0]
+      : ['>=', ['index-of', word, kind], 0]));
+    expr.push(['any', ...tests], s.key);
+  }
+  expr.push(shapes[shapes.length - 1].key);
+  return expr;
+}
+
+/** Personnel of a force from its `strength`, which the tiles carry as JSON text; else 0. */
+const PERSONNEL = (() => {
+  const text = ['to-string', ['coalesce', ['get', 'strength'], '']];
+  const key = '"personnel":';
+  const at = ['index-of', key, text];
+  const start = ['+', at, key.length];
+  const stop = (ch) => ['index-of', ch, text, start];
+  const end = ['case', ['>=', stop(','), 0], ['min', stop(','), stop('}')], stop('}')];
+  return ['case', ['all', ['>=', at, 0], ['>', stop('}'), 0]],
+    ['max', 0, ['to-number', ['slice', text, start, end], 0]], 0];
+})();
+
+/** What the display properties of the downloaded features are, read from a tile feature. */
+const FROM_TILE = {
+  _label: () => ['to-string', ['coalesce', ['get', 'name'], '']],
+  _undated: () => ['case', ['has', 'valid_from_day'], 0, 1],
+  _personnel: () => PERSONNEL,
+  // symbols of tiled features are not fanned out: the default offset of `fanOffset`
+  _slot: () => '',
+  _icon: (collection) => shapeExpression(collection === 'events' ? EVENT_SHAPES : INSTALLATION_SHAPES),
+};
+
+/** `value` with every `["get", "_display"]` replaced by what the tiles hold instead. */
+function fromTile(value, collection) {
+  if (!Array.isArray(value)) return value;
+  if (value[0] === 'get' && value.length === 2 && FROM_TILE[value[1]]) return FROM_TILE[value[1]](collection);
+  return value.map((v) => fromTile(v, collection));
+}
+
+/** True when a layer reads `_sym` (the APP-6 code worked out per feature, not in the tiles). */
+const readsSymbol = (layer) => JSON.stringify(layer).includes('"_sym"');
+
+/** Source id of a tiled collection. */
+const sourceId = (collection) => `tiles-${collection}`;
+
+/**
+ * The tiled layers of `map`: for every collection in `store.tiled`, a vector source and a copy
+ * of each GeoJSON layer of that collection in the style (placed just under it), reading the
+ * tiles. `apply(date)` sets the date filters.
+ */
+export function createTiled(map, { store }) {
+  const layers = []; // { id, collection, group, filter, fades }
+  let day = null;
+
+  function ensure() {
+    if (layers.length || !store.tiled?.size) return;
+    const styleLayers = map.getStyle().layers;
+    for (const collection of store.tiled) {
+      const originals = styleLayers.filter((l) => l.source === collection && !readsSymbol(l));
+      if (!originals.length) continue;
+      map.addSource(sourceId(collection), { type: 'vector', url: url(`tiles/${encodeURIComponent(collection)}.json`) });
+      for (const l of originals) {
+        const { id, source, filter, metadata, ...rest } = l;
+        const copy = {
+          ...fromTile(rest, collection),
+          id: `tiled-${id}`,
+          source: sourceId(collection),
+          'source-layer': collection,
+          metadata: { ...metadata, tiled: collection },
+        };
+        // opacities that fade events outside the date are set with the date
+        const fades = Object.keys(copy.paint || {}).filter((k) => JSON.stringify(l.paint[k]).includes('"_fade"'));
+        for (const k of fades) delete copy.paint[k];
+        map.addLayer(copy, id);
+        layers.push({ id: copy.id, collection, group: metadata?.group, filter: fromTile(filter, collection), fades });
+      }
+    }
+  }
+
+  /** Shows what is in place at `date` (YYYY-MM-DD), events within a year either side. */
+  function apply(date) {
+    ensure();
+    const d = epochDay(date);
+    if (d === day || !layers.length) return;
+    day = d;
+    const [from, to] = [epochDay(addYears(date, -1)), epochDay(addYears(date, 1))];
+    for (const l of layers) {
+      const when = l.collection === 'events' ? eventsMeet(from, to) : validOn(d);
+      map.setFilter(l.id, l.filter ? ['all', l.filter, when] : when);
+      for (const k of l.fades) map.setPaintProperty(l.id, k, ['case', validOn(d), 1, 0.6]);
+    }
+  }
+
+  /** [layer id, layer group] of every tiled layer, for the layer switcher. */
+  const groups = () => layers.map((l) => [l.id, l.group]);
+
+  /**
+   * Point features of the visible tiled layers drawn within `tolerance` pixels of `point`, as
+   * display features ({ geometry, properties: { _uid } }) for picking. Each is known to the
+   * store from then on, with the tile's properties until its full feature is fetched.
+   */
+  function pickable(visible, { point, tolerance }) {
+    const ids = layers.filter((l) => visible.has(l.group) && map.getLayer(l.id)
+      && map.getLayoutProperty(l.id, 'visibility') !== 'none').map((l) => l.id);
+    if (!ids.length) return [];
+    const box = [[point.x - tolerance, point.y - tolerance], [point.x + tolerance, point.y + tolerance]];
+    const out = [];
+    for (const f of map.queryRenderedFeatures(box, { layers: ids })) {
+      if (f.geometry?.type !== 'Point' || f.properties?.id === undefined) continue;
+      const uid = `${f.sourceLayer}/${f.properties.id}`;
+      if (!store.byUid.has(uid)) {
+        const { valid_from_day: _from, valid_to_day: _to, ...properties } = f.properties;
+        const feature = { type: 'Feature', id: String(f.properties.id), geometry: f.geometry, properties };
+        store.byUid.set(uid, { feature, collection: f.sourceLayer, partial: true });
+      }
+      out.push({ type: 'Feature', geometry: f.geometry, properties: { _uid: uid } });
+    }
+    return out;
+  }
+
+  return { apply, groups, pickable, layerIds: () => layers.map((l) => l.id) };
+}
+
+/** The path of one feature in the items API. */
+const featurePath = (collection, id) => `collections/${encodeURIComponent(collection)}/items/${encodeURIComponent(id)}`;
+
+/**
+ * Replaces the store's entry for `uid` (from a tile) by the full feature from the items API.
+ * When that fails the tile's properties stay, no longer marked as partial.
+ */
+export async function completeFeature(store, uid) {
+  const entry = store.byUid.get(uid);
+  if (!entry?.partial) return entry;
+  const id = uid.split('/').slice(1).join('/');
+  try {
+    const feature = await getJson(featurePath(entry.collection, id));
+    store.byUid.set(uid, { feature, collection: entry.collection });
+  } catch {
+    store.byUid.set(uid, { feature: entry.feature, collection: entry.collection });
+  }
+  return store.byUid.get(uid);
+}
+
+/** Finds a feature of a tiled collection by id (a permalink), and makes it known to the store. */
+export async function findTiledFeature(store, id) {
+  for (const collection of store.tiled || []) {
+    try {
+      const feature = await getJson(featurePath(collection, id));
+      const uid = `${collection}/${id}`;
+      store.byUid.set(uid, { feature, collection });
+      return uid;
+    } catch {
+      // not in this collection
+    }
+  }
+  return null;
+}
+
+/** `text` as a CQL2 string literal inside a LIKE pattern: quotes doubled, wildcards escaped. */
+export const likeLiteral = (text) => text.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/'/g, "''");
+
+/**
+ * Features of the tiled collections whose name or id holds `query` (any case, any accents),
+ * asked of the items API with a CQL2 filter: [{ uid, properties, collection }], each made
+ * known to the store.
+ */
+export async function searchTiled(store, query, { signal } = {}) {
+  const q = query.trim();
+  if (!q || !store.tiled?.size) return [];
+  const pattern = `'%${likeLiteral(q)}%'`;
+  const filter = `ACCENTI(CASEI(name)) LIKE ACCENTI(CASEI(${pattern})) OR CASEI(id) LIKE CASEI(${pattern})`;
+  const answers = await Promise.all([...store.tiled].map((collection) => getJson(
+    `collections/${encodeURIComponent(collection)}/items`,
+    { filter, 'filter-lang': 'cql2-text', limit: SEARCH_LIMIT, datetime: ALL_TIME },
+    { signal },
+  ).then((body) => ({ collection, features: body.features || [] })).catch(() => ({ collection, features: [] }))));
+  const out = [];
+  for (const { collection, features } of answers) {
+    for (const feature of features) {
+      const uid = `${collection}/${feature.id}`;
+      store.byUid.set(uid, { feature, collection });
+      out.push({ uid, properties: feature.properties || {}, collection });
+    }
+  }
+  return out;
+}
