@@ -35,7 +35,7 @@ export function createLayers(map, { store, style, milsymbol }) {
   const drawn = {}; // source → uids last drawn
   let iconMode = false; // installations drawn with the APP-6 images
   let ms = null;
-  const tiled = createTiled(map, { store });
+  const tiled = createTiled(map, { store, style });
   milsymbol?.then((lib) => { ms = lib; }).catch(() => { ms = null; });
 
   function ensureDynamic() {
@@ -232,6 +232,8 @@ export function createLayers(map, { store, style, milsymbol }) {
         .flatMap((c) => snapshot[c].filter((f) => f.geometry?.type === 'Point'))
         .concat(near ? tiled.pickable(visible, near) : []);
     },
+    /** The uid of a tiled line drawn at `point` (map pixels), or null. */
+    tiledLineAt: (visible, point) => tiled.lineAt(visible, point),
     /** Ids of the layers drawn from tiles. */
     tiledLayers: () => tiled.layerIds(),
     snapshot: () => snapshot,

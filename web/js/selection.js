@@ -113,7 +113,9 @@ export function createSelection(app) {
     const layers = PICKABLE_LINES.filter((l) => map.getLayer(l) && map.getLayoutProperty(l, 'visibility') !== 'none');
     const box = [[point.x - 5, point.y - 5], [point.x + 5, point.y + 5]];
     const line = map.queryRenderedFeatures(box, { layers }).find((f) => f.properties._uid);
-    return line ? [line.properties._uid] : [];
+    if (line) return [line.properties._uid];
+    const tiledLine = app.layers.tiledLineAt(state.layers, point);
+    return tiledLine ? [tiledLine] : [];
   }
 
   /** Opens what lies at a click: a feature, a chooser, or the country. */

@@ -21,7 +21,7 @@ export function createStore({ items, getJson }) {
     groupings: new Map(), // id → feature with its whole membership history
     borders: [],
     all: Object.fromEntries(DATED.map((c) => [c, []])), // display features of every date
-    byUid: new Map(), // uid → { feature, collection } as the server sent it
+    byUid: new Map(), // uid → { feature, collection } as the server sent it (`partial`: from a tile)
     byId: new Map(), // id → uid (first seen)
     coverage: null, // { interval: [start, end], collections } when the data declares it
     tiled: new Set(), // dated collections too large to fetch, drawn from their tiles

@@ -95,11 +95,19 @@ const FROM_TILE = {
   _icon: (collection) => shapeExpression(collection === 'events' ? EVENT_SHAPES : INSTALLATION_SHAPES),
 };
 
-/** `value` with every `["get", "_display"]` replaced by what the tiles hold instead. */
+/**
+ * A copy of `value` (a layer's layout, paint or filter) with every `["get", "_display"]`
+ * replaced by what the tiles hold instead.
+ */
 function fromTile(value, collection) {
-  if (!Array.isArray(value)) return value;
-  if (value[0] === 'get' && value.length === 2 && FROM_TILE[value[1]]) return FROM_TILE[value[1]](collection);
-  return value.map((v) => fromTile(v, collection));
+  if (Array.isArray(value)) {
+    if (value[0] === 'get' && value.length === 2 && FROM_TILE[value[1]]) return FROM_TILE[value[1]](collection);
+    return value.map((v) => fromTile(v, collection));
+  }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromTile(v, collection)]));
+  }
+  return value;
 }
 
 /** True when a layer reads `_sym` (the APP-6 code worked out per feature, not in the tiles). */
@@ -110,18 +118,18 @@ const sourceId = (collection) => `tiles-${collection}`;
 
 /**
  * The tiled layers of `map`: for every collection in `store.tiled`, a vector source and a copy
- * of each GeoJSON layer of that collection in the style (placed just under it), reading the
- * tiles. `apply(date)` sets the date filters.
+ * of each GeoJSON layer of that collection in `style` (the style the map was made with, before
+ * any change of symbols), placed just under it and reading the tiles. `apply(date)` sets the
+ * date filters.
  */
-export function createTiled(map, { store }) {
+export function createTiled(map, { store, style }) {
   const layers = []; // { id, collection, group, filter, fades }
   let day = null;
 
   function ensure() {
     if (layers.length || !store.tiled?.size) return;
-    const styleLayers = map.getStyle().layers;
     for (const collection of store.tiled) {
-      const originals = styleLayers.filter((l) => l.source === collection && !readsSymbol(l));
+      const originals = style.layers.filter((l) => l.source === collection && !readsSymbol(l));
       if (!originals.length) continue;
       map.addSource(sourceId(collection), { type: 'vector', url: url(`tiles/${encodeURIComponent(collection)}.json`) });
       for (const l of originals) {
@@ -159,31 +167,42 @@ export function createTiled(map, { store }) {
   /** [layer id, layer group] of every tiled layer, for the layer switcher. */
   const groups = () => layers.map((l) => [l.id, l.group]);
 
-  /**
-   * Point features of the visible tiled layers drawn within `tolerance` pixels of `point`, as
-   * display features ({ geometry, properties: { _uid } }) for picking. Each is known to the
-   * store from then on, with the tile's properties until its full feature is fetched.
-   */
-  function pickable(visible, { point, tolerance }) {
-    const ids = layers.filter((l) => visible.has(l.group) && map.getLayer(l.id)
+  /** The tiled features of the shown layers of `type` within `tolerance` pixels of `point`. */
+  function drawnNear(visible, point, tolerance, type) {
+    const ids = layers.filter((l) => visible.has(l.group) && map.getLayer(l.id)?.type === type
       && map.getLayoutProperty(l.id, 'visibility') !== 'none').map((l) => l.id);
     if (!ids.length) return [];
     const box = [[point.x - tolerance, point.y - tolerance], [point.x + tolerance, point.y + tolerance]];
-    const out = [];
-    for (const f of map.queryRenderedFeatures(box, { layers: ids })) {
-      if (f.geometry?.type !== 'Point' || f.properties?.id === undefined) continue;
-      const uid = `${f.sourceLayer}/${f.properties.id}`;
-      if (!store.byUid.has(uid)) {
-        const { valid_from_day: _from, valid_to_day: _to, ...properties } = f.properties;
-        const feature = { type: 'Feature', id: String(f.properties.id), geometry: f.geometry, properties };
-        store.byUid.set(uid, { feature, collection: f.sourceLayer, partial: true });
-      }
-      out.push({ type: 'Feature', geometry: f.geometry, properties: { _uid: uid } });
-    }
-    return out;
+    return map.queryRenderedFeatures(box, { layers: ids }).filter((f) => f.properties?.id !== undefined);
   }
 
-  return { apply, groups, pickable, layerIds: () => layers.map((l) => l.id) };
+  /** The uid of a tile feature, known to the store from then on (with the tile's properties). */
+  function known(f) {
+    const uid = `${f.sourceLayer}/${f.properties.id}`;
+    if (!store.byUid.has(uid)) {
+      const { valid_from_day: _from, valid_to_day: _to, ...properties } = f.properties;
+      const feature = { type: 'Feature', id: String(f.properties.id), geometry: f.geometry, properties };
+      store.byUid.set(uid, { feature, collection: f.sourceLayer, partial: true });
+    }
+    return uid;
+  }
+
+  /**
+   * Point features of the visible tiled layers drawn within `tolerance` pixels of `point`, as
+   * display features ({ geometry, properties: { _uid } }) for picking.
+   */
+  const pickable = (visible, { point, tolerance }) => ['symbol', 'circle']
+    .flatMap((type) => drawnNear(visible, point, tolerance, type))
+    .filter((f) => f.geometry?.type === 'Point')
+    .map((f) => ({ type: 'Feature', geometry: f.geometry, properties: { _uid: known(f) } }));
+
+  /** The uid of a tiled line (a route) drawn within a few pixels of `point`, or null. */
+  const lineAt = (visible, point) => {
+    const f = drawnNear(visible, point, 5, 'line')[0];
+    return f ? known(f) : null;
+  };
+
+  return { apply, groups, pickable, lineAt, layerIds: () => layers.map((l) => l.id) };
 }
 
 /** The path of one feature in the items API. */
