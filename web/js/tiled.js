@@ -18,6 +18,12 @@ import { INSTALLATION_SHAPES, EVENT_SHAPES } from './icons.js';
  */
 export const TILE_THRESHOLD = 5000;
 
+/**
+ * Zoom from which tiled features are named. Below it a tile holds thousands of features whose
+ * names could not be placed anyway, and shaping them all costs seconds a tile on every date.
+ */
+export const LABEL_ZOOM = 7;
+
 /** Features the tiled search finds, at most, per collection. */
 const SEARCH_LIMIT = 8;
 
@@ -141,6 +147,9 @@ export function createTiled(map, { store, style }) {
           'source-layer': collection,
           metadata: { ...metadata, tiled: collection },
         };
+        if (copy.layout?.['text-field'] !== undefined) {
+          copy.layout['text-field'] = ['step', ['zoom'], '', LABEL_ZOOM, copy.layout['text-field']];
+        }
         // opacities that fade events outside the date are set with the date
         const fades = Object.keys(copy.paint || {}).filter((k) => JSON.stringify(l.paint[k]).includes('"_fade"'));
         for (const k of fades) delete copy.paint[k];
