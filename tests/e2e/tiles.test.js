@@ -67,6 +67,17 @@ test('tiled features are rendered, those in place at the date only', async () =>
   forceName = forces.find((f) => f.name?.startsWith('Synthetic'))?.name;
 });
 
+test('the layer switcher hides and shows the tiled layers', async () => {
+  const { page } = session;
+  const drawn = (await rendered(page, 'installations')).length;
+  await page.locator('#layer-installations').uncheck();
+  await ready(page);
+  assert.equal((await rendered(page, 'installations')).length, 0, 'hidden with the GeoJSON ones');
+  await page.locator('#layer-installations').check();
+  await ready(page);
+  assert.equal((await rendered(page, 'installations')).length, drawn, 'shown again');
+});
+
 test('a date change redraws the tiled features without asking for a tile', async () => {
   const { page, requests } = session;
   const before = await rendered(page, 'installations');
@@ -132,6 +143,15 @@ test('search finds features of tiled collections through the items API', async (
   await ready(page);
   const details = await page.locator('#details').innerText();
   assert.ok(details.includes(name), `the Details tab shows ${name}`);
+  // its permalink opens it again: the page looks the id up in the tiled collections
+  const id = await page.evaluate(() => window.forcemap.state.feature);
+  await page.waitForFunction((f) => location.hash.includes(`feature=${f}`), id);
+  const again = await openPage(browser, { hash: new URL(page.url()).hash });
+  await again.page.waitForFunction((f) => window.forcemap.state.feature === f, id);
+  await ready(again.page);
+  assert.ok((await again.page.locator('#details').innerText()).includes(name), 'the permalink opens it');
+  checkClean(again);
+  await again.context.close();
 });
 
 test('the page stays clean: loopback only, no console errors', () => {

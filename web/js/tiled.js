@@ -234,19 +234,26 @@ export async function completeFeature(store, uid) {
   return store.byUid.get(uid);
 }
 
-/** Finds a feature of a tiled collection by id (a permalink), and makes it known to the store. */
+/** Features of a tiled collection matching a CQL2 `filter`, for every date. */
+const matching = (collection, filter, { limit, signal } = {}) => getJson(
+  `collections/${encodeURIComponent(collection)}/items`,
+  { filter, 'filter-lang': 'cql2-text', limit, datetime: ALL_TIME },
+  { signal },
+).then((body) => body.features || []).catch(() => []);
+
+/**
+ * Finds a feature of a tiled collection by id (a permalink) and makes it known to the store;
+ * its uid, or null. Asked of every tiled collection at once with a filter, which answers an
+ * empty list where the id is not (a missing feature would be a 404).
+ */
 export async function findTiledFeature(store, id) {
-  for (const collection of store.tiled || []) {
-    try {
-      const feature = await getJson(featurePath(collection, id));
-      const uid = `${collection}/${id}`;
-      store.byUid.set(uid, { feature, collection });
-      return uid;
-    } catch {
-      // not in this collection
-    }
-  }
-  return null;
+  const tiled = [...(store.tiled || [])];
+  const found = await Promise.all(tiled.map((c) => matching(c, `id = '${id.replace(/'/g, "''")}'`, { limit: 1 })));
+  const i = found.findIndex((features) => features.length);
+  if (i < 0) return null;
+  const uid = `${tiled[i]}/${id}`;
+  store.byUid.set(uid, { feature: found[i][0], collection: tiled[i] });
+  return uid;
 }
 
 /** `text` as a CQL2 string literal inside a LIKE pattern: quotes doubled, wildcards escaped. */
@@ -262,11 +269,8 @@ export async function searchTiled(store, query, { signal } = {}) {
   if (!q || !store.tiled?.size) return [];
   const pattern = `'%${likeLiteral(q)}%'`;
   const filter = `ACCENTI(CASEI(name)) LIKE ACCENTI(CASEI(${pattern})) OR CASEI(id) LIKE CASEI(${pattern})`;
-  const answers = await Promise.all([...store.tiled].map((collection) => getJson(
-    `collections/${encodeURIComponent(collection)}/items`,
-    { filter, 'filter-lang': 'cql2-text', limit: SEARCH_LIMIT, datetime: ALL_TIME },
-    { signal },
-  ).then((body) => ({ collection, features: body.features || [] })).catch(() => ({ collection, features: [] }))));
+  const answers = await Promise.all([...store.tiled].map((collection) => matching(collection, filter, { limit: SEARCH_LIMIT, signal })
+    .then((features) => ({ collection, features }))));
   const out = [];
   for (const { collection, features } of answers) {
     for (const feature of features) {
