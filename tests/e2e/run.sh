@@ -7,7 +7,7 @@
 # tests/output/venv-e2e), served with `--basemap`. Last over a synthetic dataset of 100,000
 # features (`forcemap synth`, kept in tests/output/synth100k), whose large collections the page
 # draws from vector tiles: tiles.test.js, then bench.mjs times it (printed and saved in
-# tests/output/bench-synth100k.txt).
+# tests/output/bench-synth100k.txt; the built-in data's timings in bench-builtin.txt).
 #
 #   tests/e2e/run.sh                  run every test
 #   UPDATE_DOCS=1 tests/e2e/run.sh    also refresh docs/screenshot.png
@@ -148,6 +148,8 @@ serve() {
 status=0
 serve
 (cd "$here" && FORCEMAP_URL="$base/" node --test --test-concurrency=1 units.test.js modules.test.js map.test.js features.test.js) || status=$?
+# the built-in data timed the same way as the synthetic dataset below, for comparison
+(cd "$here" && node bench.mjs "$base/" 3 | tee "$out/bench-builtin.txt") || status=$?
 
 fixture="$out/protomaps-fixture.pmtiles"
 "$venv/bin/python" "$here/fixtures/protomaps_archive.py" --server "$base" \

@@ -132,7 +132,17 @@ export function createTiled(map, { store, style }) {
   const layers = []; // { id, collection, group, filter, fades }
   let day = null;
 
-  function ensure() {
+  /** The filter and the faded opacity of tiled layer `l` at `date`. */
+  function at(l, date) {
+    const d = epochDay(date);
+    const when = l.collection === 'events'
+      ? eventsMeet(epochDay(addYears(date, -1)), epochDay(addYears(date, 1)))
+      : validOn(d);
+    return { filter: l.filter ? ['all', l.filter, when] : when, fade: ['case', validOn(d), 1, 0.6] };
+  }
+
+  /** Adds the sources and layers, filtered to `date` from the start (no tile is laid out twice). */
+  function ensure(date) {
     if (layers.length || !store.tiled?.size) return;
     for (const collection of store.tiled) {
       const originals = style.layers.filter((l) => l.source === collection && !readsSymbol(l));
@@ -152,24 +162,28 @@ export function createTiled(map, { store, style }) {
         }
         // opacities that fade events outside the date are set with the date
         const fades = Object.keys(copy.paint || {}).filter((k) => JSON.stringify(l.paint[k]).includes('"_fade"'));
-        for (const k of fades) delete copy.paint[k];
+        const layer = { id: copy.id, collection, group: metadata?.group, filter: fromTile(filter, collection), fades };
+        const now = at(layer, date);
+        copy.filter = now.filter;
+        for (const k of fades) copy.paint[k] = now.fade;
         map.addLayer(copy, id);
-        layers.push({ id: copy.id, collection, group: metadata?.group, filter: fromTile(filter, collection), fades });
+        layers.push(layer);
       }
     }
   }
 
   /** Shows what is in place at `date` (YYYY-MM-DD), events within a year either side. */
   function apply(date) {
-    ensure();
     const d = epochDay(date);
-    if (d === day || !layers.length) return;
+    if (d === day) return;
+    const added = !layers.length;
+    ensure(date);
     day = d;
-    const [from, to] = [epochDay(addYears(date, -1)), epochDay(addYears(date, 1))];
+    if (added) return;
     for (const l of layers) {
-      const when = l.collection === 'events' ? eventsMeet(from, to) : validOn(d);
-      map.setFilter(l.id, l.filter ? ['all', l.filter, when] : when);
-      for (const k of l.fades) map.setPaintProperty(l.id, k, ['case', validOn(d), 1, 0.6]);
+      const now = at(l, date);
+      map.setFilter(l.id, now.filter);
+      for (const k of l.fades) map.setPaintProperty(l.id, k, now.fade);
     }
   }
 
