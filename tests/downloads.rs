@@ -40,11 +40,8 @@ fn fetch_ok(path: &str, accept: Option<&str>) -> (HeaderMap, Vec<u8>) {
     (headers, body)
 }
 
-fn header<'a>(headers: &'a HeaderMap, name: impl reqwest::header::AsHeaderName) -> &'a str {
-    headers
-        .get(name)
-        .map(|v| v.to_str().unwrap())
-        .unwrap_or("")
+fn header(headers: &HeaderMap, name: impl reqwest::header::AsHeaderName) -> &str {
+    headers.get(name).map(|v| v.to_str().unwrap()).unwrap_or("")
 }
 
 /// The feature ids in a download, in file order, read with a reader of the format.
@@ -54,7 +51,10 @@ fn download_ids(format: &str, body: &[u8]) -> Vec<String> {
             let mut reader = csv::Reader::from_reader(body);
             let headers = reader.headers().unwrap().clone();
             assert_eq!(&headers[0], "WKT", "the geometry column comes first");
-            let id = headers.iter().position(|h| h == "id").expect("an id column");
+            let id = headers
+                .iter()
+                .position(|h| h == "id")
+                .expect("an id column");
             reader
                 .records()
                 .map(|r| r.unwrap()[id].to_string())
@@ -125,7 +125,10 @@ fn items_downloads_by_f_have_media_types_file_names_and_the_geojson_features() {
     let path = "/collections/installations/items?limit=10000";
     let geojson = get_ok(path);
     let expected = ids(&geojson);
-    assert!(expected.len() > 10, "installations has features: {expected:?}");
+    assert!(
+        expected.len() > 10,
+        "installations has features: {expected:?}"
+    );
     for (f, media_type, extension) in FORMATS {
         let (headers, body) = fetch_ok(&format!("{path}&f={f}"), None);
         assert_eq!(header(&headers, CONTENT_TYPE), media_type);
@@ -133,7 +136,11 @@ fn items_downloads_by_f_have_media_types_file_names_and_the_geojson_features() {
             header(&headers, CONTENT_DISPOSITION),
             format!("attachment; filename=\"installations.{extension}\"")
         );
-        assert_eq!(download_ids(f, &body), expected, "{f}: the GeoJSON's features in order");
+        assert_eq!(
+            download_ids(f, &body),
+            expected,
+            "{f}: the GeoJSON's features in order"
+        );
     }
 }
 
@@ -152,7 +159,9 @@ fn accept_chooses_a_download_and_tags_it_apart_from_the_geojson() {
             header(&json_headers, ETAG),
             "{f} and GeoJSON at the same URL are different representations"
         );
-        assert!(header(&headers, "vary").to_ascii_lowercase().contains("accept"));
+        assert!(header(&headers, "vary")
+            .to_ascii_lowercase()
+            .contains("accept"));
     }
     // f wins over Accept.
     let (headers, _) = fetch_ok(&format!("{path}&f=json"), Some("text/csv"));
@@ -254,13 +263,18 @@ fn flatgeobuf_declares_the_crs_asked_for_and_csv_and_kml_refuse_it() {
     let reader = FgbReader::open(&mut cursor).unwrap();
     assert_eq!(reader.header().crs().unwrap().code(), 3857);
     let envelope: Vec<f64> = reader.header().envelope().unwrap().iter().collect();
-    assert!(envelope[2] > 1_000_000.0, "metres, not degrees: {envelope:?}");
+    assert!(
+        envelope[2] > 1_000_000.0,
+        "metres, not degrees: {envelope:?}"
+    );
     for (f, name) in [("csv", "CSV"), ("kml", "KML")] {
         let (status, _, body) = get(&format!("{path}&f={f}"));
         assert_eq!(status, 400, "{f}: {body}");
         let description = body["description"].as_str().unwrap();
         assert!(
-            description.contains("crs") && description.contains(name) && description.contains("3857"),
+            description.contains("crs")
+                && description.contains(name)
+                && description.contains("3857"),
             "{description}"
         );
     }
@@ -271,15 +285,24 @@ fn unknown_formats_are_refused_naming_what_each_endpoint_accepts() {
     let (status, _, body) = get("/collections/installations/items?f=shp");
     assert_eq!(status, 400);
     let description = body["description"].as_str().unwrap();
-    assert!(description.contains("json, html, csv, fgb, kml"), "{description}");
+    assert!(
+        description.contains("json, html, csv, fgb, kml"),
+        "{description}"
+    );
     let (status, _, body) = get("/analysis/near?lon=74&lat=42&radius_km=10&f=gpkg");
     assert_eq!(status, 400);
-    assert!(body["description"].as_str().unwrap().contains("csv, fgb, kml"));
+    assert!(body["description"]
+        .as_str()
+        .unwrap()
+        .contains("csv, fgb, kml"));
     // Documents do not come as downloads.
     let (status, _, body) = get("/collections?f=csv");
     assert_eq!(status, 400);
     let description = body["description"].as_str().unwrap();
-    assert!(description.contains("json, html") && !description.contains("kml"), "{description}");
+    assert!(
+        description.contains("json, html") && !description.contains("kml"),
+        "{description}"
+    );
     // An Accept for a download at a document falls back to JSON.
     let (headers, _) = fetch_ok("/collections", Some("text/csv"));
     assert!(header(&headers, CONTENT_TYPE).starts_with("application/json"));
@@ -289,7 +312,12 @@ fn unknown_formats_are_refused_naming_what_each_endpoint_accepts() {
 fn the_openapi_definition_lists_the_download_formats_where_they_are_offered() {
     let api = get_ok("/api");
     let enum_of = |reference: &serde_json::Value| -> Vec<String> {
-        let name = reference["$ref"].as_str().unwrap().rsplit('/').next().unwrap();
+        let name = reference["$ref"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap();
         api["components"]["parameters"][name]["schema"]["enum"]
             .as_array()
             .unwrap()
@@ -312,9 +340,13 @@ fn the_openapi_definition_lists_the_download_formats_where_they_are_offered() {
     assert_eq!(f_of("/collections/installations/items"), offered);
     assert_eq!(f_of("/analysis/border-zone"), offered);
     assert_eq!(f_of("/collections"), ["json", "html"]);
-    let content = &api["paths"]["/collections/installations/items"]["get"]["responses"]["200"]["content"];
+    let content =
+        &api["paths"]["/collections/installations/items"]["get"]["responses"]["200"]["content"];
     for (_, media_type, _) in FORMATS {
-        assert!(content.get(media_type).is_some(), "{media_type} in {content}");
+        assert!(
+            content.get(media_type).is_some(),
+            "{media_type} in {content}"
+        );
     }
     // Every offered value is accepted by the server.
     for f in offered {

@@ -318,12 +318,20 @@ mod tests {
                 let text = format!("{year:04}-{month:02}");
                 let parsed = text.parse::<PartialDate>().is_ok();
                 assert_eq!(partial.is_match(&text), parsed, "{text}");
-                assert_eq!(datetime.is_match(&text), parse_datetime(&text).is_ok(), "{text}");
+                assert_eq!(
+                    datetime.is_match(&text),
+                    parse_datetime(&text).is_ok(),
+                    "{text}"
+                );
                 for day in 0..=31 {
                     let text = format!("{year:04}-{month:02}-{day:02}");
                     let parsed = text.parse::<PartialDate>().is_ok();
                     assert_eq!(partial.is_match(&text), parsed, "{text}");
-                    assert_eq!(datetime.is_match(&text), parse_datetime(&text).is_ok(), "{text}");
+                    assert_eq!(
+                        datetime.is_match(&text),
+                        parse_datetime(&text).is_ok(),
+                        "{text}"
+                    );
                 }
             }
         }
@@ -344,11 +352,23 @@ mod tests {
             assert!(parse_datetime(text).is_ok(), "{text}");
         }
         for text in [
-            "/", "../..", "/..", "..", "05", "2005-6", "2005-06-01T24:00:00Z", "2005/2006/2007",
-            " 2005", "2005-02-29", "tomorrow",
+            "/",
+            "../..",
+            "/..",
+            "..",
+            "05",
+            "2005-6",
+            "2005-06-01T24:00:00Z",
+            "2005/2006/2007",
+            " 2005",
+            "2005-02-29",
+            "tomorrow",
         ] {
             assert!(!datetime.is_match(text), "{text}");
-            assert!(parse_datetime(text).is_err() || text.trim() != text, "{text}");
+            assert!(
+                parse_datetime(text).is_err() || text.trim() != text,
+                "{text}"
+            );
         }
     }
 
