@@ -17,6 +17,7 @@ import { createTools } from './js/tools.js';
 import { downloadGeojson, exportPng, featuresInView } from './js/export.js';
 import { createStore, coveredPeriod } from './js/store.js';
 import { createLayers } from './js/layers.js';
+import { completeFeature, findTiledFeature, searchTiled } from './js/tiled.js';
 import { createSelection } from './js/selection.js';
 import { createDateControl } from './js/datecontrol.js';
 import { createTracker } from './js/busy.js';
@@ -257,6 +258,7 @@ export const setDate = dates.setDate;
 
 const selection = createSelection({
   map, store, state, layers, ctx, iconScale: LABEL_SCALE, selectTab, orgName,
+  complete: (uid) => tracked(completeFeature(store, uid)),
   onSelect: (uid) => {
     state.feature = uid && !uid.startsWith('countries/') ? uid.split('/').slice(1).join('/') : null;
     tools.onSelect(uid);
@@ -303,6 +305,12 @@ function openSearchResult(entry) {
 setupSearch($('search'), $('search-list'), {
   entries: () => searchIndex,
   onPick: openSearchResult,
+  more: async (query, signal) => buildIndex({
+    features: (await tracked(searchTiled(store, query, { signal }))).map(({ uid, properties, collection }) => ({
+      uid, properties, kind: capital(words(properties.kind)) || capital(collectionNoun(collection)),
+    })),
+    countries: [],
+  }),
 });
 let searchIndex = [];
 function buildSearch() {
@@ -372,10 +380,11 @@ async function applyHash() {
 }
 window.addEventListener('hashchange', () => tracked(applyHash()));
 
-/** Opens a feature named by id in the permalink. */
+/** Opens a feature named by id in the permalink (looked up in the tiled collections if need be). */
 function openFeature(id) {
   const uid = store.byId.get(id);
   if (uid) selection.select(uid);
+  else tracked(findTiledFeature(store, id)).then((found) => { if (found) selection.select(found); });
 }
 
 // ---------------------------------------------------------------- stories and compare

@@ -14,6 +14,8 @@ import { sidcFor, affiliationOf } from '../../web/js/symbols.js';
 import { parseHash, formatHash } from '../../web/js/permalink.js';
 import { statusAt } from '../../web/js/membership.js';
 import { embedSnippet, isEmbed } from '../../web/js/embed.js';
+import { TILE_THRESHOLD, epochDay, likeLiteral, shapeExpression } from '../../web/js/tiled.js';
+import { INSTALLATION_SHAPES } from '../../web/js/icons.js';
 
 const point = (lon, lat) => ({ type: 'Point', coordinates: [lon, lat] });
 const feature = (id, props, geometry = point(74.85, 42.89)) => ({ type: 'Feature', id, geometry, properties: props });
@@ -237,4 +239,36 @@ test('embedding: ?embed=1 and the iframe snippet', () => {
   const code = embedSnippet('http://127.0.0.1:8080/#date=2005-06-01&org=csto');
   assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:8080\/\?embed=1#date=2005-06-01&amp;org=csto"/);
   assert.match(code, /width="800" height="500"/);
+});
+
+test('collections above the threshold are left to their tiles, the others fetched whole', async () => {
+  const asked = [];
+  const items = async (collection, params) => {
+    asked.push(collection);
+    return { features: DATA[collection] || [] };
+  };
+  const counts = { installations: TILE_THRESHOLD + 1, forces: TILE_THRESHOLD, events: 1, routes: 0 };
+  const getJson = async (path) => (path === 'collections'
+    ? { collections: Object.entries(counts).map(([id, featureCount]) => ({ id, featureCount })) }
+    : {});
+  const store = createStore({ items, getJson });
+  await store.load();
+  assert.deepEqual([...store.tiled], ['installations']);
+  assert.ok(!asked.includes('installations'), 'the large collection is not asked for');
+  assert.ok(['forces', 'events', 'routes'].every((c) => asked.includes(c)), 'the others are');
+  assert.deepEqual(store.at('2005-06-01').installations, []);
+  assert.deepEqual(store.at('2005-06-01').forces.map((f) => f.id), ['kant-air-group']);
+});
+
+test('tile filters count days as the tiles do, and search text is a safe LIKE literal', () => {
+  assert.equal(epochDay('1970-01-01'), 0);
+  assert.equal(epochDay('2000-01-01'), 10957);
+  assert.equal(epochDay('1969-12-31'), -1);
+  assert.equal(likeLiteral("O'Hare 100%_x\\"), "O''Hare 100\\%\\_x\\\\");
+  // the shape expression tests the same words as the patterns, the last shape its fallback
+  const expr = shapeExpression(INSTALLATION_SHAPES, 'K');
+  assert.equal(expr[0], 'case');
+  assert.equal(expr[expr.length - 1], 'base');
+  assert.deepEqual(expr[1], ['any', ['>=', ['index-of', 'air', 'K'], 0], ['>=', ['index-of', 'aviation', 'K'], 0], ['>=', ['index-of', 'airfield', 'K'], 0]]);
+  assert.deepEqual(expr[3], ['any', ['==', ['index-of', 'naval-base', 'K'], 0], ['>=', ['index-of', 'port', 'K'], 0], ['>=', ['index-of', 'fleet', 'K'], 0]]);
 });

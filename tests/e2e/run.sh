@@ -4,7 +4,10 @@
 # Chromium, and always stops the server it started. Then the same again over a basemap in the
 # Protomaps schema: a fixture archive that fixtures/protomaps_archive.py builds with Python's
 # pmtiles, mapbox-vector-tile and shapely (pinned in requirements.txt, installed into
-# tests/output/venv-e2e), served with `--basemap`.
+# tests/output/venv-e2e), served with `--basemap`. Last over a synthetic dataset of 100,000
+# features (`forcemap synth`, kept in tests/output/synth100k), whose large collections the page
+# draws from vector tiles: tiles.test.js, then bench.mjs times it (printed and saved in
+# tests/output/bench-synth100k.txt; the built-in data's timings in bench-builtin.txt).
 #
 #   tests/e2e/run.sh                  run every test
 #   UPDATE_DOCS=1 tests/e2e/run.sh    also refresh docs/screenshot.png
@@ -145,6 +148,8 @@ serve() {
 status=0
 serve
 (cd "$here" && FORCEMAP_URL="$base/" node --test --test-concurrency=1 units.test.js modules.test.js map.test.js features.test.js) || status=$?
+# the built-in data timed the same way as the synthetic dataset below, for comparison
+(cd "$here" && node bench.mjs "$base/" 3 | tee "$out/bench-builtin.txt") || status=$?
 
 fixture="$out/protomaps-fixture.pmtiles"
 "$venv/bin/python" "$here/fixtures/protomaps_archive.py" --server "$base" \
@@ -154,5 +159,18 @@ stop_server
 log="$out/server-protomaps.log"
 serve --basemap "$fixture"
 (cd "$here" && FORCEMAP_URL="$base/" node --test --test-concurrency=1 protomaps.test.js) || status=$?
+stop_server
+
+# --- a large synthetic dataset, written once for this count and seed
+synth="$out/synth100k"
+synth_args=(--features 100000 --seed 1)
+if [ "$(cat "$synth/.made-with" 2>/dev/null)" != "${synth_args[*]}" ]; then
+  "$FORCEMAP_BIN" synth "${synth_args[@]}" --out "$synth"
+  echo "${synth_args[*]}" >"$synth/.made-with"
+fi
+log="$out/server-synth.log"
+serve --data "$synth"
+(cd "$here" && FORCEMAP_URL="$base/" node --test --test-concurrency=1 tiles.test.js) || status=$?
+(cd "$here" && node bench.mjs "$base/" 3 | tee "$out/bench-synth100k.txt") || status=$?
 stop_server
 exit "$status"

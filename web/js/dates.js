@@ -6,6 +6,9 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 
 export const FIRST_YEAR = 1992;
 
+/** Every instant, for collections that would otherwise answer for today only. */
+export const ALL_TIME = '1900-01-01/..';
+
 /** Today as YYYY-MM-DD (local calendar). */
 export function today() {
   const d = new Date();

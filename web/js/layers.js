@@ -1,7 +1,8 @@
 // Drawing one date's data on a map: membership colours, theater and grouping outlines (added
 // once their groupings are known), the point and line overlays with co-located symbols fanned
 // out, the APP-6 or plain symbols, approximate-location rings and layer visibility. Used for
-// the main map and for the second map of the compare view.
+// the main map and for the second map of the compare view. Large collections come from their
+// vector tiles (tiled.js) and are filtered to the date there.
 
 import { lineage, intervals } from './membership.js';
 import {
@@ -12,6 +13,7 @@ import { fanOut } from './fan.js';
 import { circle } from './geo.js';
 import { isApproximate, PRECISION } from './describe.js';
 import { affiliationOf, sidcFor, addSymbolImages } from './symbols.js';
+import { createTiled } from './tiled.js';
 
 const fc = (features) => ({ type: 'FeatureCollection', features });
 
@@ -33,6 +35,7 @@ export function createLayers(map, { store, style, milsymbol }) {
   const drawn = {}; // source → uids last drawn
   let iconMode = false; // installations drawn with the APP-6 images
   let ms = null;
+  const tiled = createTiled(map, { store, style });
   milsymbol?.then((lib) => { ms = lib; }).catch(() => { ms = null; });
 
   function ensureDynamic() {
@@ -182,6 +185,7 @@ export function createLayers(map, { store, style, milsymbol }) {
     for (const l of LABELS) want.set(l, visible.has('places'));
     for (const g of dynamic.theaters) for (const l of [g.fill, ...g.lines]) want.set(l, visible.has('theaters'));
     for (const g of dynamic.groupings) for (const l of g.lines) want.set(l, visible.has('groupings'));
+    for (const [l, group] of tiled.groups()) want.set(l, visible.has(group));
     const app6 = visible.has('app6') && !!ms;
     want.set('forces', visible.has('forces') && !app6);
     want.set('forces-symbols', visible.has('forces') && app6);
@@ -209,6 +213,7 @@ export function createLayers(map, { store, style, milsymbol }) {
       symbolize(snap, org);
       const located = (list) => list.filter((f) => f.geometry);
       for (const c of ['installations', 'forces', 'events', 'routes']) setData(c, located(snap[c]));
+      tiled.apply(snap.date);
       drawApprox(visible);
       visibility(visible);
     },
@@ -217,12 +222,20 @@ export function createLayers(map, { store, style, milsymbol }) {
       if (snapshot) this.apply(snapshot, { org, visible });
     },
     visibility,
-    /** The drawn point features of the visible layers, for picking. */
-    pickable(visible) {
+    /**
+     * The drawn point features of the visible layers, for picking; with `near` ({ point,
+     * tolerance }) also those of tiled collections drawn there.
+     */
+    pickable(visible, near) {
       if (!snapshot) return [];
       return ['installations', 'forces', 'events'].filter((c) => visible.has(c))
-        .flatMap((c) => snapshot[c].filter((f) => f.geometry?.type === 'Point'));
+        .flatMap((c) => snapshot[c].filter((f) => f.geometry?.type === 'Point'))
+        .concat(near ? tiled.pickable(visible, near) : []);
     },
+    /** The uid of a tiled line drawn at `point` (map pixels), or null. */
+    tiledLineAt: (visible, point) => tiled.lineAt(visible, point),
+    /** Ids of the layers drawn from tiles. */
+    tiledLayers: () => tiled.layerIds(),
     snapshot: () => snapshot,
     /** The membership status drawn for a country (its feature state). */
     statusOf: (iso3) => states.get(`countries/${iso3}`)?.status ?? null,

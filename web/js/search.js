@@ -1,5 +1,6 @@
 // The search box: type-ahead over the names, alternative names and ids of every feature,
-// grouping and country; arrow keys move through the suggestions, Enter opens one.
+// grouping and country, and over what the server finds in collections the page has not
+// downloaded; arrow keys move through the suggestions, Enter opens one.
 
 import { h } from './describe.js';
 
@@ -48,13 +49,20 @@ export function search(entries, query, limit = 8) {
   return scored.slice(0, limit).map(([, e]) => e);
 }
 
+/** Pause in typing before the server is asked, in milliseconds. */
+const ASK_AFTER = 200;
+
 /**
- * Wires the combobox `input` and its listbox `list`; `entries()` gives the current index and
+ * Wires the combobox `input` and its listbox `list`; `entries()` gives the current index,
+ * `more(query, signal)` (optional) promises further entries from the server for a query, and
  * `onPick(entry)` opens a result.
  */
-export function setupSearch(input, list, { entries, onPick }) {
+export function setupSearch(input, list, { entries, onPick, more }) {
   let shown = [];
   let active = -1;
+  let found = { query: null, entries: [] }; // the server's entries for the last query asked
+  let asking = null;
+  let timer = null;
   const close = () => {
     list.hidden = true;
     input.setAttribute('aria-expanded', 'false');
@@ -70,9 +78,25 @@ export function setupSearch(input, list, { entries, onPick }) {
     input.value = e.name;
     onPick(e);
   };
-  input.addEventListener('input', () => {
-    shown = search(entries(), input.value);
-    active = shown.length ? 0 : -1;
+  const ask = (query) => {
+    asking?.abort();
+    clearTimeout(timer);
+    if (!more || !query.trim()) return;
+    asking = new AbortController();
+    const { signal } = asking;
+    timer = setTimeout(() => more(query, signal).then((extra) => {
+      // a late answer updates the list only while it is open for the same query
+      if (signal.aborted || input.value !== query || document.activeElement !== input) return;
+      found = { query, entries: extra };
+      if (extra.length) render({ keep: true });
+    }).catch(() => {}), ASK_AFTER);
+  };
+  const render = ({ keep = false } = {}) => {
+    const extra = found.query === input.value ? found.entries : [];
+    const before = keep ? shown[active]?.key : undefined;
+    shown = search([...entries(), ...extra], input.value);
+    // the suggestion moved to with the arrow keys stays chosen when more arrive
+    active = Math.max(shown.findIndex((e) => e.key === before), shown.length ? 0 : -1);
     list.replaceChildren(...shown.map((e, i) => {
       const li = h('li', { role: 'option', id: `search-opt-${i}`, class: 'search-opt' },
         h('span', { class: 'search-name' }, e.name), h('span', { class: 'search-hint' }, e.hint));
@@ -83,6 +107,10 @@ export function setupSearch(input, list, { entries, onPick }) {
     list.hidden = !input.value.trim();
     input.setAttribute('aria-expanded', String(!list.hidden));
     mark();
+  };
+  input.addEventListener('input', () => {
+    render();
+    ask(input.value);
   });
   input.addEventListener('keydown', (ev) => {
     if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {

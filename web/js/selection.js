@@ -18,7 +18,7 @@ const popupWidth = () => `${Math.min(320, window.innerWidth - 28)}px`;
 
 /**
  * app: { map, store, state, layers, ctx, iconScale, selectTab(key), onSelect(uid|null),
- * orgName() }.
+ * orgName(), complete(uid) (fetches the full feature of one picked from a tile) }.
  */
 export function createSelection(app) {
   const { map, store, state } = app;
@@ -35,6 +35,12 @@ export function createSelection(app) {
   function select(uid, { fly = false, popupAt = null } = {}) {
     const entry = store.byUid.get(uid);
     if (!entry) return;
+    if (entry.partial) {
+      // picked from a tile: open once the full feature is here, unless another was chosen
+      selected = uid;
+      app.complete(uid).then(() => { if (selected === uid) select(uid, { fly, popupAt }); });
+      return;
+    }
     const { feature, collection } = entry;
     selected = uid;
     const hl = feature.geometry ? [{ type: 'Feature', geometry: feature.geometry, properties: {} }] : [];
@@ -94,8 +100,9 @@ export function createSelection(app) {
 
   /** Uids under map point `point`: point features by distance, lines by what is drawn there. */
   function pickAt(point) {
-    const points = nearby(app.layers.pickable(state.layers), point, {
-      project: (ll) => map.project(ll), iconScale: app.iconScale, tolerance: 12 + 6 * app.iconScale,
+    const tolerance = 12 + 6 * app.iconScale;
+    const points = nearby(app.layers.pickable(state.layers, { point, tolerance }), point, {
+      project: (ll) => map.project(ll), iconScale: app.iconScale, tolerance,
     });
     const hits = decide(points);
     if (hits.length) return hits;
@@ -106,7 +113,9 @@ export function createSelection(app) {
     const layers = PICKABLE_LINES.filter((l) => map.getLayer(l) && map.getLayoutProperty(l, 'visibility') !== 'none');
     const box = [[point.x - 5, point.y - 5], [point.x + 5, point.y + 5]];
     const line = map.queryRenderedFeatures(box, { layers }).find((f) => f.properties._uid);
-    return line ? [line.properties._uid] : [];
+    if (line) return [line.properties._uid];
+    const tiledLine = app.layers.tiledLineAt(state.layers, point);
+    return tiledLine ? [tiledLine] : [];
   }
 
   /** Opens what lies at a click: a feature, a chooser, or the country. */

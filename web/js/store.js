@@ -1,17 +1,15 @@
 // The page's data: every collection fetched once at start-up, indexed by uid ("collection/id")
 // and by id, and cut to a date in the page itself, so that moving through time needs no
-// request. Also the date the page opens at (inside the data's declared coverage, else the
+// request; large collections are not fetched but drawn from their tiles (tiled.js). Also the date the page opens at (inside the data's declared coverage, else the
 // latest dated fact) and the entries the search box looks through.
 
-import { covers, overlaps, addYears, startOf, today } from './dates.js';
+import { covers, overlaps, addYears, startOf, today, ALL_TIME } from './dates.js';
 import { shapeFor, INSTALLATION_SHAPES, EVENT_SHAPES } from './icons.js';
 import { lineage, statusAt } from './membership.js';
+import { collectionSizes, isLarge } from './tiled.js';
 
-/** Collections drawn as points or lines, fetched whole and cut to the date here. */
+/** Collections drawn as points or lines, fetched whole and cut to the date here (unless large). */
 export const DATED = ['installations', 'forces', 'events', 'routes'];
-
-/** Every instant, for collections that would otherwise answer for today only. */
-const ALL_TIME = '1900-01-01/..';
 
 /**
  * A store over `items(collection, params)` (the OGC API items request) and `getJson(path,
@@ -23,21 +21,28 @@ export function createStore({ items, getJson }) {
     groupings: new Map(), // id → feature with its whole membership history
     borders: [],
     all: Object.fromEntries(DATED.map((c) => [c, []])), // display features of every date
-    byUid: new Map(), // uid → { feature, collection } as the server sent it
+    byUid: new Map(), // uid → { feature, collection } as the server sent it (`partial`: from a tile)
     byId: new Map(), // id → uid (first seen)
     coverage: null, // { interval: [start, end], collections } when the data declares it
+    tiled: new Set(), // dated collections too large to fetch, drawn from their tiles
   };
 
   /** Fetches everything the page draws, once. */
   store.load = async () => {
     const none = () => ({ features: [] });
+    const sizes = collectionSizes(getJson);
+    const fetchDated = (c) => sizes.then((s) => {
+      if (!isLarge(s.get(c))) return items(c, { datetime: ALL_TIME });
+      store.tiled.add(c);
+      return none();
+    });
     const [landing, countries, borders, groupings, ...dated] = await Promise.all([
       getJson('./', { f: 'json' }).catch(() => null),
       items('countries', { skipGeometry: 'true' }).catch(none),
       items('borders', { skipGeometry: 'true' }).catch(none),
       items('groupings', { skipGeometry: 'true', datetime: ALL_TIME })
         .catch(() => items('groupings', { skipGeometry: 'true' })),
-      ...DATED.map((c) => items(c, { datetime: ALL_TIME })),
+      ...DATED.map(fetchDated),
     ]);
     store.coverage = validCoverage(landing?.coverage);
     for (const f of countries.features) store.countryNames.set(String(f.id), f.properties?.name || String(f.id));
