@@ -370,7 +370,24 @@ pub fn definition(catalog: &Catalog, base: &str) -> Value {
     for (path, item) in super::stories::openapi_paths() {
         paths.insert(path, item);
     }
+    // The limits in front of every route (api/limits.rs) can answer any operation: a request
+    // target over the length limit, or a moment when its class of endpoint is full.
+    for item in paths.values_mut() {
+        if let Some(responses) = item["get"]["responses"].as_object_mut() {
+            responses
+                .entry("414")
+                .or_insert_with(|| json!({"$ref": "#/components/responses/UriTooLong"}));
+            responses
+                .entry("503")
+                .or_insert_with(|| json!({"$ref": "#/components/responses/Unavailable"}));
+        }
+    }
     let error = json!({"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Exception"}}}});
+    let with_description = |description: &str| {
+        let mut response = error.clone();
+        response["description"] = json!(description);
+        response
+    };
     json!({
         "openapi": "3.0.3",
         "info": {
@@ -384,7 +401,12 @@ pub fn definition(catalog: &Catalog, base: &str) -> Value {
         "components": {
             "parameters": shared_parameters(),
             "schemas": {"Exception": {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}, "description": {"type": "string"}}}},
-            "responses": {"BadRequest": error.clone(), "NotFound": error}
+            "responses": {
+                "BadRequest": error.clone(),
+                "NotFound": error.clone(),
+                "UriTooLong": with_description("The request target is longer than the server accepts"),
+                "Unavailable": with_description("Busy or timed out: try again after the Retry-After seconds")
+            }
         }
     })
 }

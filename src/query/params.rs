@@ -6,7 +6,7 @@
 
 use crate::catalog::Envelope;
 use crate::model::{DateSpan, PartialDate};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Timelike};
 
 /// A parameter that could not be accepted; `parameter` names it, `message` says why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -230,20 +230,52 @@ fn parse_end(text: &str) -> Result<Option<DateSpan>, String> {
 }
 
 fn parse_instant(text: &str) -> Result<DateSpan, String> {
-    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Ok(DateSpan::day(dt.with_timezone(&chrono::Utc).date_naive()));
-    }
-    if text.len() > 10 {
-        if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f") {
-            return Ok(DateSpan::day(dt.date()));
-        }
-    }
-    text.parse::<PartialDate>().map(|d| d.span()).map_err(|_| {
+    let not_an_instant = || {
         format!(
             "\"{text}\" is not an RFC 3339 date-time, a date (YYYY-MM-DD, YYYY-MM, YYYY) or \
                  an interval start/end with '..' for an open end"
         )
-    })
+    };
+    if text.len() > 10 {
+        return date_of_date_time(text)
+            .map(DateSpan::day)
+            .ok_or_else(not_an_instant);
+    }
+    text.parse::<PartialDate>()
+        .map(|d| d.span())
+        .map_err(|_| not_an_instant())
+}
+
+/// The UTC day of an RFC 3339 date-time (`T` or `t`, any number of fraction digits, `Z`, `z`
+/// or an offset), or of one with no offset, read as UTC: exactly what [`datetime_pattern`]
+/// admits.
+fn date_of_date_time(text: &str) -> Option<NaiveDate> {
+    let (date, time) = (text.get(..10)?, text.get(10..)?);
+    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let time = time.strip_prefix(['T', 't'])?;
+    let clock = chrono::NaiveTime::parse_from_str(time.get(..8)?, "%H:%M:%S").ok()?;
+    let mut rest = &time[8..];
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        rest = &fraction[digits..];
+    }
+    let offset_minutes: i64 = match rest {
+        "" | "Z" | "z" => 0,
+        _ => {
+            let sign = match rest.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let offset = chrono::NaiveTime::parse_from_str(rest.get(1..)?, "%H:%M").ok()?;
+            sign * i64::from(offset.hour() * 60 + offset.minute())
+        }
+    };
+    let local = date.and_time(clock);
+    Some((local - chrono::Duration::minutes(offset_minutes)).date())
 }
 
 /// The day a request is "about": the instant asked, or the last day of a closed interval
@@ -309,6 +341,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn date_times_give_their_utc_day() {
+        let day = |t: &str| parse_datetime(t).unwrap().start.unwrap();
+        assert_eq!(day("2005-06-01T23:30:00-02:00"), d("2005-06-02"));
+        assert_eq!(day("2005-06-01T00:30:00+05:00"), d("2005-05-31"));
+        assert_eq!(day("2005-06-01t12:00:00.5z"), d("2005-06-01"));
+        assert_eq!(day("2005-06-01T12:00:00"), d("2005-06-01"));
+        for bad in [
+            "2005-06-01T12:00",
+            "2005-06-01T12:00:00.",
+            "2005-06-01T25:00:00Z",
+            "2005-06-01T12:00:00+5",
+        ] {
+            assert!(parse_datetime(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn the_date_patterns_accept_exactly_what_the_parsers_accept() {
         let partial = regex::Regex::new(&partial_date_pattern()).unwrap();
         let datetime = regex::Regex::new(&datetime_pattern()).unwrap();
@@ -348,6 +397,8 @@ mod tests {
             "2005/",
             "/2006",
             "2005-06-01T00:00:00Z/2005-07-01T00:00:00Z",
+            "8800-02-29t21:42:54.309393801061",
+            "2005-06-01t23:30:00.123456789012z",
         ] {
             assert!(datetime.is_match(text), "{text}");
             assert!(parse_datetime(text).is_ok(), "{text}");
