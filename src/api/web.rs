@@ -6,7 +6,7 @@
 //! refuses them. Page assets are embedded in the binary (see `assets`) and served under
 //! `/assets/`.
 
-use super::assets::asset;
+use crate::assets::asset;
 use super::error::{ApiError, ApiResult};
 use super::ogc::landing_document;
 use super::request::{Format, Request};

@@ -6,19 +6,19 @@
 import { covers, overlaps, addYears, startOf, today } from './dates.js';
 import { shapeFor, INSTALLATION_SHAPES, EVENT_SHAPES } from './icons.js';
 import { lineage, statusAt } from './membership.js';
+import { serverSource } from './source.js';
 
 /** Collections drawn as points or lines, fetched whole and cut to the date here. */
 export const DATED = ['installations', 'forces', 'events', 'routes'];
 
-/** Every instant, for collections that would otherwise answer for today only. */
-const ALL_TIME = '1900-01-01/..';
-
 /**
- * A store over `items(collection, params)` (the OGC API items request) and `getJson(path,
- * params)`; both injected so that the store runs in Node in the unit tests.
+ * A store over a `source` (`source.js`: the server or a static copy), or over `items(collection,
+ * params)` (the OGC API items request) and `getJson(path, params)` for the server; injected so
+ * that the store runs in Node in the unit tests.
  */
-export function createStore({ items, getJson }) {
+export function createStore({ items, getJson, source = serverSource({ items, getJson }) }) {
   const store = {
+    source,
     countryNames: new Map(), // ISO3 → name
     groupings: new Map(), // id → feature with its whole membership history
     borders: [],
@@ -32,12 +32,11 @@ export function createStore({ items, getJson }) {
   store.load = async () => {
     const none = () => ({ features: [] });
     const [landing, countries, borders, groupings, ...dated] = await Promise.all([
-      getJson('./', { f: 'json' }).catch(() => null),
-      items('countries', { skipGeometry: 'true' }).catch(none),
-      items('borders', { skipGeometry: 'true' }).catch(none),
-      items('groupings', { skipGeometry: 'true', datetime: ALL_TIME })
-        .catch(() => items('groupings', { skipGeometry: 'true' })),
-      ...DATED.map((c) => items(c, { datetime: ALL_TIME })),
+      source.landing().catch(() => null),
+      source.countries().catch(none),
+      source.borders().catch(none),
+      source.groupings(),
+      ...DATED.map((c) => source.collection(c)),
     ]);
     store.coverage = validCoverage(landing?.coverage);
     for (const f of countries.features) store.countryNames.set(String(f.id), f.properties?.name || String(f.id));
