@@ -68,13 +68,13 @@ pub fn collection_tile(
 /// The features of `collection` that reach the buffered tile `z/x/y`, with their properties
 /// and validity days, ready for one layer of a tile (the static export puts several
 /// collections' layers into one tile).
-pub fn tile_features(
-    catalog: &Catalog,
+pub fn tile_features<'a>(
+    catalog: &'a Catalog,
     collection: CollectionId,
     (z, x, y): (u8, u32, u32),
     datetime: Option<&DateSpan>,
     today: NaiveDate,
-) -> Vec<TileFeature<'_>> {
+) -> Vec<TileFeature<'a>> {
     let options = TileOptions::default();
     let source = catalog.collection(collection);
     let day = reference_day(datetime, today);
