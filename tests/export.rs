@@ -76,7 +76,10 @@ fn the_manifest_lists_every_file_with_its_size() {
         common::catalog().fingerprint
     );
     let created = manifest["created"].as_str().unwrap();
-    assert!(chrono::DateTime::parse_from_rfc3339(created).is_ok(), "{created}");
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(created).is_ok(),
+        "{created}"
+    );
 
     let listed: BTreeMap<String, u64> = manifest["files"]
         .as_array()
@@ -95,7 +98,10 @@ fn the_manifest_lists_every_file_with_its_size() {
         .collect();
     let mut on_disk = files_on_disk(exported());
     assert!(on_disk.remove("manifest.json").is_some());
-    assert_eq!(listed, on_disk, "the manifest lists exactly the files, sizes right");
+    assert_eq!(
+        listed, on_disk,
+        "the manifest lists exactly the files, sizes right"
+    );
 
     for path in [
         "index.html",
@@ -120,10 +126,22 @@ fn the_manifest_lists_every_file_with_its_size() {
 
     // Every document the page starts from is one of the files.
     let documents = &manifest["documents"];
-    let mut named: Vec<String> = ["landing", "basemap", "stories", "countries", "borders", "groupings"]
-        .iter()
-        .map(|k| documents[k].as_str().unwrap_or_else(|| panic!("{k}")).to_string())
-        .collect();
+    let mut named: Vec<String> = [
+        "landing",
+        "basemap",
+        "stories",
+        "countries",
+        "borders",
+        "groupings",
+    ]
+    .iter()
+    .map(|k| {
+        documents[k]
+            .as_str()
+            .unwrap_or_else(|| panic!("{k}"))
+            .to_string()
+    })
+    .collect();
     for c in ["installations", "forces", "events", "routes"] {
         named.push(documents["collections"][c].as_str().unwrap().to_string());
     }
@@ -133,7 +151,10 @@ fn the_manifest_lists_every_file_with_its_size() {
     }
     assert!(named.len() > 10);
     for path in named {
-        assert!(listed.contains_key(&path), "{path} is named but not written");
+        assert!(
+            listed.contains_key(&path),
+            "{path} is named but not written"
+        );
     }
 }
 
@@ -141,7 +162,10 @@ fn the_manifest_lists_every_file_with_its_size() {
 fn the_page_is_marked_static_and_names_nothing_absolute() {
     let html = std::fs::read_to_string(exported().join("index.html")).unwrap();
     assert!(html.contains("<meta name=\"forcemap-export\" content=\"manifest.json\">"));
-    assert!(html.contains("src=\"assets/app.js\""), "the page's script is relative");
+    assert!(
+        html.contains("src=\"assets/app.js\""),
+        "the page's script is relative"
+    );
 
     let tilejson = json_file("basemap.json");
     assert_eq!(
@@ -157,7 +181,10 @@ fn the_page_is_marked_static_and_names_nothing_absolute() {
     assert!(layers.contains(&"countries") && layers.contains(&"boundaries"));
     for doc in ["basemap.json", "landing.json", "stories.json"] {
         let text = std::fs::read_to_string(exported().join(doc)).unwrap();
-        assert!(!text.contains("http://127.0.0.1") && !text.contains("localhost"), "{doc}");
+        assert!(
+            !text.contains("http://127.0.0.1") && !text.contains("localhost"),
+            "{doc}"
+        );
     }
     assert!(json_file("landing.json")["coverage"]["interval"].is_array());
 }
@@ -220,7 +247,9 @@ fn the_collections_archive_reads_back_and_kant_is_in_its_z6_tile() {
     assert_eq!(layers, ["installations", "forces", "events", "routes"]);
 
     let ((x, y), (px, py)) = slippy(74.8508, 42.8911, 6);
-    let tile = archive.tile(6, x, y).expect("Kant's z6 tile is in the archive");
+    let tile = archive
+        .tile(6, x, y)
+        .expect("Kant's z6 tile is in the archive");
     let reader = Reader::new(tile).expect("a valid MVT");
     let names = reader.get_layer_names().unwrap();
     let index = names
@@ -267,7 +296,10 @@ fn the_collections_archive_reads_back_and_kant_is_in_its_z6_tile() {
 #[test]
 fn the_basemap_archive_reads_back_with_its_layers() {
     let archive = TileArchive::open(exported().join("basemap.pmtiles")).unwrap();
-    assert_eq!(archive.max_zoom(), forcemap::tiles::basemap::DEFAULT_MAX_ZOOM);
+    assert_eq!(
+        archive.max_zoom(),
+        forcemap::tiles::basemap::DEFAULT_MAX_ZOOM
+    );
     let ((x, y), _) = slippy(74.8508, 42.8911, 4);
     let tile = archive.tile(4, x, y).expect("Kyrgyzstan's z4 tile");
     let names = Reader::new(tile).unwrap().get_layer_names().unwrap();

@@ -47,9 +47,8 @@ pub fn build_collections_archive(
         .copied()
         .reduce(Envelope::merge)
         .unwrap_or(Envelope::new(-180.0, -85.0, 180.0, 85.0));
-    let levels: Vec<BTreeSet<(u32, u32)>> = (0..=max_zoom)
-        .map(|z| tiles_near(&envelopes, z))
-        .collect();
+    let levels: Vec<BTreeSet<(u32, u32)>> =
+        (0..=max_zoom).map(|z| tiles_near(&envelopes, z)).collect();
     progress.set_length(levels.iter().map(|l| l.len() as u64).sum());
     progress.set_position(0);
 
@@ -71,7 +70,12 @@ pub fn build_collections_archive(
             progress.inc(1);
             let layers: Vec<(&str, _)> = DATED
                 .iter()
-                .map(|&c| (c.as_str(), tile_features(catalog, c, (z, x, y), None, today)))
+                .map(|&c| {
+                    (
+                        c.as_str(),
+                        tile_features(catalog, c, (z, x, y), None, today),
+                    )
+                })
                 .filter(|(_, features)| !features.is_empty())
                 .collect();
             if layers.is_empty() {
@@ -139,4 +143,3 @@ fn metadata(catalog: &Catalog, max_zoom: u8) -> serde_json::Value {
         "vector_layers": layers,
     })
 }
-

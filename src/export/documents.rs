@@ -99,9 +99,15 @@ fn write_stories(site: &mut Site, catalog: &Catalog) -> anyhow::Result<()> {
     let list: Vec<Value> = catalog
         .stories
         .iter()
-        .map(|s| json!({"id": s.id, "title": s.title, "summary": s.summary, "steps": s.steps.len()}))
+        .map(
+            |s| json!({"id": s.id, "title": s.title, "summary": s.summary, "steps": s.steps.len()}),
+        )
         .collect();
-    site.write(STORIES, &to_json(&json!({ "stories": list }))?, "the list of stories")?;
+    site.write(
+        STORIES,
+        &to_json(&json!({ "stories": list }))?,
+        "the list of stories",
+    )?;
     for story in &catalog.stories {
         // Story ids are checked at load; a file name is a stricter place than a URL path.
         anyhow::ensure!(

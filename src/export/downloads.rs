@@ -86,7 +86,10 @@ pub fn write_collection(
         site.write(
             &download_path(collection, format),
             &body,
-            format!("{title}: every feature of every date, {}", format.media_type()),
+            format!(
+                "{title}: every feature of every date, {}",
+                format.media_type()
+            ),
         )?;
     }
     Ok(())

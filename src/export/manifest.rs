@@ -52,7 +52,12 @@ impl Site {
     }
 
     /// Writes `bytes` at `path` (relative, `/`-separated; folders are created) and lists it.
-    pub fn write(&mut self, path: &str, bytes: &[u8], what: impl Into<String>) -> anyhow::Result<()> {
+    pub fn write(
+        &mut self,
+        path: &str,
+        bytes: &[u8],
+        what: impl Into<String>,
+    ) -> anyhow::Result<()> {
         let relative = Path::new(path);
         anyhow::ensure!(
             !path.is_empty()
