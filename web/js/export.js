@@ -71,8 +71,9 @@ export async function exportPng({ map, size, idle, title, legend, credit = 'Natu
   const width = Math.round(size?.width || window.innerWidth);
   const height = Math.round(size?.height || window.innerHeight);
   const container = map.getContainer();
-  const saved = container.getAttribute('style') || '';
-  container.setAttribute('style', `position:fixed;left:0;top:0;width:${width}px;height:${height - CAPTION}px;z-index:-1;flex:none`);
+  // through the CSSOM: the Content-Security-Policy (style-src 'self') refuses style attributes
+  const saved = container.style.cssText;
+  container.style.cssText = `position:fixed;left:0;top:0;width:${width}px;height:${height - CAPTION}px;z-index:-1;flex:none`;
   map.resize();
   try {
     if (idle) await idle();
@@ -107,7 +108,7 @@ export async function exportPng({ map, size, idle, title, legend, credit = 'Natu
     }
     return dataUrl;
   } finally {
-    container.setAttribute('style', saved);
+    container.style.cssText = saved;
     map.resize();
   }
 }
