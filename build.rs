@@ -4,7 +4,7 @@
 //!    in `web/` so that a plain `cargo build` is self-sufficient.
 //! 2. Writes `$OUT_DIR/web_assets.rs`: a sorted table of (path, bytes, content type) with
 //!    every page file and the few vendor files the page loads, each through `include_bytes!`.
-//!    `src/api/assets.rs` includes that table.
+//!    `src/assets.rs` includes that table.
 
 use std::env;
 use std::fmt::Write as _;

@@ -14,10 +14,15 @@
 //! - [`formats`]: writers from catalog geometry straight into response bytes.
 //! - [`tiles`]: Mapbox Vector Tile encoding, the basemap builder and PMTiles archive reading.
 //! - [`synth`]: synthetic datasets for measuring at scale, written beside the loader's input.
+//! - [`assets`]: the map page's files, embedded by `build.rs`, for the server and the export.
+//! - [`export`]: `forcemap export`, the map as a static site: the page, the data files and
+//!   the tile archives, beside `api` and not through it.
 //! - [`api`]: the axum routers: OGC API – Features, the map page and its assets, the basemap.
 
 pub mod api;
+pub mod assets;
 pub mod catalog;
+pub mod export;
 pub mod formats;
 pub mod geom;
 pub mod load;

@@ -42,6 +42,16 @@ enum Command {
         #[arg(long, default_value_t = forcemap::tiles::basemap::DEFAULT_MAX_ZOOM)]
         max_zoom: u8,
     },
+    /// Write the map as a static site (page, data files, vector tiles) for any web server or
+    /// object store with HTTP range requests, served from any path.
+    Export {
+        /// Folder to write (created if needed; files of the same names are replaced).
+        #[arg(long)]
+        out: PathBuf,
+        /// Data directory laid out like geodata/ (default: the built-in dataset).
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
     /// Check a data directory; prints every problem as `file: feature-id: field: problem`.
     Validate {
         /// Data directory laid out like geodata/ (default: the built-in dataset).
@@ -275,6 +285,7 @@ fn main() -> ExitCode {
             min_zoom,
             max_zoom,
         }) => basemap(out, data, BasemapOptions { min_zoom, max_zoom }),
+        Some(Command::Export { out, data }) => export(out, data),
         None => serve(ServeArgs::parse_default()),
     };
     match result {
@@ -467,6 +478,33 @@ fn basemap(
     progress.finish_and_clear();
     std::fs::write(&out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
     eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(out: PathBuf, data: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let dataset = load(&DataSource::from_option(data)).map_err(|p| anyhow::anyhow!("{p}"))?;
+    let catalog = Catalog::build(dataset);
+    let progress = forcemap::tiles::basemap::progress_bar();
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{elapsed_precise} {msg:>18} [{bar:40}] {pos}/{len}",
+    ) {
+        progress.set_style(style.progress_chars("=> "));
+    }
+    let manifest = forcemap::export::export(
+        &catalog,
+        &out,
+        &forcemap::export::ExportOptions::default(),
+        &progress,
+    )?;
+    progress.finish_and_clear();
+    let bytes: u64 = manifest.files.iter().map(|f| f.bytes).sum();
+    eprintln!(
+        "wrote {}: {} files, {bytes} bytes; open index.html through a web server with range \
+         requests (see {})",
+        out.display(),
+        manifest.files.len(),
+        forcemap::export::MANIFEST_FILE
+    );
     Ok(ExitCode::SUCCESS)
 }
 

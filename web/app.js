@@ -4,7 +4,7 @@
 
 import * as maplibregl from 'maplibre-gl';
 import { Protocol } from 'pmtiles';
-import { items, getJson, url } from './js/api.js';
+import { dataSource, url, STATIC_MANIFEST, NEEDS_SERVER } from './js/api.js';
 import { today, formatDate } from './js/dates.js';
 import { lineage, intervals, STATUS_LABEL } from './js/membership.js';
 import { mapStyle } from './js/style.js';
@@ -50,7 +50,7 @@ export const state = {
 
 const tracker = createTracker((on) => document.body.toggleAttribute('data-loading', on));
 const { tracked } = tracker;
-const store = createStore({ items, getJson });
+const store = createStore({ source: await dataSource() });
 const embed = isEmbed(location.search);
 
 function reportError(message) {
@@ -385,6 +385,14 @@ function openFeature(id) {
   const uid = store.byId.get(id);
   if (uid) selection.select(uid);
   else tracked(findTiledFeature(store, id)).then((found) => { if (found) selection.select(found); });
+}
+
+// A static copy has no server to answer the analysis tools: say so, and offer none of them.
+if (STATIC_MANIFEST) {
+  const note = $('static-note');
+  note.textContent = NEEDS_SERVER[0].toUpperCase() + NEEDS_SERVER.slice(1);
+  note.hidden = false;
+  for (const r of document.querySelectorAll('input[name="tool"]')) if (r.value) r.disabled = true;
 }
 
 // ---------------------------------------------------------------- stories and compare

@@ -7,7 +7,7 @@
 //! from `blob:` URLs and draws sprites and exports through `data:` and `blob:` images, which is
 //! why those two sources are allowed for workers and images and nowhere else.
 
-use super::assets::asset;
+use crate::assets::asset;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;

@@ -17,7 +17,6 @@
 //! the time-out).
 
 pub mod analysis;
-pub mod assets;
 pub mod basemap;
 pub mod error;
 pub mod headers;

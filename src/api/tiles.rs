@@ -22,7 +22,7 @@ use crate::geom::web_mercator::HALF_WORLD_M;
 use crate::model::{CollectionId, DateSpan};
 use crate::query::params::parse_datetime;
 use crate::tiles::cache::BoundedCache;
-use crate::tiles::collection::{collection_tile, MAX_ZOOM, VALID_FROM_DAY, VALID_TO_DAY};
+use crate::tiles::collection::{collection_tile, vector_fields, MAX_ZOOM};
 use crate::tiles::mvt::tiles_per_side;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -243,22 +243,6 @@ fn tiles_template(request: &Request, id: &str) -> String {
 
 /// The MVT fields of a collection's layer: its properties with their JSON Schema types in
 /// TileJSON's words, the string id and the validity numbers.
-fn vector_fields(collection: &Collection) -> Map<String, Value> {
-    let mut fields = Map::new();
-    fields.insert("id".into(), json!("String"));
-    for (name, schema) in collection.property_schemas() {
-        let kind = match schema.get("type").and_then(Value::as_str) {
-            Some("number" | "integer") => "Number",
-            Some("boolean") => "Boolean",
-            _ => "String",
-        };
-        fields.insert(name.clone(), json!(kind));
-    }
-    fields.insert(VALID_FROM_DAY.into(), json!("Number"));
-    fields.insert(VALID_TO_DAY.into(), json!("Number"));
-    fields
-}
-
 fn vector_layer(collection: &Collection) -> Value {
     json!({
         "id": collection.id.as_str(),

@@ -6,12 +6,12 @@
 //! refuses them. Page assets are embedded in the binary (see `assets`) and served under
 //! `/assets/`.
 
-use super::assets::asset;
 use super::error::{ApiError, ApiResult};
 use super::ogc::landing_document;
 use super::request::{Format, Request};
 use super::response;
 use super::state::AppState;
+use crate::assets::asset;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};

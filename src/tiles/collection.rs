@@ -22,11 +22,11 @@
 use super::mvt::{
     buffered_tile_bounds_lonlat, encode_tile_with, PropertyValue, TileFeature, TileOptions,
 };
-use crate::catalog::{Catalog, Envelope};
+use crate::catalog::{Catalog, Collection, Envelope};
 use crate::model::{CollectionId, DateSpan};
 use crate::query::params::reference_day;
 use chrono::NaiveDate;
-use serde_json::Value;
+use serde_json::{json, Map, Value};
 
 /// Property holding the first day of validity, in days since 1970-01-01.
 pub const VALID_FROM_DAY: &str = "valid_from_day";
@@ -52,6 +52,29 @@ pub fn collection_tile(
     datetime: Option<&DateSpan>,
     today: NaiveDate,
 ) -> Vec<u8> {
+    let features = tile_features(catalog, collection, (z, x, y), datetime, today);
+    if features.is_empty() {
+        return Vec::new();
+    }
+    encode_tile_with(
+        z,
+        x,
+        y,
+        &[(collection.as_str(), features)],
+        &TileOptions::default(),
+    )
+}
+
+/// The features of `collection` that reach the buffered tile `z/x/y`, with their properties
+/// and validity days, ready for one layer of a tile (the static export puts several
+/// collections' layers into one tile).
+pub fn tile_features<'a>(
+    catalog: &'a Catalog,
+    collection: CollectionId,
+    (z, x, y): (u8, u32, u32),
+    datetime: Option<&DateSpan>,
+    today: NaiveDate,
+) -> Vec<TileFeature<'a>> {
     let options = TileOptions::default();
     let source = catalog.collection(collection);
     let day = reference_day(datetime, today);
@@ -88,10 +111,25 @@ pub fn collection_tile(
             properties,
         });
     }
-    if features.is_empty() {
-        return Vec::new();
+    features
+}
+
+/// The fields a collection's tile layer carries, as TileJSON `vector_layers` name them: `id`,
+/// each curated property (nested values as text) and the two validity days.
+pub fn vector_fields(collection: &Collection) -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert("id".into(), json!("String"));
+    for (name, schema) in collection.property_schemas() {
+        let kind = match schema.get("type").and_then(Value::as_str) {
+            Some("number" | "integer") => "Number",
+            Some("boolean") => "Boolean",
+            _ => "String",
+        };
+        fields.insert(name.clone(), json!(kind));
     }
-    encode_tile_with(z, x, y, &[(collection.as_str(), features)], &options)
+    fields.insert(VALID_FROM_DAY.into(), json!("Number"));
+    fields.insert(VALID_TO_DAY.into(), json!("Number"));
+    fields
 }
 
 /// Positions of the features with a part in the buffered tile, ascending and without repeats.
@@ -144,7 +182,6 @@ fn property_value(value: &Value) -> Option<PropertyValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn epoch_days_count_from_1970() {

@@ -12,8 +12,9 @@
 //!
 //! - [`from_catalog`] borrows the default basemap's input from the catalog.
 //! - [`collection`] makes one collection's tile on request (R-tree candidates, validity as
-//!   day numbers); [`cache`] is the bounded LRU the archives' leaf directories and those tiles
-//!   are kept in.
+//!   day numbers), and gives the same features for the static export's tiles of several
+//!   layers; [`cache`] is the bounded LRU the archives' leaf directories and those tiles are
+//!   kept in.
 //!
 //! Apart from `from_catalog` and `collection`, the module depends on `geo` types and `geom` only, not on the
 //! dataset model, so the layers above decide what goes into which tile layer.

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createStore, defaultDate, coveredPeriod } from '../../web/js/store.js';
+import { staticSource } from '../../web/js/source.js';
 import { fanOut, slotOffset, FAN_RADIUS } from '../../web/js/fan.js';
 import { nearby, decide } from '../../web/js/picking.js';
 import { buildIndex, search } from '../../web/js/search.js';
@@ -78,6 +79,47 @@ test('the store fetches each collection once, for every date, and cuts it to a d
   assert.equal(store.membership('cst', '1995-01-01').get('UZB'), 'member');
   assert.equal(store.membership('cst', '2000-01-01').get('UZB'), 'former');
   assert.deepEqual(store.membersAt('cst', '2000-01-01'), ['KGZ']);
+});
+
+test("a static copy's store reads the files its manifest names, and nothing else", async () => {
+  const documents = {
+    landing: 'landing.json',
+    countries: 'page/countries.json',
+    borders: 'page/borders.json',
+    groupings: 'page/groupings.json',
+    collections: Object.fromEntries(['installations', 'forces', 'events', 'routes'].map((c) => [c, `collections/${c}.geojson`])),
+    stories: 'stories.json',
+    story: 'stories/{id}.json',
+  };
+  const files = {
+    'landing.json': { coverage: { interval: ['1992-05-15', '2010-12-31'] } },
+    'page/countries.json': { features: DATA.countries },
+    'page/borders.json': { features: [] },
+    'page/groupings.json': { features: DATA.groupings },
+    'stories.json': { stories: [{ id: 'csto', title: 'The CSTO' }] },
+    'stories/csto.json': { id: 'csto', steps: [] },
+  };
+  for (const c of ['installations', 'forces', 'events', 'routes']) files[`collections/${c}.geojson`] = { features: DATA[c] };
+  const read = [];
+  const getJson = async (path, params) => {
+    read.push(path);
+    assert.equal(params, undefined, 'a file takes no query parameters');
+    if (!(path in files)) throw new Error(`404 ${path}`);
+    return structuredClone(files[path]);
+  };
+  const source = staticSource({ documents }, getJson);
+  const store = createStore({ source });
+  await store.load();
+  assert.equal(source.isStatic, true);
+  assert.deepEqual([...read].sort(), Object.keys(files).filter((f) => !f.startsWith('stories')).sort());
+  assert.deepEqual(store.at('2005-06-01').installations.map((f) => f.id).sort(), ['kant-air-base', 'undated-site']);
+  assert.equal(store.membership('cst', '2000-01-01').get('UZB'), 'former');
+  assert.deepEqual(store.coverage.interval, ['1992-05-15', '2010-12-31']);
+  assert.equal((await source.story('csto')).id, 'csto');
+  assert.equal((await source.stories()).stories[0].id, 'csto');
+  // a document the manifest does not name is refused, not guessed
+  await assert.rejects(staticSource({}, getJson).collection('installations'), /does not hold/);
+  await assert.rejects(source.collection('unknown'), /does not hold/);
 });
 
 test('the page opens at the latest dated feature, or inside the declared coverage', async () => {

@@ -71,7 +71,7 @@ export async function exportPng({ map, size, idle, title, legend, credit = 'Natu
   const width = Math.round(size?.width || window.innerWidth);
   const height = Math.round(size?.height || window.innerHeight);
   const container = map.getContainer();
-  // through the CSSOM: the page's content security policy refuses style attributes
+  // through the CSSOM: the Content-Security-Policy (style-src 'self') refuses style attributes
   const saved = container.style.cssText;
   container.style.cssText = `position:fixed;left:0;top:0;width:${width}px;height:${height - CAPTION}px;z-index:-1;flex:none`;
   map.resize();

@@ -3,20 +3,23 @@
 // request; large collections are not fetched but drawn from their tiles (tiled.js). Also the date the page opens at (inside the data's declared coverage, else the
 // latest dated fact) and the entries the search box looks through.
 
-import { covers, overlaps, addYears, startOf, today, ALL_TIME } from './dates.js';
+import { covers, overlaps, addYears, startOf, today } from './dates.js';
 import { shapeFor, INSTALLATION_SHAPES, EVENT_SHAPES } from './icons.js';
 import { lineage, statusAt } from './membership.js';
 import { collectionSizes, isLarge } from './tiled.js';
+import { serverSource } from './source.js';
 
 /** Collections drawn as points or lines, fetched whole and cut to the date here (unless large). */
 export const DATED = ['installations', 'forces', 'events', 'routes'];
 
 /**
- * A store over `items(collection, params)` (the OGC API items request) and `getJson(path,
- * params)`; both injected so that the store runs in Node in the unit tests.
+ * A store over a `source` (`source.js`: the server or a static copy), or over `items(collection,
+ * params)` (the OGC API items request) and `getJson(path, params)` for the server; injected so
+ * that the store runs in Node in the unit tests.
  */
-export function createStore({ items, getJson }) {
+export function createStore({ items, getJson, source = serverSource({ items, getJson }) }) {
   const store = {
+    source,
     countryNames: new Map(), // ISO3 → name
     groupings: new Map(), // id → feature with its whole membership history
     borders: [],
@@ -30,18 +33,18 @@ export function createStore({ items, getJson }) {
   /** Fetches everything the page draws, once. */
   store.load = async () => {
     const none = () => ({ features: [] });
-    const sizes = collectionSizes(getJson);
+    // a static copy holds every collection whole (the export is of the curated data)
+    const sizes = source.isStatic ? Promise.resolve(new Map()) : collectionSizes(getJson);
     const fetchDated = (c) => sizes.then((s) => {
-      if (!isLarge(s.get(c))) return items(c, { datetime: ALL_TIME });
+      if (!isLarge(s.get(c))) return source.collection(c);
       store.tiled.add(c);
       return none();
     });
     const [landing, countries, borders, groupings, ...dated] = await Promise.all([
-      getJson('./', { f: 'json' }).catch(() => null),
-      items('countries', { skipGeometry: 'true' }).catch(none),
-      items('borders', { skipGeometry: 'true' }).catch(none),
-      items('groupings', { skipGeometry: 'true', datetime: ALL_TIME })
-        .catch(() => items('groupings', { skipGeometry: 'true' })),
+      source.landing().catch(() => null),
+      source.countries().catch(none),
+      source.borders().catch(none),
+      source.groupings(),
       ...DATED.map(fetchDated),
     ]);
     store.coverage = validCoverage(landing?.coverage);

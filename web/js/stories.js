@@ -3,7 +3,6 @@
 // previous by the buttons, the arrow keys and PageUp/PageDown (what presentation clickers
 // send); the permalink names the story and the step.
 
-import { getJson } from './api.js';
 import { startOf, formatDate } from './dates.js';
 import { h } from './describe.js';
 
@@ -53,7 +52,7 @@ export function createStories(app) {
   const cache = new Map();
 
   async function fetchStory(id) {
-    if (!cache.has(id)) cache.set(id, getJson(`stories/${encodeURIComponent(id)}`).catch((e) => { cache.delete(id); throw e; }));
+    if (!cache.has(id)) cache.set(id, store.source.story(id).catch((e) => { cache.delete(id); throw e; }));
     return cache.get(id);
   }
 
@@ -62,7 +61,7 @@ export function createStories(app) {
     const menu = $('story-list');
     const button = $('btn-stories');
     try {
-      const answer = await getJson('stories');
+      const answer = await store.source.stories();
       const all = answer.stories || [];
       menu.replaceChildren(...all.map((s) => {
         const b = h('button', { type: 'button', class: 'menu-item', 'data-story': s.id },

@@ -1,7 +1,8 @@
 //! The bundled map page: its HTML, CSS and ES modules from `web/`, plus MapLibre GL JS, the
 //! PMTiles protocol and fflate from `web/node_modules`, all embedded into the binary by
 //! `build.rs` so that the page works with no network. Paths are relative to the page's
-//! `assets/` folder (`index.html`, `app.js`, `vendor/maplibre-gl.mjs`).
+//! `assets/` folder (`index.html`, `app.js`, `vendor/maplibre-gl.mjs`). The server (`api/web.rs`)
+//! and the static export (`export/page.rs`) both read them from here.
 
 include!(concat!(env!("OUT_DIR"), "/web_assets.rs"));
 
