@@ -2,7 +2,8 @@
 //! archive, and `Range` header values against the archive's length.
 #![no_main]
 
-use forcemap::api::basemap::{build_default, parse_range};
+use forcemap::api::basemap::{parse_range, RangeAsk};
+use forcemap::tiles::build_default;
 use forcemap::catalog::Catalog;
 use forcemap::load::{load, DataSource};
 use forcemap::tiles::mvt::{is_valid_tile, tile_bounds_lonlat};
@@ -41,7 +42,7 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(range) = std::str::from_utf8(&data[9..]) {
         let length = archive().len();
-        if let Some((start, end)) = parse_range(range, length) {
+        if let RangeAsk::Part(start, end) = parse_range(range, length) {
             assert!(
                 start <= end && end < length,
                 "{range}: {start}-{end} of {length}"
