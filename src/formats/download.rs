@@ -5,11 +5,10 @@
 //! A download holds exactly the features of the GeoJSON answer at the same URL (same page, same
 //! properties), so paging links and counts agree across formats.
 
-use super::geojson::round_coordinate;
+use super::geojson::{is_written_reversed, round_coordinate};
 use super::{csv, fgb, kml};
 use crate::query::crs::Crs;
-use geo::orient::{Direction, Orient};
-use geo::{Coord, Geometry, MapCoords};
+use geo::{Coord, Geometry, LineString, MapCoords, Polygon};
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -127,23 +126,37 @@ pub fn write(
 /// which is how GDAL reads and writes them.
 pub fn output_geometry(geometry: &Geometry<f64>, crs: Crs) -> Geometry<f64> {
     let plane = if crs.is_geographic() { Crs::Crs84 } else { crs };
-    let projected = geometry.map_coords(|c| {
+    wound(geometry.clone()).map_coords(|c| {
         // The items handler refuses features the CRS cannot carry before any writer runs.
         let projected = plane.from_lon_lat(c).unwrap_or(c);
         Coord {
             x: round_coordinate(projected.x),
             y: round_coordinate(projected.y),
         }
-    });
-    wound(projected)
+    })
 }
 
+/// Rings wound by the GeoJSON writer's rule, on the stored coordinates.
 fn wound(geometry: Geometry<f64>) -> Geometry<f64> {
+    let ring = |r: LineString<f64>, exterior: bool| {
+        if is_written_reversed(&r, exterior) {
+            r.into_iter().rev().collect()
+        } else {
+            r
+        }
+    };
+    let polygon = |p: Polygon<f64>| {
+        let (exterior, interiors) = p.into_inner();
+        Polygon::new(
+            ring(exterior, true),
+            interiors.into_iter().map(|h| ring(h, false)).collect(),
+        )
+    };
     match geometry {
-        Geometry::Polygon(p) => Geometry::Polygon(p.orient(Direction::Default)),
-        Geometry::MultiPolygon(mp) => Geometry::MultiPolygon(mp.orient(Direction::Default)),
-        Geometry::Rect(r) => Geometry::Polygon(r.to_polygon().orient(Direction::Default)),
-        Geometry::Triangle(t) => Geometry::Polygon(t.to_polygon().orient(Direction::Default)),
+        Geometry::Polygon(p) => Geometry::Polygon(polygon(p)),
+        Geometry::MultiPolygon(mp) => Geometry::MultiPolygon(mp.into_iter().map(polygon).collect()),
+        Geometry::Rect(r) => Geometry::Polygon(polygon(r.to_polygon())),
+        Geometry::Triangle(t) => Geometry::Polygon(polygon(t.to_polygon())),
         Geometry::GeometryCollection(gc) => {
             Geometry::GeometryCollection(gc.into_iter().map(wound).collect())
         }

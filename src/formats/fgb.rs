@@ -9,6 +9,11 @@
 //! the order given. The crate writes an empty geometry for such a feature, which GDAL refuses
 //! to read ("Invalid length detected: XY data"); the file records it as absent instead (see
 //! [`mark_geometries_absent`]), as the FlatGeobuf schema allows.
+//!
+//! A MultiLineString of one part is written as its LineString: the crate leaves out the part
+//! ends of a one-part geometry (the schema allows it), and GDAL 3.6's reader (Debian 12's, so
+//! QGIS's there) refuses a MultiLineString without them ("MultiLineString ends data"). Such a
+//! layer is declared with the geometry type of the shapes written (Unknown when they mix).
 
 use super::download::{
     columns, output_geometry, text_of, ColumnKind, DownloadFeature, DownloadInfo,
@@ -22,6 +27,13 @@ use serde_json::Value;
 /// The FlatGeobuf bytes of the features, in the CRS of `info`.
 pub fn write(info: &DownloadInfo, features: &[DownloadFeature]) -> Result<Vec<u8>, FgbError> {
     let columns = columns(features);
+    let shapes: Vec<Option<Geometry<f64>>> = features
+        .iter()
+        .map(|f| {
+            f.geometry
+                .map(|g| written_shape(output_geometry(g, info.crs)))
+        })
+        .collect();
     let every_feature_has_geometry = features.iter().all(|f| f.geometry.is_some());
     // File formats keep x east, y north: EPSG:4326 is declared as such and written lon/lat.
     let code = match info.crs {
@@ -41,7 +53,7 @@ pub fn write(info: &DownloadInfo, features: &[DownloadFeature]) -> Result<Vec<u8
         description: info.description.as_deref(),
         ..Default::default()
     };
-    let mut writer = FgbWriter::create_with_options(info.name, geometry_type(features), options)?;
+    let mut writer = FgbWriter::create_with_options(info.name, geometry_type(&shapes), options)?;
     writer.add_column(
         super::download::ID_COLUMN,
         ColumnType::String,
@@ -54,8 +66,8 @@ pub fn write(info: &DownloadInfo, features: &[DownloadFeature]) -> Result<Vec<u8
             c.nullable = true;
         });
     }
-    for feature in features {
-        let geometry = MaybeGeometry(feature.geometry.map(|g| output_geometry(g, info.crs)));
+    for (feature, shape) in features.iter().zip(shapes) {
+        let geometry = MaybeGeometry(shape);
         let mut written = Ok(true);
         writer.add_feature_geom(geometry, |properties| {
             written = properties.property(
@@ -150,9 +162,19 @@ pub enum FgbError {
     Feature(#[from] geozero::error::GeozeroError),
 }
 
-/// The declared geometry type: the one every feature with a geometry has, else Unknown.
-fn geometry_type(features: &[DownloadFeature]) -> GeometryType {
-    let mut kinds = features.iter().filter_map(|f| f.geometry.map(type_of));
+/// A geometry as written to the file: a one-part MultiLineString as its LineString.
+fn written_shape(geometry: Geometry<f64>) -> Geometry<f64> {
+    match geometry {
+        Geometry::MultiLineString(mut lines) if lines.0.len() == 1 => {
+            Geometry::LineString(lines.0.remove(0))
+        }
+        other => other,
+    }
+}
+
+/// The declared geometry type: the one every shape written has, else Unknown.
+fn geometry_type(shapes: &[Option<Geometry<f64>>]) -> GeometryType {
+    let mut kinds = shapes.iter().flatten().map(type_of);
     let Some(first) = kinds.next() else {
         return GeometryType::Unknown;
     };
@@ -215,6 +237,42 @@ mod tests {
 
     fn props(v: Value) -> serde_json::Map<String, Value> {
         v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn one_part_multilines_are_written_as_lines_with_their_type_declared() {
+        let one =
+            Geometry::MultiLineString(geo::MultiLineString(vec![geo::LineString::from(vec![
+                (67.0, 37.0),
+                (68.0, 37.5),
+            ])]));
+        let two = Geometry::MultiLineString(geo::MultiLineString(vec![
+            geo::LineString::from(vec![(70.0, 38.0), (71.0, 38.5)]),
+            geo::LineString::from(vec![(72.0, 39.0), (73.0, 39.5)]),
+        ]));
+        let feature = |id: &str, geometry| DownloadFeature {
+            id: id.into(),
+            geometry: Some(geometry),
+            properties: props(json!({})),
+        };
+        let type_of_file = |features: &[DownloadFeature]| {
+            let bytes = write(&info(Crs::Crs84), features).unwrap();
+            let mut cursor = std::io::Cursor::new(bytes);
+            let reader = FgbReader::open(&mut cursor).unwrap();
+            reader.header().geometry_type()
+        };
+        assert_eq!(
+            type_of_file(&[feature("a", &one)]),
+            GeometryType::LineString
+        );
+        assert_eq!(
+            type_of_file(&[feature("b", &two)]),
+            GeometryType::MultiLineString
+        );
+        assert_eq!(
+            type_of_file(&[feature("a", &one), feature("b", &two)]),
+            GeometryType::Unknown
+        );
     }
 
     #[test]

@@ -92,15 +92,26 @@ fn line(out: &mut Vec<u8>, l: &LineString<f64>, project: Project) {
     list(out, l.0.iter(), |o, c| coord(o, *c, project));
 }
 
-/// RFC 7946 wants exterior rings counter-clockwise and holes clockwise.
+/// Whether a ring is written in reverse: RFC 7946 wants exterior rings counter-clockwise and
+/// holes clockwise. Decided on the ring as stored (before any projection or rounding); a ring
+/// too short to have an orientation, or one with none (all its points on a line), is written
+/// as it is. Every writer winds rings by this one rule, so all formats give the same rings.
+pub fn is_written_reversed(ring: &LineString<f64>, exterior: bool) -> bool {
+    use geo::winding_order::{Winding, WindingOrder};
+    match ring.winding_order() {
+        _ if ring.0.len() < 4 => false,
+        Some(WindingOrder::CounterClockwise) => !exterior,
+        Some(WindingOrder::Clockwise) => exterior,
+        None => false,
+    }
+}
+
 fn polygon(out: &mut Vec<u8>, p: &Polygon<f64>, project: Project) {
-    use geo::winding_order::Winding;
-    let ring = |o: &mut Vec<u8>, r: &LineString<f64>, ccw: bool| {
-        let is_ccw = r.is_ccw();
-        if is_ccw == ccw || r.0.len() < 4 {
-            line(o, r, project);
-        } else {
+    let ring = |o: &mut Vec<u8>, r: &LineString<f64>, exterior: bool| {
+        if is_written_reversed(r, exterior) {
             list(o, r.0.iter().rev(), |o, c| coord(o, *c, project));
+        } else {
+            line(o, r, project);
         }
     };
     out.push(b'[');

@@ -52,7 +52,14 @@ def geometry_difference(served, copied, fmt):
         if served is None and copied is None:
             return None
         return f"geometry {served and served['type']} became {copied and copied['type']}"
-    if served["type"] != copied["type"] and not (fmt == "kml" and copied["type"] == "GeometryCollection"):
+    # KML has no multi-geometries of its own (a MultiGeometry reads back as a collection), and
+    # FlatGeobuf downloads write a one-part MultiLineString as its LineString (GDAL 3.6 cannot
+    # read one without part ends, which the writer leaves out).
+    one_line = served["type"] == "MultiLineString" and len(served["coordinates"]) == 1
+    if served["type"] != copied["type"] and not (
+        (fmt == "kml" and copied["type"] == "GeometryCollection")
+        or (fmt == "fgb" and one_line and copied["type"] == "LineString")
+    ):
         return f"geometry {served['type']} became {copied['type']}"
     a, b = parts(served), parts(copied)
     if len(a) != len(b) or any(x[0] != y[0] or not coordinates_equal(x[1], y[1]) for x, y in zip(a, b)):

@@ -293,12 +293,13 @@ check_download() {
     return
   fi
   [ "$format" = csv ] && open=("${csv_open[@]}")
-  expected="$(api_value "$path" numberReturned || echo '?')"
+  # Every feature of the GeoJSON answer, analysis shapes (zone, border) included.
+  expected="$(api_ids "$path" | grep -c . || echo '?')"
   if ogrinfo -ro -so "${open[@]}" "$file" "$name" >"$logs/download-$name-$format.log" 2>&1 &&
     grep -q "using driver \`${gdal_drivers[$format]}'" "$logs/download-$name-$format.log"; then
     count="$(feature_count "$logs/download-$name-$format.log")"
     if [ -n "$count" ] && [ "$count" = "$expected" ]; then
-      pass "gdal: ogrinfo reads $name.$format with GDAL's ${gdal_drivers[$format]} driver: $count features, the GeoJSON's numberReturned"
+      pass "gdal: ogrinfo reads $name.$format with GDAL's ${gdal_drivers[$format]} driver: $count features, as many as the GeoJSON"
     else
       fail "gdal: ogrinfo reads '${count}' features in $name.$format; the GeoJSON has $expected"
       show_log "$logs/download-$name-$format.log"
