@@ -2,7 +2,7 @@
 //! the parser, the rest is the parameter value (or `name=value&...` for the analysis).
 #![no_main]
 
-use forcemap::query::analysis::{Question, QUESTIONS};
+use forcemap::query::analysis::{Question, QUESTION_SPECS};
 use forcemap::query::params;
 use libfuzzer_sys::fuzz_target;
 
@@ -45,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
             let _ = params::parse_property_list(text);
         }
         _ => {
-            let name = QUESTIONS[usize::from(selector / 8) % QUESTIONS.len()];
+            let name = QUESTION_SPECS[usize::from(selector / 8) % QUESTION_SPECS.len()].name;
             let pairs: Vec<(String, String)> = text
                 .split('&')
                 .filter_map(|pair| pair.split_once('='))
