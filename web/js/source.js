@@ -9,6 +9,7 @@ export function serverSource({ items, getJson }) {
   return {
     isStatic: false,
     landing: () => getJson('./', { f: 'json' }),
+    collections: () => getJson('collections', { f: 'json' }),
     countries: () => items('countries', { skipGeometry: 'true' }),
     borders: () => items('borders', { skipGeometry: 'true' }),
     groupings: () => items('groupings', { skipGeometry: 'true', datetime: ALL_TIME })
@@ -31,6 +32,8 @@ export function staticSource(manifest, getJson) {
   return {
     isStatic: true,
     landing: () => file(docs.landing),
+    // the copy holds every collection whole: no size tells the page to draw one from tiles
+    collections: () => Promise.resolve({ collections: [] }),
     countries: () => file(docs.countries),
     borders: () => file(docs.borders),
     groupings: () => file(docs.groupings),

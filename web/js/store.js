@@ -33,8 +33,7 @@ export function createStore({ items, getJson, source = serverSource({ items, get
   /** Fetches everything the page draws, once. */
   store.load = async () => {
     const none = () => ({ features: [] });
-    // a static copy holds every collection whole (the export is of the curated data)
-    const sizes = source.isStatic ? Promise.resolve(new Map()) : collectionSizes(getJson);
+    const sizes = collectionSizes(source.collections);
     const fetchDated = (c) => sizes.then((s) => {
       if (!isLarge(s.get(c))) return source.collection(c);
       store.tiled.add(c);

@@ -36,7 +36,7 @@ export const isLarge = (count) => Number.isFinite(count) && count > TILE_THRESHO
  */
 export async function collectionSizes(getCollections) {
   try {
-    const body = await getCollections('collections', { f: 'json' });
+    const body = await getCollections();
     return new Map((body?.collections || [])
       .filter((c) => Number.isFinite(c?.featureCount))
       .map((c) => [String(c.id), c.featureCount]));
