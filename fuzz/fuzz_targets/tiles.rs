@@ -3,11 +3,10 @@
 #![no_main]
 
 use forcemap::api::basemap::{parse_range, RangeAsk};
-use forcemap::tiles::build_default;
 use forcemap::catalog::Catalog;
 use forcemap::load::{load, DataSource};
 use forcemap::tiles::mvt::{is_valid_tile, tile_bounds_lonlat};
-use forcemap::tiles::{BasemapOptions, TileArchive};
+use forcemap::tiles::{build_default, BasemapOptions, TileArchive};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
