@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::slippy;
+
 use chrono::NaiveDate;
 use forcemap::model::CollectionId;
 use forcemap::tiles::TileArchive;
@@ -229,17 +231,6 @@ fn every_collection_holds_every_feature_of_the_catalog() {
     assert!(spells("csto")
         .iter()
         .any(|(joined, _)| joined.starts_with("2006")));
-}
-
-/// The tile `(x, y)` of zoom `z` holding a lon/lat, and the point's place in that tile in units
-/// of a 4096-wide tile (the slippy-map formula).
-fn slippy(lon: f64, lat: f64, z: u8) -> ((u32, u32), (f64, f64)) {
-    let n = f64::from(1u32 << z);
-    let fx = (lon + 180.0) / 360.0 * n;
-    let lat = lat.to_radians();
-    let fy = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n;
-    let (x, y) = (fx.floor(), fy.floor());
-    ((x as u32, y as u32), ((fx - x) * 4096.0, (fy - y) * 4096.0))
 }
 
 #[test]

@@ -5,22 +5,11 @@
 mod common;
 
 use chrono::NaiveDate;
-use common::{client, get, get_ok, server};
+use common::{client, get, get_ok, server, slippy};
 use geo::{CoordsIter, Geometry, Validation};
 use mvt_reader::feature::{Feature, Value as TileValue};
 use mvt_reader::Reader;
 use std::collections::HashMap;
-
-/// The tile `(x, y)` of zoom `z` holding a lon/lat, and the point's position in that tile in
-/// units of a 4096-wide tile.
-fn slippy(lon: f64, lat: f64, z: u8) -> ((u32, u32), (f64, f64)) {
-    let n = f64::from(1u32 << z);
-    let fx = (lon + 180.0) / 360.0 * n;
-    let lat = lat.to_radians();
-    let fy = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n;
-    let (x, y) = (fx.floor(), fy.floor());
-    ((x as u32, y as u32), ((fx - x) * 4096.0, (fy - y) * 4096.0))
-}
 
 fn days_since_1970(y: i32, m: u32, d: u32) -> i64 {
     (NaiveDate::from_ymd_opt(y, m, d).unwrap() - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap())

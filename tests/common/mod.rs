@@ -91,3 +91,15 @@ pub fn ids(collection: &Value) -> Vec<String> {
         .map(|f| f["id"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// The tile `(x, y)` of zoom `z` holding a lon/lat, and the point's place in that tile in units
+/// of a 4096-wide tile: the slippy-map formula written out here, apart from forcemap's own tile
+/// grid, so that tile tests check the grid against it.
+pub fn slippy(lon: f64, lat: f64, z: u8) -> ((u32, u32), (f64, f64)) {
+    let n = f64::from(1u32 << z);
+    let fx = (lon + 180.0) / 360.0 * n;
+    let lat = lat.to_radians();
+    let fy = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n;
+    let (x, y) = (fx.floor(), fy.floor());
+    ((x as u32, y as u32), ((fx - x) * 4096.0, (fy - y) * 4096.0))
+}

@@ -53,14 +53,9 @@ fi
 
 # --- the Python tools that build the Protomaps-schema fixture
 venv="$out/venv-e2e"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import sys' 2>/dev/null; then
-  rm -rf "$venv"
-  "${PYTHON:-python3}" -m venv "$venv"
-fi
-if ! cmp -s "$here/requirements.txt" "$venv/.requirements.txt"; then
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-  cp "$here/requirements.txt" "$venv/.requirements.txt"
-fi
+# shellcheck source=../lib/python_venv.sh
+. "$root/tests/lib/python_venv.sh"
+python_venv "$venv" "$here/requirements.txt"
 
 # --- the server binary
 if [ -z "${FORCEMAP_BIN:-}" ]; then
