@@ -29,13 +29,18 @@ fn fixture_features() -> &'static [Value] {
     fixture()["features"].as_array().unwrap()
 }
 
-/// (collection, id) → distance_km of each result feature.
-fn distances(answer: &Value) -> HashMap<(String, String), f64> {
+/// The result features of an answer: those without a drawn-shape role (zone, border, ring).
+fn results(answer: &Value) -> impl Iterator<Item = &Value> {
     answer["features"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|f| f["properties"]["role"].is_null())
+}
+
+/// (collection, id) → distance_km of each result feature.
+fn distances(answer: &Value) -> HashMap<(String, String), f64> {
+    results(answer)
         .map(|f| {
             (
                 (
@@ -591,11 +596,7 @@ fn every_bad_input_is_refused_naming_the_parameter() {
 
 /// The entries of an answer's list (features without a drawn-shape role), as (collection, id).
 fn listed(answer: &Value) -> Vec<(String, String)> {
-    answer["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["properties"]["role"].is_null())
+    results(answer)
         .map(|f| {
             (
                 f["properties"]["collection"].as_str().unwrap().to_string(),

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{catalog, client, serve};
+use common::{catalog, client, get_from, serve};
 use forcemap::api::limits::Limits;
 use forcemap::api::AppState;
 use serde_json::Value;
@@ -39,18 +39,6 @@ fn small_pages() -> &'static str {
     })
 }
 
-fn get(base: &str, path: &str) -> (u16, reqwest::header::HeaderMap, Value) {
-    let response = client().get(format!("{base}{path}")).send().unwrap();
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.bytes().unwrap();
-    (
-        status,
-        headers,
-        serde_json::from_slice(&body).unwrap_or(Value::Null),
-    )
-}
-
 #[test]
 fn a_saturated_expensive_endpoint_sheds_while_conformance_answers() {
     let base = tight().to_string();
@@ -66,7 +54,7 @@ fn a_saturated_expensive_endpoint_sheds_while_conformance_answers() {
                 while !stop.load(Ordering::Relaxed) && round < 40 {
                     round += 1;
                     let km = 100 + (i * 40 + round) % 400;
-                    let (status, headers, body) = get(
+                    let (status, headers, body) = get_from(
                         &base,
                         &format!("/analysis/border-zone?countries=KAZ,RUS&distance_km={km}"),
                     );
@@ -82,13 +70,13 @@ fn a_saturated_expensive_endpoint_sheds_while_conformance_answers() {
     // While they run, the cheap endpoints answer every time.
     let mut cheap_answers = 0;
     while cheap_answers < 20 {
-        let (status, headers, body) = get(&base, "/conformance");
+        let (status, headers, body) = get_from(&base, "/conformance");
         assert_eq!(status, 200, "{body}");
         assert!(headers.get("retry-after").is_none());
         cheap_answers += 1;
         std::thread::sleep(Duration::from_millis(20));
     }
-    let (status, _, _) = get(&base, "/collections");
+    let (status, _, _) = get_from(&base, "/collections");
     assert_eq!(status, 200);
     stop.store(true, Ordering::Relaxed);
     let seen: Vec<_> = workers
@@ -116,7 +104,7 @@ fn a_request_past_its_time_gets_503_with_retry_after() {
         ..Limits::default()
     };
     let base = serve(AppState::with_limits(catalog(), None, limits));
-    let (status, headers, body) = get(
+    let (status, headers, body) = get_from(
         &base,
         "/analysis/border-zone?countries=KAZ,RUS&distance_km=300",
     );
@@ -131,7 +119,7 @@ fn a_request_past_its_time_gets_503_with_retry_after() {
 #[test]
 fn a_long_uri_gets_414() {
     let filter = "a".repeat(3_000);
-    let (status, _, body) = get(
+    let (status, _, body) = get_from(
         tight(),
         &format!("/collections/installations/items?filter={filter}"),
     );
@@ -140,7 +128,7 @@ fn a_long_uri_gets_414() {
     // Just under the limit, a request is answered (a cheap one, so that the shedding test's
     // use of the one expensive slot cannot interfere).
     let zeros = "0".repeat(1_900);
-    let (status, _, body) = get(
+    let (status, _, body) = get_from(
         tight(),
         &format!("/collections/installations/items?offset={zeros}"),
     );
@@ -211,7 +199,7 @@ fn limits_and_offsets_are_bounded() {
         ("/analysis/nearest?lon=75&lat=43&k=1000000", 400),
         ("/analysis/range?from=kant-air-base&radius_km=inf", 400),
     ] {
-        let (got, _, body) = get(common::server(), path);
+        let (got, _, body) = get_from(common::server(), path);
         assert_eq!(got, status, "{path}: {body}");
         if status == 200 {
             assert_eq!(body["numberReturned"], 0, "{path}");
@@ -273,7 +261,7 @@ fn pathological_filters_are_refused() {
         let description = body["description"].as_str().unwrap_or_default();
         assert!(description.contains(words), "{filter}: {description}");
     }
-    let (status, _, _) = get(common::server(), "/conformance");
+    let (status, _, _) = get_from(common::server(), "/conformance");
     assert_eq!(status, 200, "the server is still up");
 }
 

@@ -66,7 +66,12 @@ pub fn client() -> reqwest::blocking::Client {
 
 /// GET a path; returns status, headers and the body parsed as JSON (Null if not JSON).
 pub fn get(path: &str) -> (u16, reqwest::header::HeaderMap, Value) {
-    let response = client().get(format!("{}{path}", server())).send().unwrap();
+    get_from(server(), path)
+}
+
+/// [`get`] from another server of the test binary (one started with [`serve`]).
+pub fn get_from(base: &str, path: &str) -> (u16, reqwest::header::HeaderMap, Value) {
+    let response = client().get(format!("{base}{path}")).send().unwrap();
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let body = response.bytes().unwrap();

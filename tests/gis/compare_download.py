@@ -24,15 +24,9 @@ import math
 import sys
 import urllib.request
 
+from compare_copy import coordinates_equal
+
 SINGLE = {"MultiPoint": "Point", "MultiLineString": "LineString", "MultiPolygon": "Polygon"}
-
-
-def coordinates_equal(a, b):
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return math.isclose(a, b, rel_tol=0, abs_tol=1e-9)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(coordinates_equal(x, y) for x, y in zip(a, b))
-    return False
 
 
 def parts(geometry):
