@@ -79,7 +79,7 @@ fn borders_match_the_independent_geodesic_lengths() {
                     (km - expected).abs() < 0.01,
                     "{id}: {km} km, expected {expected} km"
                 );
-                let stored = border.properties["length_km"].as_f64().unwrap();
+                let stored = border.properties.to_map()["length_km"].as_f64().unwrap();
                 assert!(
                     (stored - expected).abs() <= 0.05,
                     "{id}: length_km {stored}"
@@ -271,9 +271,12 @@ fn the_201st_division_is_not_a_crdf_force_and_its_strength_is_undated() {
         .collection(CollectionId::Forces)
         .get("201st-division")
         .unwrap();
-    assert_eq!(division.properties["groupings"], serde_json::json!([]));
-    assert!(division.properties["strength"]["as_of"].is_null());
-    assert_eq!(division.properties["strength"]["personnel"], 5500);
+    assert_eq!(
+        division.properties.to_map()["groupings"],
+        serde_json::json!([])
+    );
+    assert!(division.properties.to_map()["strength"]["as_of"].is_null());
+    assert_eq!(division.properties.to_map()["strength"]["personnel"], 5500);
 }
 
 #[test]
@@ -283,9 +286,10 @@ fn changes_of_parent_are_recorded_as_spells() {
         .get("crdf")
         .unwrap();
     assert_eq!(crdf.str_property("parent"), Some("csto"));
-    let spells = crdf.properties["parent_history"].as_array().unwrap();
+    let history = crdf.properties.value("parent_history").unwrap();
+    let spells = history.as_array().unwrap();
     assert_eq!(spells[0]["parent"], "cst");
-    assert_eq!(spells[0]["from"], crdf.properties["valid_from"]);
+    assert_eq!(spells[0]["from"], crdf.properties.to_map()["valid_from"]);
     assert_eq!(spells[1]["parent"], "csto");
     assert_eq!(spells[1]["from"], "2002-10-07");
 }

@@ -107,10 +107,14 @@ fn the_output_is_valid_data_with_the_counts_asked_for() {
                 "{}",
                 feature.name()
             );
-            let sources = feature.properties["sources"].as_array().unwrap();
+            let sources = feature.properties.value("sources").unwrap();
+            let sources = sources.as_array().unwrap();
             assert_eq!(sources.len(), 1, "{}", feature.id);
             assert_eq!(sources[0]["title"], SOURCE_TITLE);
-            assert_eq!(feature.properties["synthetic"], true);
+            assert_eq!(
+                feature.properties.value("synthetic"),
+                Some(serde_json::json!(true))
+            );
             kinds.insert(feature.kind().unwrap().to_string());
             geometry_types.insert(match &feature.geometry {
                 Some(geo::Geometry::Point(_)) => "Point",

@@ -8,7 +8,7 @@
 
 use crate::geom::antimeridian;
 use crate::load::CountryTopology;
-use crate::model::Feature;
+use crate::model::{Feature, PropertiesBuilder};
 use geo::{Coord, Geodesic, Geometry, Length, LineString, MultiLineString};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -78,13 +78,14 @@ pub fn derive(topology: &CountryTopology) -> Vec<Feature> {
                 .push(arc);
         }
     }
-    shared
+    let mut store = PropertiesBuilder::default();
+    let borders: Vec<Feature> = shared
         .into_iter()
         .map(|(id, (a, b, arcs))| {
             let lines = chain(arcs.iter().map(|&i| &topology.arcs[i]));
             let length_km = lines.0.iter().map(|l| Geodesic.length(l)).sum::<f64>() / 1000.0;
             let (ca, cb) = (&topology.countries[a], &topology.countries[b]);
-            let mut feature = Feature::new(id, Some(Geometry::MultiLineString(lines)));
+            let feature = Feature::new(id, Some(Geometry::MultiLineString(lines)));
             let properties = json!({
                 "name": format!("{} – {}", ca.name(), cb.name()),
                 "kind": "land-border",
@@ -101,8 +102,16 @@ pub fn derive(topology: &CountryTopology) -> Vec<Feature> {
                 }]
             });
             if let Value::Object(map) = properties {
-                feature.properties = map;
+                store.add(&map);
             }
+            feature
+        })
+        .collect();
+    borders
+        .into_iter()
+        .zip(store.finish())
+        .map(|(mut feature, properties)| {
+            feature.properties = properties;
             feature
         })
         .collect()

@@ -6,7 +6,7 @@
 //! - the JSON Schema of each property as served, for the feature schema that GDAL reads
 //!   ([`property_schemas`]).
 
-use crate::model::{Feature, Queryable, QueryableType};
+use crate::model::{Feature, Properties, PropertyValue, Queryable, QueryableType};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -18,23 +18,23 @@ const DATE_PROPERTIES: [&str; 2] = ["valid_from", "valid_to"];
 pub(super) fn infer_queryables(features: &[Feature]) -> Vec<Queryable> {
     let mut kinds: BTreeMap<&str, Option<QueryableType>> = BTreeMap::new();
     for feature in features {
-        for (name, value) in &feature.properties {
+        for (name, value) in feature.properties.iter() {
             let kind = match value {
-                Value::Null => continue,
-                Value::String(_) if DATE_PROPERTIES.contains(&name.as_str()) => {
+                PropertyValue::Null => continue,
+                PropertyValue::String(_) if DATE_PROPERTIES.contains(&name) => {
                     Some(QueryableType::Date)
                 }
-                Value::String(_) => Some(QueryableType::String),
-                Value::Bool(_) => Some(QueryableType::Boolean),
-                Value::Number(n) if n.is_i64() || n.is_u64() => Some(QueryableType::Integer),
-                Value::Number(_) => Some(QueryableType::Number),
-                Value::Array(items) if items.iter().all(Value::is_string) => {
+                PropertyValue::String(_) => Some(QueryableType::String),
+                PropertyValue::Bool(_) => Some(QueryableType::Boolean),
+                PropertyValue::Number(_) if value.is_integer() => Some(QueryableType::Integer),
+                PropertyValue::Number(_) => Some(QueryableType::Number),
+                PropertyValue::Array(_) if value.items().all(|v| v.as_str().is_some()) => {
                     Some(QueryableType::Array)
                 }
                 // Nested objects (sources, strength, members) are not filterable as a whole.
                 _ => None,
             };
-            let entry = kinds.entry(name.as_str()).or_insert(kind);
+            let entry = kinds.entry(name).or_insert(kind);
             *entry = match (entry.take(), kind) {
                 (Some(QueryableType::Integer), Some(QueryableType::Number))
                 | (Some(QueryableType::Number), Some(QueryableType::Integer)) => {
@@ -92,8 +92,14 @@ fn describe(name: &str) -> String {
 /// or null, is absent; `type` names the type of the other values only (as GDAL reads a single
 /// `type`). Strings are `format: date` only when every value is a full date (`2005-09-01`).
 pub(super) fn property_schemas(features: &[Feature]) -> Map<String, Value> {
+    // Added to each grouping as of the requested day (see `formats::items`).
+    let grouping_additions = Properties::from_map(
+        json!({"active_members": ["RUS"], "as_of": "2000-01-01"})
+            .as_object()
+            .unwrap_or(&Map::new()),
+    );
     let mut kinds: Vec<(String, PropertyKind)> = Vec::new();
-    let mut note = |name: &str, value: &Value| {
+    let mut note = |name: &str, value: PropertyValue| {
         let kind = PropertyKind::of(value);
         match kinds.iter_mut().find(|(n, _)| n == name) {
             Some((_, known)) => *known = known.merge(kind),
@@ -101,13 +107,13 @@ pub(super) fn property_schemas(features: &[Feature]) -> Map<String, Value> {
         }
     };
     for feature in features {
-        for (name, value) in &feature.properties {
+        for (name, value) in feature.properties.iter() {
             note(name, value);
         }
         if !feature.members.is_empty() {
-            // Added to each grouping as of the requested day (see `formats::items`).
-            note("active_members", &json!(["RUS"]));
-            note("as_of", &json!("2000-01-01"));
+            for (name, value) in grouping_additions.iter() {
+                note(name, value);
+            }
         }
     }
     kinds
@@ -132,17 +138,19 @@ enum PropertyKind {
 }
 
 impl PropertyKind {
-    fn of(value: &Value) -> PropertyKind {
+    fn of(value: PropertyValue) -> PropertyKind {
         match value {
-            Value::Null => PropertyKind::Unknown,
-            Value::String(s) if is_full_date(s) => PropertyKind::Date,
-            Value::String(_) => PropertyKind::String,
-            Value::Number(n) if n.is_i64() || n.is_u64() => PropertyKind::Integer,
-            Value::Number(_) => PropertyKind::Number,
-            Value::Bool(_) => PropertyKind::Boolean,
-            Value::Array(items) if items.iter().all(Value::is_string) => PropertyKind::Strings,
-            Value::Array(_) => PropertyKind::Array,
-            Value::Object(_) => PropertyKind::Object,
+            PropertyValue::Null => PropertyKind::Unknown,
+            PropertyValue::String(s) if is_full_date(s) => PropertyKind::Date,
+            PropertyValue::String(_) => PropertyKind::String,
+            PropertyValue::Number(_) if value.is_integer() => PropertyKind::Integer,
+            PropertyValue::Number(_) => PropertyKind::Number,
+            PropertyValue::Bool(_) => PropertyKind::Boolean,
+            PropertyValue::Array(_) if value.items().all(|v| v.as_str().is_some()) => {
+                PropertyKind::Strings
+            }
+            PropertyValue::Array(_) => PropertyKind::Array,
+            PropertyValue::Object(_) => PropertyKind::Object,
         }
     }
 

@@ -131,14 +131,28 @@ pub fn write_feature(
     properties: &impl Serialize,
     project: Project,
 ) {
+    write_feature_with(out, id, geometry, project, |out| {
+        if serde_json::to_writer(&mut *out, properties).is_err() {
+            out.extend_from_slice(b"{}");
+        }
+    });
+}
+
+/// Appends one Feature whose properties object `write_properties` appends itself (the items
+/// pages copy it from the property store).
+pub fn write_feature_with(
+    out: &mut Vec<u8>,
+    id: &str,
+    geometry: Option<&Geometry<f64>>,
+    project: Project,
+    write_properties: impl FnOnce(&mut Vec<u8>),
+) {
     out.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
     let _ = serde_json::to_writer(&mut *out, id);
     out.extend_from_slice(b",\"geometry\":");
     write_geometry(out, geometry, project);
     out.extend_from_slice(b",\"properties\":");
-    if serde_json::to_writer(&mut *out, properties).is_err() {
-        out.extend_from_slice(b"{}");
-    }
+    write_properties(out);
     out.push(b'}');
 }
 

@@ -4,8 +4,8 @@
 
 use crate::catalog::Catalog;
 use crate::formats::download::DownloadFeature;
-use crate::formats::geojson::write_feature;
-use crate::model::{CollectionId, Feature};
+use crate::formats::geojson::write_feature_with;
+use crate::model::{CollectionId, Feature, PropertyValue};
 use crate::query::crs::{Crs, CrsError};
 use chrono::NaiveDate;
 use geo::Coord;
@@ -38,7 +38,6 @@ impl ItemsOutput {
         } else {
             catalog.geometry_on(collection, position, self.day)
         };
-        let properties = self.properties_of(feature);
         let crs = self.crs;
         let first_problem: Cell<Option<CrsError>> = Cell::new(None);
         let project = |c: Coord<f64>| match crs.from_lon_lat(c) {
@@ -49,7 +48,9 @@ impl ItemsOutput {
                 c
             }
         };
-        write_feature(out, &feature.id, geometry, &properties, &project);
+        write_feature_with(out, &feature.id, geometry, &project, |out| {
+            self.write_properties(out, feature)
+        });
         match first_problem.take() {
             None => Ok(()),
             Some(problem) => Err(CrsRefusal {
@@ -80,26 +81,72 @@ impl ItemsOutput {
         }
     }
 
-    /// The properties written for a feature: the selected ones (all by default), plus a
-    /// grouping's `active_members` and `as_of` on the reference day.
+    /// The properties written for a feature: the selected ones (all by default, in curated
+    /// order; in the order asked otherwise), plus a grouping's `active_members` and `as_of` on
+    /// the reference day.
     pub fn properties_of(&self, feature: &Feature) -> Map<String, Value> {
-        let mut properties = match &self.properties {
-            None => feature.properties.clone(),
+        let mut properties: Map<String, Value> = match &self.properties {
+            None => feature.properties.to_map(),
             Some(names) => names
                 .iter()
-                .filter_map(|n| feature.properties.get(n).map(|v| (n.clone(), v.clone())))
+                .filter_map(|n| feature.properties.value(n).map(|v| (n.clone(), v)))
                 .collect(),
         };
-        if !feature.members.is_empty()
-            && self
-                .properties
-                .as_ref()
-                .is_none_or(|n| n.iter().any(|n| n == "active_members"))
-        {
-            properties.insert("active_members".into(), json!(feature.members_on(self.day)));
-            properties.insert("as_of".into(), json!(self.day.to_string()));
-        }
+        properties.extend(self.computed(feature));
         properties
+    }
+
+    /// Appends what [`ItemsOutput::properties_of`] gives as JSON, copying from the property
+    /// store rather than building a map.
+    fn write_properties(&self, out: &mut Vec<u8>, feature: &Feature) {
+        let computed = self.computed(feature);
+        if self.properties.is_none() && computed.is_empty() {
+            return feature.properties.write_json(out);
+        }
+        out.push(b'{');
+        let mut first = true;
+        let mut member = |out: &mut Vec<u8>, key: &str| {
+            if !std::mem::take(&mut first) {
+                out.push(b',');
+            }
+            let _ = serde_json::to_writer(&mut *out, key);
+            out.push(b':');
+        };
+        let stored: Vec<(&str, PropertyValue)> = match &self.properties {
+            None => feature.properties.iter().collect(),
+            Some(names) => names
+                .iter()
+                .filter_map(|n| feature.properties.get(n).map(|v| (n.as_str(), v)))
+                .collect(),
+        };
+        for (key, value) in stored {
+            if computed.iter().any(|(k, _)| k == key) {
+                continue;
+            }
+            member(out, key);
+            value.write_json(out);
+        }
+        for (key, value) in &computed {
+            member(out, key);
+            let _ = serde_json::to_writer(&mut *out, value);
+        }
+        out.push(b'}');
+    }
+
+    /// The values a response adds to a grouping's properties: `active_members` and `as_of`
+    /// on the reference day (when the selection keeps them).
+    fn computed(&self, feature: &Feature) -> Vec<(String, Value)> {
+        let wanted = self
+            .properties
+            .as_ref()
+            .is_none_or(|n| n.iter().any(|n| n == "active_members"));
+        if feature.members.is_empty() || !wanted {
+            return Vec::new();
+        }
+        vec![
+            ("active_members".into(), json!(feature.members_on(self.day))),
+            ("as_of".into(), json!(self.day.to_string())),
+        ]
     }
 }
 

@@ -6,8 +6,10 @@
 
 use super::geometry::parse_geometry;
 use super::problem::{Problem, Report};
+use super::stream;
 use crate::model::{
-    CollectionId, Feature, LocationPrecision, MemberStatus, Membership, PartialDate, Validity,
+    CollectionId, Feature, LocationPrecision, MemberStatus, Membership, PartialDate, Properties,
+    PropertiesBuilder, Validity,
 };
 use serde_json::{Map, Value};
 
@@ -65,6 +67,10 @@ fn allowed_geometry(collection: CollectionId) -> &'static [Option<&'static str>]
 
 /// Parses one curated file. Features with problems are still returned when they can be built,
 /// so that cross-file checks (duplicate ids, references) see them too.
+///
+/// The file is read as a stream: each feature is parsed, checked and moved into the compact
+/// property store before the next is read, so memory holds one feature's JSON tree at a time,
+/// never the whole file's.
 pub fn parse_collection(
     collection: CollectionId,
     file: &str,
@@ -72,25 +78,47 @@ pub fn parse_collection(
     problems: &mut Vec<Problem>,
 ) -> Vec<Feature> {
     let mut report = Report { file, problems };
-    let Some(root) = report.parse_json(bytes) else {
-        return Vec::new();
+    let before = report.problems.len();
+    let mut store = PropertiesBuilder::default();
+    let mut parsed = Vec::new();
+    let outline = stream::read_feature_collection(bytes, &mut |position, item| {
+        if let Some((feature, properties)) = parse_feature(collection, position, &item, &mut report)
+        {
+            store.add(&properties);
+            parsed.push(feature);
+        }
+    });
+    // A file that is not a FeatureCollection gets that one problem, not its features' too.
+    let refuse = |report: &mut Report, field: &str, message: String| {
+        report.problems.truncate(before);
+        report.add("-", field, message);
+        Vec::new()
     };
-    if root.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
-        report.add("-", "type", "the file must be a GeoJSON FeatureCollection");
-        return Vec::new();
+    match outline {
+        Err(message) => return refuse(&mut report, "-", message),
+        Ok(outline) if outline.type_name.as_deref() != Some("FeatureCollection") => {
+            return refuse(
+                &mut report,
+                "type",
+                "the file must be a GeoJSON FeatureCollection".into(),
+            )
+        }
+        Ok(outline) if !outline.has_features => {
+            return refuse(
+                &mut report,
+                "features",
+                "a FeatureCollection needs a \"features\" array".into(),
+            )
+        }
+        Ok(_) => {}
     }
-    let Some(items) = root.get("features").and_then(Value::as_array) else {
-        report.add(
-            "-",
-            "features",
-            "a FeatureCollection needs a \"features\" array",
-        );
-        return Vec::new();
-    };
-    items
-        .iter()
-        .enumerate()
-        .filter_map(|(i, item)| parse_feature(collection, i, item, &mut report))
+    parsed
+        .into_iter()
+        .zip(store.finish())
+        .map(|(mut feature, properties)| {
+            feature.properties = properties;
+            feature
+        })
         .collect()
 }
 
@@ -99,7 +127,7 @@ fn parse_feature(
     position: usize,
     item: &Value,
     report: &mut Report,
-) -> Option<Feature> {
+) -> Option<(Feature, Map<String, Value>)> {
     let fallback_label = format!("#{position}");
     let Some(object) = item.as_object() else {
         report.add(&fallback_label, "-", "a feature must be a JSON object");
@@ -192,14 +220,15 @@ fn parse_feature(
     } else {
         Vec::new()
     };
-    Some(Feature {
+    let feature = Feature {
         id,
         geometry,
-        properties,
+        properties: Properties::default(),
         validity,
         location_precision,
         members,
-    })
+    };
+    Some((feature, properties))
 }
 
 fn is_kebab_id(s: &str) -> bool {

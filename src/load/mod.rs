@@ -17,6 +17,7 @@ mod places;
 mod problem;
 mod references;
 mod stories;
+mod stream;
 mod topology;
 
 pub use coverage::{parse_coverage, COVERAGE_FILE};

@@ -36,7 +36,7 @@ pub fn check(curated: &[(CollectionId, Vec<Feature>)], problems: &mut Vec<Proble
             let mut report = |field: String, message: String| {
                 problems.push(Problem::new(&file, &feature.id, field, message));
             };
-            let history = feature.properties.get("parent_history");
+            let history = feature.properties.value("parent_history");
             for (field, target_collection) in SINGLE_REFERENCES {
                 if field == "parent" && history.is_some() {
                     continue;
@@ -51,7 +51,7 @@ pub fn check(curated: &[(CollectionId, Vec<Feature>)], problems: &mut Vec<Proble
                     }
                 }
             }
-            if let Some(Value::Array(list)) = feature.properties.get("groupings") {
+            if let Some(Value::Array(list)) = feature.properties.value("groupings") {
                 for (i, g) in list.iter().enumerate() {
                     let Some(g) = g.as_str() else { continue };
                     if let Some(target_validity) = validity.get(&(CollectionId::Groupings, g)) {
@@ -61,7 +61,7 @@ pub fn check(curated: &[(CollectionId, Vec<Feature>)], problems: &mut Vec<Proble
                     }
                 }
             }
-            if let Some(history) = history {
+            if let Some(history) = &history {
                 check_history(feature, *collection, history, &validity, &mut report);
             }
         }

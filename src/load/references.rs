@@ -76,7 +76,7 @@ pub fn check(
                     );
                 }
             }
-            match feature.properties.get("groupings") {
+            match feature.properties.value("groupings") {
                 None | Some(Value::Null) => {}
                 Some(Value::Array(list)) => {
                     for (i, g) in list.iter().enumerate() {
@@ -106,7 +106,7 @@ pub fn check(
                 ),
             ];
             for (field, ids) in targets {
-                if let Some(target) = feature.properties.get(field).filter(|v| !v.is_null()) {
+                if let Some(target) = feature.properties.value(field).filter(|v| !v.is_null()) {
                     if !target.as_str().is_some_and(|t| ids.contains(t)) {
                         problem(
                             field.into(),

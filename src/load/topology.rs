@@ -10,7 +10,7 @@
 
 use super::problem::{Problem, Report};
 use crate::geom::antimeridian;
-use crate::model::Feature;
+use crate::model::{Feature, Properties};
 use geo::{unary_union, Coord, Geometry, LineString, MultiPolygon, Polygon};
 use serde_json::{Map, Value};
 use topojson::{TopoJson, Topology};
@@ -65,7 +65,8 @@ pub fn parse_topology(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> 
         // area; it stays in the collection without a geometry rather than with a false one.
         let shape = (!built.is_empty()).then(|| Geometry::MultiPolygon(repair(built)));
         let mut feature = Feature::new(source.id, shape);
-        feature.properties.insert(
+        let mut properties = Map::new();
+        properties.insert(
             "name".into(),
             source
                 .properties
@@ -74,8 +75,9 @@ pub fn parse_topology(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> 
                 .unwrap_or(Value::Null),
         );
         for (key, value) in source.properties {
-            feature.properties.entry(key).or_insert(value);
+            properties.entry(key).or_insert(value);
         }
+        feature.properties = Properties::from_map(&properties);
         out.countries.push(feature);
         out.country_arcs.push(source.arcs);
     }

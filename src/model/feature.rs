@@ -7,9 +7,9 @@
 
 use super::date::{DateSpan, PartialDate};
 use super::membership::Membership;
+use super::properties::Properties;
 use chrono::NaiveDate;
 use geo::Geometry;
-use serde_json::{Map, Value};
 use std::fmt;
 use std::str::FromStr;
 
@@ -90,8 +90,8 @@ pub struct Feature {
     /// WGS 84 longitude/latitude. `None` for groupings (derived per date) and for features
     /// whose place is unknown.
     pub geometry: Option<Geometry<f64>>,
-    /// Every property as curated, including the typed ones below.
-    pub properties: Map<String, Value>,
+    /// Every property as curated, including the typed ones below, in the compact store.
+    pub properties: Properties,
     pub validity: Validity,
     pub location_precision: Option<LocationPrecision>,
     /// Member spells; empty for everything but groupings.
@@ -103,7 +103,7 @@ impl Feature {
         Feature {
             id: id.into(),
             geometry,
-            properties: Map::new(),
+            properties: Properties::default(),
             validity: Validity::default(),
             location_precision: None,
             members: Vec::new(),
@@ -111,7 +111,7 @@ impl Feature {
     }
 
     pub fn str_property(&self, name: &str) -> Option<&str> {
-        self.properties.get(name).and_then(Value::as_str)
+        self.properties.get_str(name)
     }
 
     pub fn name(&self) -> &str {

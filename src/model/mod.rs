@@ -12,6 +12,7 @@ mod coverage;
 mod date;
 mod feature;
 mod membership;
+mod properties;
 mod queryable;
 mod uncertainty;
 
@@ -20,4 +21,5 @@ pub use coverage::{Coverage, LayerCoverage, Period};
 pub use date::{DateSpan, PartialDate, PartialDateError};
 pub use feature::{Feature, LocationPrecision, Validity};
 pub use membership::{MemberStatus, Membership};
+pub use properties::{Entries, Items, Pool, Properties, PropertiesBuilder, PropertyValue};
 pub use queryable::{Queryable, QueryableType};

@@ -47,6 +47,9 @@ pub struct Target<'a> {
     pub feature: &'a Feature,
     pub day: NaiveDate,
     geometry: OnceCell<Option<&'a Geometry<f64>>>,
+    /// Properties a filter read, decoded from the store for this one evaluation (created on
+    /// the first read, so features no filter reads allocate nothing).
+    decoded: OnceCell<typed_arena::Arena<Value>>,
 }
 
 impl<'a> Target<'a> {
@@ -63,6 +66,7 @@ impl<'a> Target<'a> {
             feature: &catalog.collection(collection).features()[position],
             day,
             geometry: OnceCell::new(),
+            decoded: OnceCell::new(),
         }
     }
 
@@ -80,7 +84,11 @@ impl FilterTarget for Target<'_> {
     }
 
     fn property(&self, name: &str) -> Option<&Value> {
-        self.feature.properties.get(name)
+        let value = self.feature.properties.value(name)?;
+        let arena = self
+            .decoded
+            .get_or_init(|| typed_arena::Arena::with_capacity(2));
+        Some(arena.alloc(value))
     }
 
     fn geometry(&self) -> Option<&Geometry<f64>> {
@@ -125,26 +133,11 @@ pub fn select(
             query.filters.iter().all(|f| f.matches(&target))
         })
         .collect();
-    if !query.sortby.is_empty() {
-        matched.sort_by(|&a, &b| {
-            let (fa, fb) = (&source.features()[a], &source.features()[b]);
-            query
-                .sortby
-                .iter()
-                .map(|key| {
-                    let order =
-                        compare(sort_value(fa, &key.property), sort_value(fb, &key.property));
-                    if key.descending {
-                        order.reverse()
-                    } else {
-                        order
-                    }
-                })
-                .find(|o| o.is_ne())
-                .unwrap_or(Ordering::Equal)
-        });
-    }
     let number_matched = matched.len();
+    if !query.sortby.is_empty() {
+        let wanted = query.offset.saturating_add(query.limit);
+        sort_page(source, &query.sortby, &mut matched, wanted);
+    }
     let positions = matched
         .into_iter()
         .skip(query.offset)
@@ -186,21 +179,58 @@ fn candidates(source: &Collection, query: &ItemsQuery) -> Vec<usize> {
         .unwrap_or_else(|| (0..source.len()).collect())
 }
 
-fn sort_value<'a>(feature: &'a Feature, property: &str) -> Option<std::borrow::Cow<'a, Value>> {
-    if property == "id" {
-        return Some(std::borrow::Cow::Owned(Value::String(feature.id.clone())));
+/// Orders `matched` by the sort keys far enough that its first `wanted` positions are the
+/// first of the whole order (ties keep the collection's order): each feature's key values are
+/// read from the store once, and only the page's prefix is fully sorted.
+fn sort_page(source: &Collection, keys: &[SortKey], matched: &mut Vec<usize>, wanted: usize) {
+    let mut decorated: Vec<(Vec<Option<Value>>, usize)> = matched
+        .iter()
+        .map(|&position| {
+            let feature = &source.features()[position];
+            let values = keys
+                .iter()
+                .map(|k| sort_value(feature, &k.property))
+                .collect();
+            (values, position)
+        })
+        .collect();
+    let order = |a: &(Vec<Option<Value>>, usize), b: &(Vec<Option<Value>>, usize)| {
+        keys.iter()
+            .zip(a.0.iter().zip(&b.0))
+            .map(|(key, (x, y))| {
+                let order = compare(x.as_ref(), y.as_ref());
+                if key.descending {
+                    order.reverse()
+                } else {
+                    order
+                }
+            })
+            .find(|o| o.is_ne())
+            .unwrap_or(Ordering::Equal)
+            .then(a.1.cmp(&b.1))
+    };
+    if wanted < decorated.len() {
+        decorated.select_nth_unstable_by(wanted, order);
+        decorated.truncate(wanted);
     }
-    feature
-        .properties
-        .get(property)
-        .filter(|v| !v.is_null())
-        .map(std::borrow::Cow::Borrowed)
+    decorated.sort_unstable_by(order);
+    *matched = decorated
+        .into_iter()
+        .map(|(_, position)| position)
+        .collect();
+}
+
+fn sort_value(feature: &Feature, property: &str) -> Option<Value> {
+    if property == "id" {
+        return Some(Value::String(feature.id.clone()));
+    }
+    feature.properties.value(property).filter(|v| !v.is_null())
 }
 
 /// Numbers by value, strings and dates lexically (ISO dates sort correctly as text), missing
 /// values last.
-fn compare(a: Option<std::borrow::Cow<Value>>, b: Option<std::borrow::Cow<Value>>) -> Ordering {
-    match (a.as_deref(), b.as_deref()) {
+fn compare(a: Option<&Value>, b: Option<&Value>) -> Ordering {
+    match (a, b) {
         (None, None) => Ordering::Equal,
         (None, Some(_)) => Ordering::Greater,
         (Some(_), None) => Ordering::Less,

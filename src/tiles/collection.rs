@@ -96,8 +96,8 @@ pub fn tile_features<'a>(
             feature
                 .properties
                 .iter()
-                .filter(|(key, _)| !matches!(key.as_str(), VALID_FROM_DAY | VALID_TO_DAY))
-                .filter_map(|(key, value)| Some((key.as_str(), property_value(value)?))),
+                .filter(|(key, _)| !matches!(*key, VALID_FROM_DAY | VALID_TO_DAY))
+                .filter_map(|(key, value)| Some((key, property_value(&value.to_value())?))),
         );
         if let Some(start) = validity.start {
             properties.push((VALID_FROM_DAY, PropertyValue::Int(epoch_day(start))));

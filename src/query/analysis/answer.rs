@@ -91,7 +91,7 @@ pub fn search_margin_km() -> f64 {
 impl Hit<'_> {
     /// The feature's curated properties plus `collection` and the computed ones.
     pub fn properties(&self) -> Map<String, Value> {
-        let mut properties = self.feature.properties.clone();
+        let mut properties = self.feature.properties.to_map();
         properties.insert("collection".into(), json!(self.collection.as_str()));
         if let Some(km) = self.distance_km {
             properties.insert("distance_km".into(), json!(round_km(km)));
