@@ -13,14 +13,13 @@ mod index;
 mod properties;
 
 pub use borders::{border_id, Coast};
-pub use index::Envelope;
+pub use index::{Envelope, SpatialIndex};
 
 use crate::load::{Dataset, Place, Story};
 use crate::model::{CollectionId, Coverage, DateSpan, Feature, Queryable};
 use chrono::NaiveDate;
 use footprint::Footprints;
 use geo::Geometry;
-use index::SpatialIndex;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -40,6 +39,9 @@ pub struct Collection {
     queryables: Vec<Queryable>,
     /// The JSON Schema of each property as served, inferred with the queryables.
     property_schemas: serde_json::Map<String, Value>,
+    /// Positions of the features with no geometry (no place known), so that counting them
+    /// for a summary does not walk the collection.
+    unlocated: Vec<usize>,
 }
 
 impl Collection {
@@ -58,8 +60,12 @@ impl Collection {
         let temporal = temporal_extent(&features);
         let queryables = properties::infer_queryables(&features);
         let property_schemas = properties::property_schemas(&features);
+        let unlocated = (0..features.len())
+            .filter(|&i| features[i].geometry.is_none())
+            .collect();
         Collection {
             id,
+            unlocated,
             queryables,
             property_schemas,
             by_id,
@@ -79,6 +85,11 @@ impl Collection {
     /// schema).
     pub fn property_schemas(&self) -> &serde_json::Map<String, Value> {
         &self.property_schemas
+    }
+
+    /// The features that have no geometry of their own.
+    pub fn unlocated(&self) -> impl Iterator<Item = &Feature> {
+        self.unlocated.iter().map(|&i| &self.features[i])
     }
 
     pub fn features(&self) -> &[Feature] {

@@ -109,6 +109,18 @@ pub fn select(
 ) -> ItemsPage {
     let day = reference_day(query.datetime.as_ref(), today);
     let source = catalog.collection(collection);
+    let unfiltered = query.bbox.is_none() && query.datetime.is_none() && query.filters.is_empty();
+    if unfiltered && query.sortby.is_empty() {
+        // Every feature matches, in stored order: the page is a range, at any offset.
+        let start = query.offset.min(source.len());
+        let end = start.saturating_add(query.limit).min(source.len());
+        return ItemsPage {
+            number_matched: source.len(),
+            positions: (start..end).collect(),
+            examined: end - start,
+            reference_day: day,
+        };
+    }
     let candidates = candidates(source, query);
     let examined = candidates.len();
     let boxes = query.bbox.map(|b| b.polygons());
@@ -325,6 +337,82 @@ mod tests {
             ..ItemsQuery::default()
         };
         select(catalog, CollectionId::Installations, &query, today())
+    }
+
+    #[test]
+    fn an_unfiltered_page_is_the_range_the_general_path_selects() {
+        let catalog = grid();
+        let total = catalog.collection(CollectionId::Installations).len();
+        for (offset, limit) in [
+            (0, 10),
+            (9_990, 100),
+            (total - 1, 5),
+            (total + 7, 3),
+            (3, 0),
+        ] {
+            let fast = ItemsQuery {
+                offset,
+                limit,
+                ..ItemsQuery::default()
+            };
+            // The same page through candidates and filters: a span that holds every feature.
+            let general = ItemsQuery {
+                datetime: Some(DateSpan::ALL_TIME),
+                offset,
+                limit,
+                ..ItemsQuery::default()
+            };
+            let (a, b) = (
+                select(&catalog, CollectionId::Installations, &fast, today()),
+                select(&catalog, CollectionId::Installations, &general, today()),
+            );
+            assert_eq!(a.positions, b.positions, "offset {offset} limit {limit}");
+            assert_eq!(a.number_matched, b.number_matched);
+            assert_eq!(a.number_matched, total);
+            assert!(a.examined <= limit);
+        }
+    }
+
+    #[test]
+    fn sorted_pages_are_the_prefix_of_the_whole_order_at_any_offset() {
+        let catalog = grid();
+        let sorted = |offset, limit| {
+            let query = ItemsQuery {
+                sortby: vec![
+                    SortKey {
+                        property: "kind".into(),
+                        descending: true,
+                    },
+                    SortKey {
+                        property: "id".into(),
+                        descending: false,
+                    },
+                ],
+                offset,
+                limit,
+                ..ItemsQuery::default()
+            };
+            select(&catalog, CollectionId::Installations, &query, today())
+        };
+        let whole = sorted(0, usize::MAX);
+        assert_eq!(whole.positions.len(), whole.number_matched);
+        for (offset, limit) in [
+            (0, 7),
+            (50, 13),
+            (3_000, 100),
+            (whole.number_matched - 2, 10),
+        ] {
+            let page = sorted(offset, limit);
+            assert_eq!(page.number_matched, whole.number_matched);
+            let expected: Vec<usize> = whole
+                .positions
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .copied()
+                .collect();
+            assert_eq!(page.positions, expected, "offset {offset} limit {limit}");
+        }
     }
 
     #[test]

@@ -17,11 +17,11 @@ use super::answer::{
     rank, round_km, search_margin_km, summary, uncertainty_km, within_zone, Answer, Hit, Shape,
 };
 use super::error::AnalysisError;
-use super::geodesy::{expand_envelope, geometry_to_lines, Polylines, TOLERANCE_M};
+use super::geodesy::{geometry_to_lines, Closest, Polylines, TOLERANCE_M};
 use super::params::check_km;
 use super::scope::Scope;
 use super::zone::buffer;
-use crate::catalog::{border_id, Catalog, Envelope};
+use crate::catalog::{border_id, Catalog};
 use crate::model::{CollectionId, Feature};
 use geo::{Coord, Geometry, Intersects, Point};
 use serde_json::{json, Map, Value};
@@ -64,14 +64,20 @@ pub fn border_zone<'a>(
     // Searched a margin farther, so that features recorded outside the zone but possibly
     // inside it, given their location precision, are found too.
     let search_m = (distance_km + search_margin_km()) * 1000.0;
-    let envelopes: Vec<Envelope> = Envelope::parts(Some(border_geometry))
-        .into_iter()
-        .flat_map(|e| expand_envelope(e, search_m))
-        .collect();
+    // The corridor the zone can reach, chunk by chunk of the border: candidates come from it,
+    // not from the border's whole envelope, and a point is measured only against the chunks
+    // that reach it.
+    let reach = polylines.reach(search_m);
 
     let mut hits = Vec::new();
-    for (collection, position, feature, geometry) in scope.candidates(catalog, &envelopes) {
-        let Some(closest) = geometry_to_lines(geometry, &polylines, border_geometry) else {
+    for (collection, position, feature, geometry) in scope.candidates(catalog, &reach.envelopes) {
+        let closest = match geometry {
+            Geometry::Point(p) => polylines
+                .closest_within(p.0, &reach)
+                .map(|c| Closest { at: p.0, ..c }),
+            _ => geometry_to_lines(geometry, &polylines, border_geometry),
+        };
+        let Some(closest) = closest else {
             continue;
         };
         let measured_km = closest.distance_m / 1000.0;

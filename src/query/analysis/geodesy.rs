@@ -24,7 +24,7 @@
 //! the triangle inequality prunes chunks and segments that cannot hold the minimum, so a long
 //! border costs a few thousand inverse problems, not a search per segment.
 
-use crate::catalog::Envelope;
+use crate::catalog::{Envelope, SpatialIndex};
 use geo::{
     Bearing, Coord, Destination, Distance, Geodesic, Geometry, InterpolatePoint, Intersects,
     LineString, Point, Polygon,
@@ -302,11 +302,48 @@ impl Polylines {
 
     /// The nearest point of the lines to `p`, within [`TOLERANCE_M`]; `None` for no lines.
     pub fn closest(&self, p: Coord<f64>) -> Option<Closest> {
-        let mut order: Vec<(f64, usize)> = self
+        self.closest_among(p, 0..self.chunks.len())
+    }
+
+    /// Where the lines reach within `metres`: the boxes that hold every point that near, per
+    /// chunk of the lines, indexed. A chunk's points all lie within its radius of its centre,
+    /// so a point within `metres` of the chunk lies within radius + `metres` of the centre.
+    pub fn reach(&self, metres: f64) -> Reach {
+        let per_chunk: Vec<Vec<Envelope>> = self
             .chunks
             .iter()
-            .enumerate()
-            .map(|(i, c)| (distance_m(p, c.center) - c.radius_m, i))
+            .map(|c| circle_envelopes(c.center, c.radius_m + metres))
+            .collect();
+        Reach {
+            envelopes: per_chunk.iter().flatten().copied().collect(),
+            chunks: SpatialIndex::new(per_chunk),
+        }
+    }
+
+    /// The nearest point of the lines to `p`, exact when it is within the reach's distance
+    /// (measured over the chunks that reach `p` only); farther than that distance, a distance
+    /// at least the exact one, or `None` when no chunk reaches `p`.
+    pub fn closest_within(&self, p: Coord<f64>, reach: &Reach) -> Option<Closest> {
+        let near = reach.chunks.search(&Envelope::new(p.x, p.y, p.x, p.y));
+        if near.is_empty() {
+            return None;
+        }
+        self.closest_among(p, near)
+    }
+
+    fn closest_among(
+        &self,
+        p: Coord<f64>,
+        chunks: impl IntoIterator<Item = usize>,
+    ) -> Option<Closest> {
+        let mut order: Vec<(f64, usize)> = chunks
+            .into_iter()
+            .map(|i| {
+                (
+                    distance_m(p, self.chunks[i].center) - self.chunks[i].radius_m,
+                    i,
+                )
+            })
             .collect();
         order.sort_by(|x, y| x.0.total_cmp(&y.0));
         let mut best: Option<Closest> = None;
@@ -342,6 +379,13 @@ impl Polylines {
         }
         best
     }
+}
+
+/// Where prepared lines reach within a distance ([`Polylines::reach`]).
+pub struct Reach {
+    chunks: SpatialIndex,
+    /// Every box of every chunk: together they hold every point within the distance.
+    pub envelopes: Vec<Envelope>,
 }
 
 /// The lines that bound a geometry's area, or the lines it is made of.
@@ -568,6 +612,36 @@ mod tests {
         }
         let on_line = line.0[57];
         assert!(lines.closest(on_line).unwrap().distance_m < 0.01);
+    }
+
+    #[test]
+    fn the_reach_measures_exactly_what_is_near_and_refuses_only_what_is_far() {
+        let line = LineString::new(
+            (0..300)
+                .map(|i| c(60.0 + i as f64 * 0.04, 37.0 + (i as f64 * 0.2).sin() * 0.3))
+                .collect(),
+        );
+        let lines = Polylines::new([&line]);
+        let reach_m = 60_000.0;
+        let reach = lines.reach(reach_m);
+        // A grid of points around the line, near and far.
+        for i in 0..40 {
+            for j in 0..20 {
+                let p = c(58.5 + i as f64 * 0.4, 35.0 + j as f64 * 0.2);
+                let exact = lines.closest(p).unwrap();
+                match lines.closest_within(p, &reach) {
+                    Some(near) if exact.distance_m <= reach_m => {
+                        assert!((near.distance_m - exact.distance_m).abs() < 1e-6)
+                    }
+                    // Beyond the distance, only the chunks that reach it were measured.
+                    Some(near) => assert!(near.distance_m >= exact.distance_m - 1e-6),
+                    None => assert!(exact.distance_m > reach_m, "{p:?} at {}", exact.distance_m),
+                }
+                if exact.distance_m <= reach_m {
+                    assert!(found(&reach.envelopes, p), "{p:?} not in the reach's boxes");
+                }
+            }
+        }
     }
 
     #[test]

@@ -60,8 +60,8 @@ impl Scope {
         self.collections
             .iter()
             .filter(|&&c| c != CollectionId::Groupings)
-            .flat_map(|&c| catalog.collection(c).features())
-            .filter(|f| f.geometry.is_none() && self.is_valid(f))
+            .flat_map(|&c| catalog.collection(c).unlocated())
+            .filter(|f| self.is_valid(f))
             .count()
     }
 
