@@ -294,8 +294,12 @@ fn query(matches: &ArgMatches) -> ExitCode {
         Ok(q) => q,
         Err(e) => return fail(&e),
     };
-    let (limit, offset) = (value("limit"), value("offset"));
-    let page = if spec.is_paged() && (limit.is_some() || offset.is_some()) {
+    // Only a paged question has the flags.
+    let (limit, offset) = match spec.is_paged() {
+        true => (value("limit"), value("offset")),
+        false => (None, None),
+    };
+    let page = if limit.is_some() || offset.is_some() {
         match parse_page(limit, offset) {
             Ok(page) => page,
             Err(e) => return fail(&e),
