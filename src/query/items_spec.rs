@@ -89,8 +89,8 @@ pub const SORTBY: ParamSpec = ParamSpec {
     description:
         "Comma-separated queryables, each optionally prefixed with + (ascending) or - (descending).",
     // `parse_sortby`: a name after an optional `+` (or the space a `+` decodes to) or `-`,
-    // with no space or comma in it.
-    schema: || json!({"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "^[+ -]?[^\\s,]+$"}}),
+    // with no space or comma in it; a sign alone is no key.
+    schema: || json!({"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "^([+ -][^\\s,]+|[^\\s,+-][^\\s,]*)$"}}),
 };
 
 pub const CRS: ParamSpec = ParamSpec {
@@ -178,7 +178,7 @@ mod tests {
     fn the_generic_patterns_accept_what_the_parsers_accept() {
         let sortby = (SORTBY.schema)();
         let key = regex::Regex::new(sortby["items"]["pattern"].as_str().unwrap()).unwrap();
-        for text in ["name", "-valid_from", "+kind", " name", "--x", "a.b"] {
+        for text in ["name", "-valid_from", "+kind", " name", "--x", "+-x", "a.b", "n-"] {
             assert!(key.is_match(text), "{text:?}");
             assert!(parse_sortby(text).is_ok(), "{text:?}");
         }
