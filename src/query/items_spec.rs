@@ -178,7 +178,16 @@ mod tests {
     fn the_generic_patterns_accept_what_the_parsers_accept() {
         let sortby = (SORTBY.schema)();
         let key = regex::Regex::new(sortby["items"]["pattern"].as_str().unwrap()).unwrap();
-        for text in ["name", "-valid_from", "+kind", " name", "--x", "+-x", "a.b", "n-"] {
+        for text in [
+            "name",
+            "-valid_from",
+            "+kind",
+            " name",
+            "--x",
+            "+-x",
+            "a.b",
+            "n-",
+        ] {
             assert!(key.is_match(text), "{text:?}");
             assert!(parse_sortby(text).is_ok(), "{text:?}");
         }
