@@ -151,6 +151,11 @@ fn admitted_values(schema: &Value) -> Vec<String> {
     out
 }
 
+/// The start of an answer, enough to tell what it is in a failure message.
+fn brief(body: &Value) -> String {
+    body.to_string().chars().take(300).collect()
+}
+
 #[test]
 fn the_declared_limits_are_the_ones_the_server_enforces() {
     let mut refused_cases = 0;
@@ -159,7 +164,7 @@ fn the_declared_limits_are_the_ones_the_server_enforces() {
         for value in refused_values(&schema) {
             let path = format!("{ITEMS}?{}={}", spec.name, encode(&value));
             let (status, _, body) = get(&path);
-            assert_eq!(status, 400, "{path}: {body}");
+            assert_eq!(status, 400, "{path}: {}", brief(&body));
             let description = body["description"].as_str().unwrap();
             assert!(description.contains(spec.name), "{path}: {description}");
             refused_cases += 1;
@@ -172,7 +177,7 @@ fn the_declared_limits_are_the_ones_the_server_enforces() {
                 path
             };
             let (status, _, body) = get(&path);
-            assert_eq!(status, 200, "{path}: {body}");
+            assert_eq!(status, 200, "{path}: {}", brief(&body));
         }
     }
     // limit (past its maximum and its minimum, not a number), offset, bbox, datetime, the CRSs,
