@@ -1,12 +1,13 @@
-//! The `forcemap` command line: parses arguments and calls the library.
+//! The `forcemap` command line: parses arguments and calls the library. `forcemap query` is
+//! built at run time from the analysis questions' declarations (`query::analysis::spec`).
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{Arg, ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use forcemap::api::limits::Limits;
 use forcemap::api::{self, AppState};
 use forcemap::catalog::Catalog;
 use forcemap::load::{load, DataSource};
-use forcemap::query::analysis::Question;
+use forcemap::query::analysis::{parse_page, Page, Question, QuestionSpec, QUESTION_SPECS};
 use forcemap::tiles::{BasemapOptions, TileArchive};
 use std::io::Write;
 use std::path::PathBuf;
@@ -60,124 +61,6 @@ enum Command {
     },
     /// Write a synthetic data directory for benchmarks: the base data plus N generated features.
     Synth(SynthArgs),
-    /// Ask an analysis question; prints the same GeoJSON as /analysis/{question}.
-    Query {
-        #[command(subcommand)]
-        question: QueryCommand,
-    },
-}
-
-/// The analysis questions; each flag is the HTTP parameter of the same name (with `-` for `_`).
-#[derive(Subcommand)]
-enum QueryCommand {
-    /// Features within a distance of the border of two countries.
-    BorderZone {
-        /// Two ISO3 codes that share a land border, e.g. TJK,AFG.
-        #[arg(long)]
-        countries: String,
-        /// Distance from the border in kilometres.
-        #[arg(long, allow_hyphen_values = true)]
-        distance_km: String,
-        #[command(flatten)]
-        common: QueryScope,
-        /// `zone` adds the zone and the border line.
-        #[arg(long)]
-        include: Option<String>,
-    },
-    /// Features within a radius of a point.
-    Near {
-        #[command(flatten)]
-        point: QueryPoint,
-        /// Radius in kilometres.
-        #[arg(long, allow_hyphen_values = true)]
-        radius_km: String,
-        #[command(flatten)]
-        common: QueryScope,
-        /// `zone` adds the circle.
-        #[arg(long)]
-        include: Option<String>,
-    },
-    /// The k features nearest to a point.
-    Nearest {
-        #[command(flatten)]
-        point: QueryPoint,
-        /// How many features (1 to 1000; default 5).
-        #[arg(long, allow_hyphen_values = true)]
-        k: Option<String>,
-        #[command(flatten)]
-        common: QueryScope,
-    },
-    /// Features inside a country, grouping or theater.
-    Within {
-        /// A country ISO3 code, or a grouping or theater id.
-        #[arg(long)]
-        area: String,
-        #[command(flatten)]
-        common: QueryScope,
-        /// `zone` adds the area's outline.
-        #[arg(long)]
-        include: Option<String>,
-    },
-    /// The country and the groupings and theaters covering a point.
-    Locate {
-        #[command(flatten)]
-        point: QueryPoint,
-        /// Instant or interval, as the datetime parameter (default: today).
-        #[arg(long)]
-        datetime: Option<String>,
-        /// Data directory laid out like geodata/ (default: the built-in dataset).
-        #[arg(long)]
-        data: Option<PathBuf>,
-    },
-    /// A range ring around a point feature and what falls inside it.
-    Range {
-        /// Id of the feature at the centre, e.g. kant-air-base.
-        #[arg(long)]
-        from: String,
-        /// Radius in kilometres.
-        #[arg(long, allow_hyphen_values = true)]
-        radius_km: String,
-        #[command(flatten)]
-        common: QueryScope,
-        /// `zone` adds the ring.
-        #[arg(long)]
-        include: Option<String>,
-    },
-    /// What changed between two dates: joins, exits, status changes, openings, closings, events.
-    Changes {
-        /// First date of the period: YYYY, YYYY-MM or YYYY-MM-DD.
-        #[arg(long)]
-        from: String,
-        /// Last date of the period, not before --from.
-        #[arg(long)]
-        to: String,
-        /// Data directory laid out like geodata/ (default: the built-in dataset).
-        #[arg(long)]
-        data: Option<PathBuf>,
-    },
-}
-
-#[derive(clap::Args)]
-struct QueryPoint {
-    /// Longitude, degrees WGS 84.
-    #[arg(long, allow_hyphen_values = true)]
-    lon: String,
-    /// Latitude, degrees WGS 84.
-    #[arg(long, allow_hyphen_values = true)]
-    lat: String,
-}
-
-#[derive(clap::Args)]
-struct QueryScope {
-    /// Comma-separated collections (default: installations,forces,events).
-    #[arg(long)]
-    collections: Option<String>,
-    /// Instant or interval, as the datetime parameter, e.g. 2005-06-01 or 2005.
-    #[arg(long)]
-    datetime: Option<String>,
-    /// Data directory laid out like geodata/ (default: the built-in dataset).
-    #[arg(long)]
-    data: Option<PathBuf>,
 }
 
 /// `forcemap synth`: every synthetic feature is marked as such (ids `synth-…`, one source
@@ -273,11 +156,15 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `query` is built from the questions' declarations, the other commands from their types.
+    let matches = Cli::command().subcommand(query_command()).get_matches();
+    if let Some((QUERY, question)) = matches.subcommand() {
+        return query(question);
+    }
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
         Some(Command::Validate { data }) => validate(data),
         Some(Command::Serve(args)) => serve(args),
-        Some(Command::Query { question }) => return query(question),
         Some(Command::Synth(args)) => synth(args),
         Some(Command::Basemap {
             out,
@@ -335,134 +222,106 @@ fn validate(data: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Runs one analysis question: GeoJSON on stdout; any error on stderr with exit status 2.
-fn query(command: QueryCommand) -> ExitCode {
-    let (name, params, data) = command.into_params();
+const QUERY: &str = "query";
+
+/// The flag of the data directory, the one `query` flag that is not a question's parameter.
+const DATA: &str = "data";
+
+/// `forcemap query <question>`: one subcommand per question of [`QUESTION_SPECS`], one flag
+/// per declared parameter (its name with `-` for `_`; the name itself is an alias), with the
+/// declaration's description as its help, so no parameter is described twice.
+fn query_command() -> clap::Command {
+    clap::Command::new(QUERY)
+        .about("Ask an analysis question; prints the same GeoJSON as /analysis/{question}")
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .subcommands(QUESTION_SPECS.iter().map(question_command))
+}
+
+fn question_command(spec: &'static QuestionSpec) -> clap::Command {
+    let arguments = spec.parameters.iter().map(|p| {
+        let flag = p.name.replace('_', "-");
+        let arg = Arg::new(p.name)
+            .long(flag.clone())
+            .value_name(p.name.to_uppercase())
+            .help(p.description)
+            .required(p.required);
+        if flag == p.name {
+            arg
+        } else {
+            arg.alias(p.name)
+        }
+    });
+    let command = clap::Command::new(spec.name)
+        .about(spec.summary)
+        // A western longitude or a negative distance is a value, and the parser's to judge.
+        .allow_negative_numbers(true)
+        .args(arguments)
+        .arg(
+            Arg::new(DATA)
+                .long(DATA)
+                .value_name("DIR")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("Data directory laid out like geodata/ (default: the built-in dataset)."),
+        );
+    if spec.is_paged() {
+        command.after_help(
+            "Without --limit or --offset the whole list is printed; with either, that page, as \
+             /analysis pages it.",
+        )
+    } else {
+        command
+    }
+}
+
+/// Runs one analysis question: its flags handed as name/value pairs to the parser the HTTP
+/// endpoint uses; GeoJSON on stdout; any error on stderr with exit status 2.
+fn query(matches: &ArgMatches) -> ExitCode {
+    let Some((name, arguments)) = matches.subcommand() else {
+        unreachable!("clap requires a question");
+    };
+    let spec = QuestionSpec::find(name).expect("the subcommands are the questions");
+    let value = |name: &str| arguments.get_one::<String>(name).map(String::as_str);
+    let params: Vec<(String, String)> = spec
+        .parameter_names()
+        .filter_map(|p| value(p).map(|v| (p.to_string(), v.to_string())))
+        .collect();
+    let fail = |e: &dyn std::fmt::Display| {
+        eprintln!("forcemap: {e}");
+        ExitCode::from(2)
+    };
     let question = match Question::parse(name, &params) {
         Ok(q) => q,
-        Err(e) => {
-            eprintln!("forcemap: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(&e),
     };
+    // Only a paged question has the flags.
+    let (limit, offset) = match spec.is_paged() {
+        true => (value("limit"), value("offset")),
+        false => (None, None),
+    };
+    let page = if limit.is_some() || offset.is_some() {
+        match parse_page(limit, offset) {
+            Ok(page) => page,
+            Err(e) => return fail(&e),
+        }
+    } else {
+        Page::WHOLE
+    };
+    let data = arguments.get_one::<PathBuf>(DATA).cloned();
     let catalog = match load(&DataSource::from_option(data)) {
         Ok(dataset) => Catalog::build(dataset),
-        Err(problems) => {
-            eprintln!("forcemap: the data is not valid:\n{problems}");
-            return ExitCode::from(2);
-        }
+        Err(problems) => return fail(&format!("the data is not valid:\n{problems}")),
     };
     match question.answer(&catalog, chrono::Utc::now().date_naive()) {
         Ok(answer) => {
-            let mut out = forcemap::formats::answer::write_answer(
-                &answer,
-                forcemap::query::analysis::Page::WHOLE,
-                Vec::new(),
-            );
+            let mut out = forcemap::formats::answer::write_answer(&answer, page, Vec::new());
             out.push(b'\n');
             match std::io::stdout().write_all(&out) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("forcemap: cannot write the answer: {e}");
-                    ExitCode::from(2)
-                }
+                Err(e) => fail(&format!("cannot write the answer: {e}")),
             }
         }
-        Err(e) => {
-            eprintln!("forcemap: {e}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-impl QueryCommand {
-    /// The question's name and its parameters as the HTTP endpoint would receive them.
-    fn into_params(self) -> (&'static str, Vec<(String, String)>, Option<PathBuf>) {
-        let mut params: Vec<(String, String)> = Vec::new();
-        let mut put = |k: &str, v: Option<String>| {
-            if let Some(v) = v {
-                params.push((k.to_string(), v));
-            }
-        };
-        let (name, data) = match self {
-            QueryCommand::BorderZone {
-                countries,
-                distance_km,
-                common,
-                include,
-            } => {
-                put("countries", Some(countries));
-                put("distance_km", Some(distance_km));
-                put("include", include);
-                ("border-zone", common.put(&mut put))
-            }
-            QueryCommand::Near {
-                point,
-                radius_km,
-                common,
-                include,
-            } => {
-                point.put(&mut put);
-                put("radius_km", Some(radius_km));
-                put("include", include);
-                ("near", common.put(&mut put))
-            }
-            QueryCommand::Nearest { point, k, common } => {
-                point.put(&mut put);
-                put("k", k);
-                ("nearest", common.put(&mut put))
-            }
-            QueryCommand::Within {
-                area,
-                common,
-                include,
-            } => {
-                put("area", Some(area));
-                put("include", include);
-                ("within", common.put(&mut put))
-            }
-            QueryCommand::Locate {
-                point,
-                datetime,
-                data,
-            } => {
-                point.put(&mut put);
-                put("datetime", datetime);
-                ("locate", data)
-            }
-            QueryCommand::Range {
-                from,
-                radius_km,
-                common,
-                include,
-            } => {
-                put("from", Some(from));
-                put("radius_km", Some(radius_km));
-                put("include", include);
-                ("range", common.put(&mut put))
-            }
-            QueryCommand::Changes { from, to, data } => {
-                put("from", Some(from));
-                put("to", Some(to));
-                ("changes", data)
-            }
-        };
-        (name, params, data)
-    }
-}
-
-impl QueryPoint {
-    fn put(self, put: &mut impl FnMut(&str, Option<String>)) {
-        put("lon", Some(self.lon));
-        put("lat", Some(self.lat));
-    }
-}
-
-impl QueryScope {
-    fn put(self, put: &mut impl FnMut(&str, Option<String>)) -> Option<PathBuf> {
-        put("collections", self.collections);
-        put("datetime", self.datetime);
-        self.data
+        Err(e) => fail(&e),
     }
 }
 

@@ -12,7 +12,7 @@
 //! Its `/api` entries come from the questions' declarations (`query::analysis::spec`).
 
 use super::error::{ApiError, ApiResult};
-use super::openapi::{download_content, paged_responses, parameter, FEATURES_FORMAT};
+use super::openapi::{declared, download_content, paged_responses, FEATURES_FORMAT};
 use super::request::{FeaturesRequest, Request};
 use super::response;
 use super::state::{paging_version, AppState, DATA_VERSION};
@@ -165,15 +165,7 @@ pub fn openapi_paths() -> Vec<(String, Value)> {
             let mut parameters: Vec<Value> = question
                 .parameters
                 .iter()
-                .map(|p| {
-                    let mut entry = parameter(p.name, p.description, (p.schema)());
-                    if p.required {
-                        // Empty is absent, and absent is missing: not a value to send.
-                        entry["required"] = json!(true);
-                        entry["allowEmptyValue"] = json!(false);
-                    }
-                    entry
-                })
+                .map(declared)
                 .collect();
             parameters.push(json!({"$ref": format!("#/components/parameters/{FEATURES_FORMAT}")}));
             let mut content = serde_json::Map::new();

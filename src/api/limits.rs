@@ -14,6 +14,8 @@
 //! the client has been told it timed out, so the count of slots is the count of computations.
 
 use super::error::ApiError;
+use super::request::FEATURES_FORMAT_PARAMETER;
+use crate::query::items_spec;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -61,7 +63,12 @@ pub enum Class {
 }
 
 /// Parameters of an item list that only page through prepared data.
-const CHEAP_ITEM_PARAMETERS: &[&str] = &["f", "limit", "offset", "skipGeometry"];
+const CHEAP_ITEM_PARAMETERS: &[&str] = &[
+    FEATURES_FORMAT_PARAMETER.name,
+    items_spec::LIMIT.name,
+    items_spec::OFFSET.name,
+    items_spec::SKIP_GEOMETRY.name,
+];
 
 /// The class of a request, from its path and query alone (before any parsing).
 pub fn classify(path: &str, query: Option<&str>) -> Class {

@@ -1,15 +1,19 @@
-//! The OpenAPI 3.0 definition at `/api`, generated from the catalog and the parameter lists
-//! the handlers enforce, so the document cannot promise what the server refuses.
+//! The OpenAPI 3.0 definition at `/api`, generated from the catalog and the parameter
+//! declarations the handlers read ([`ParamSpec`]: `query::items_spec`, `query::analysis::spec`,
+//! `f` in `request`, `data-version` in `state`), so the document cannot promise what the server
+//! refuses.
 
 use super::error::ApiResult;
-use super::request::{format_names, Format, Request};
+use super::request::{Format, Request, FEATURES_FORMAT_PARAMETER, FORMAT_PARAMETER};
 use super::response;
-use super::state::AppState;
-use crate::catalog::Catalog;
+use super::state::{AppState, DATA_VERSION, DATA_VERSION_PARAMETER};
+use crate::catalog::{Catalog, Collection};
 use crate::formats::download::Download;
-use crate::model::Queryable;
-use crate::query::crs::Crs;
-use crate::query::params::{datetime_pattern, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::query::items_spec::{
+    crs_schema, properties_schema, sortby_schema, CRS, ITEMS_PARAMETER_SPECS, ITEM_PARAMETER_SPECS,
+    PROPERTIES, SORTBY,
+};
+use crate::query::params::ParamSpec;
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
@@ -77,148 +81,48 @@ pub fn parameter(name: &str, description: &str, schema: Value) -> Value {
            "style": "form", "explode": false, "allowEmptyValue": true})
 }
 
-/// `sortby` of one collection: its queryables, each optionally after `+` (or the space a `+`
-/// decodes to) or `-`; the names are the collection's own, so the pattern is exact.
-fn sortby_parameter(queryables: &[Queryable]) -> Value {
-    let names: Vec<String> = queryables.iter().map(|q| regex_literal(&q.name)).collect();
-    let key = format!("^[+ -]?({})$", names.join("|"));
-    parameter(
-        "sortby",
-        "Comma-separated queryables, each optionally prefixed with + (ascending) or - (descending).",
-        json!({"type": "array", "minItems": 1, "items": {"type": "string", "pattern": key}}),
-    )
+/// The entry of a declared parameter; a required one may not be sent empty.
+pub fn declared(spec: &ParamSpec) -> Value {
+    declared_with_schema(spec, (spec.schema)())
 }
 
-/// `properties` of one collection: the names its features' schema lists.
-fn properties_parameter(schemas: &Map<String, Value>) -> Value {
-    let names: Vec<&String> = schemas.keys().collect();
-    parameter(
-        "properties",
-        "Comma-separated properties to return.",
-        json!({"type": "array", "minItems": 1, "items": {"type": "string", "enum": names}}),
-    )
-}
-
-/// `crs` of one collection: the CRSs that can write every one of its features.
-fn crs_parameter(extent: Option<[f64; 4]>) -> Value {
-    let offered: Vec<String> = Crs::offered_for(extent).map(|crs| crs.uri()).collect();
-    parameter(
-        "crs",
-        "CRS of the returned coordinates: one of the collection's `crs` list.",
-        json!({"type": "string", "format": "uri", "enum": offered}),
-    )
-}
-
-/// `text` as a regular expression matching exactly it.
-fn regex_literal(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if "\\.+*?()|[]{}^$-/".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
+/// The entry of a declared parameter with its schema narrowed (to one collection's names).
+fn declared_with_schema(spec: &ParamSpec, schema: Value) -> Value {
+    let mut entry = parameter(spec.name, spec.description, schema);
+    if spec.required {
+        // Empty is absent, and absent is missing: not a value to send.
+        entry["required"] = json!(true);
+        entry["allowEmptyValue"] = json!(false);
     }
-    out
+    entry
 }
 
-fn string(description: &str, name: &str) -> Value {
-    parameter(name, description, json!({"type": "string"}))
+/// An items parameter of one collection: `sortby`, `properties` and `crs` narrowed to its
+/// queryables, its properties and the CRSs that can write it; the others shared.
+fn items_parameter(spec: &ParamSpec, collection: &Collection) -> Value {
+    match spec.name {
+        name if name == SORTBY.name => {
+            declared_with_schema(spec, sortby_schema(collection.queryables()))
+        }
+        name if name == PROPERTIES.name => declared_with_schema(
+            spec,
+            properties_schema(collection.property_schemas().keys()),
+        ),
+        name if name == CRS.name => declared_with_schema(spec, crs_schema(collection.bbox)),
+        name => reference(name),
+    }
 }
 
-/// Parameters shared by the endpoints, under `components/parameters`.
+/// Parameters shared by the endpoints, under `components/parameters`: every declared items
+/// parameter under its name, both forms of `f`, and the data version of paging links.
 fn shared_parameters() -> Map<String, Value> {
     let mut p = Map::new();
-    let crs_enum: Vec<String> = Crs::supported();
-    p.insert(
-        "f".into(),
-        parameter(
-            "f",
-            "Output format; overrides the Accept header.",
-            json!({"type": "string", "enum": format_names(false)}),
-        ),
-    );
-    p.insert(
-        FEATURES_FORMAT.into(),
-        parameter(
-            "f",
-            "Output format; overrides the Accept header. csv (WKT geometry), fgb (FlatGeobuf) and kml (KML 2.2) are downloads of the same features.",
-            json!({"type": "string", "enum": format_names(true)}),
-        ),
-    );
-    p.insert("bbox".into(), parameter("bbox", "Bounding box: west,south,east,north (or with heights, 6 numbers) in bbox-crs (default CRS84). West > east crosses the antimeridian.", json!({"type": "array", "items": {"type": "number"}, "anyOf": [{"minItems": 4, "maxItems": 4}, {"minItems": 6, "maxItems": 6}]})));
-    p.insert(
-        "bbox-crs".into(),
-        parameter(
-            "bbox-crs",
-            "CRS of bbox.",
-            json!({"type": "string", "format": "uri", "enum": crs_enum}),
-        ),
-    );
-    p.insert(
-        "crs".into(),
-        parameter(
-            "crs",
-            "CRS of the returned coordinates.",
-            json!({"type": "string", "format": "uri", "enum": crs_enum}),
-        ),
-    );
-    p.insert("datetime".into(), parameter("datetime", "Instant or interval (RFC 3339; `..` or empty for an open end; reduced-precision dates such as 2005 or 2005-06 stand for the whole period; an interval does not end before it starts). Features whose validity meets it are returned; grouping footprints are drawn as of its end (or today).", json!({"type": "string", "pattern": datetime_pattern()})));
-    p.insert("limit".into(), parameter("limit", "Page size.", json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT})));
-    p.insert(
-        "offset".into(),
-        parameter(
-            "offset",
-            "Number of matching features to skip.",
-            json!({"type": "integer", "minimum": 0, "default": 0}),
-        ),
-    );
-    p.insert(
-        "filter".into(),
-        string(
-            "CQL2 filter expression (see the collection's queryables).",
-            "filter",
-        ),
-    );
-    p.insert(
-        "filter-lang".into(),
-        parameter(
-            "filter-lang",
-            "Language of filter.",
-            json!({"type": "string", "enum": ["cql2-text", "cql2-json"], "default": "cql2-text"}),
-        ),
-    );
-    p.insert(
-        "filter-crs".into(),
-        parameter(
-            "filter-crs",
-            "CRS of geometries in filter; only CRS84.",
-            json!({"type": "string", "enum": [Crs::Crs84.uri()]}),
-        ),
-    );
-    p.insert(
-        "properties".into(),
-        parameter(
-            "properties",
-            "Comma-separated properties to return.",
-            json!({"type": "array", "items": {"type": "string"}}),
-        ),
-    );
-    p.insert(
-        "skipGeometry".into(),
-        parameter(
-            "skipGeometry",
-            "Omit geometries (true) for a lighter response.",
-            json!({"type": "boolean", "default": false}),
-        ),
-    );
-    p.insert(
-        super::state::DATA_VERSION.into(),
-        parameter(
-            super::state::DATA_VERSION,
-            "The data version a paging link was made for (set by the server in next and prev links). If the data has been reloaded since, the request gets a 409 and the client starts again from the first page.",
-            json!({"type": "string", "pattern": "^[0-9a-f]{16}$"}),
-        ),
-    );
+    p.insert(FORMAT_PARAMETER.name.into(), declared(&FORMAT_PARAMETER));
+    p.insert(FEATURES_FORMAT.into(), declared(&FEATURES_FORMAT_PARAMETER));
+    for spec in ITEMS_PARAMETER_SPECS {
+        p.insert(spec.name.into(), declared(spec));
+    }
+    p.insert(DATA_VERSION.into(), declared(&DATA_VERSION_PARAMETER));
     p
 }
 
@@ -311,16 +215,13 @@ pub fn definition(catalog: &Catalog, base: &str) -> Value {
                 "application/schema+json",
             ),
         );
-        let mut parameters: Vec<Value> = super::ogc::ITEMS_PARAMETERS
-            .iter()
-            .map(|&p| match p {
-                "f" => reference(FEATURES_FORMAT),
-                "sortby" => sortby_parameter(collection.queryables()),
-                "crs" => crs_parameter(collection.bbox),
-                "properties" => properties_parameter(collection.property_schemas()),
-                _ => reference(p),
-            })
-            .collect();
+        let mut parameters = vec![reference(FEATURES_FORMAT)];
+        parameters.extend(
+            ITEMS_PARAMETER_SPECS
+                .iter()
+                .map(|spec| items_parameter(spec, collection)),
+        );
+        parameters.push(reference(DATA_VERSION));
         for q in collection.queryables() {
             if matches!(q.name.as_str(), "geometry" | "datetime") {
                 continue;
@@ -348,13 +249,16 @@ pub fn definition(catalog: &Catalog, base: &str) -> Value {
         if let Some(first) = collection.features().first() {
             feature_id["example"] = json!(first.id);
         }
+        let mut item_parameters = vec![feature_id, reference(FORMAT_PARAMETER.name)];
+        item_parameters.extend(
+            ITEM_PARAMETER_SPECS
+                .iter()
+                .map(|spec| items_parameter(spec, collection)),
+        );
         paths.insert(
             format!("/collections/{id}/items/{{featureId}}"),
             json!({"get": {"summary": format!("One item of {id}"), "operationId": format!("item_{id}"),
-                           "parameters": [
-                               feature_id,
-                               reference("f"), crs_parameter(collection.bbox), reference("datetime"),
-                               properties_parameter(collection.property_schemas()), reference("skipGeometry")],
+                           "parameters": item_parameters,
                            "responses": responses("application/geo+json")}}),
         );
     }

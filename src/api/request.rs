@@ -4,7 +4,9 @@
 //! Every endpoint speaks JSON and HTML; the endpoints that answer with features (items pages
 //! and analysis answers) take a [`FeaturesRequest`] instead, which also offers the downloads
 //! of `formats::download` by `f` and by `Accept`. The `f` values are declared once
-//! ([`format_names`]): the parser, its error message and the OpenAPI enums read them.
+//! ([`format_names`]): the parser, its error message and the OpenAPI enums read them, and the
+//! `f` parameter itself once for each kind of endpoint ([`FORMAT_PARAMETER`],
+//! [`FEATURES_FORMAT_PARAMETER`]).
 //!
 //! Links are absolute because older GIS clients resolve relative links wrongly; the base comes
 //! from `--public-url` when the server sits behind a proxy, else from the Host header.
@@ -12,6 +14,7 @@
 use super::error::ApiError;
 use super::state::AppState;
 use crate::formats::download::Download;
+use crate::query::params::ParamSpec;
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts};
 
@@ -37,6 +40,22 @@ pub fn format_names(downloads: bool) -> Vec<&'static str> {
         .map(|d| d.name());
     documents.chain(offered).collect()
 }
+
+/// `f` of every endpoint that answers with a document: JSON or HTML.
+pub const FORMAT_PARAMETER: ParamSpec = ParamSpec {
+    name: "f",
+    required: false,
+    description: "Output format; overrides the Accept header.",
+    schema: || serde_json::json!({"type": "string", "enum": format_names(false)}),
+};
+
+/// `f` of the endpoints that answer with features, which also offer the downloads.
+pub const FEATURES_FORMAT_PARAMETER: ParamSpec = ParamSpec {
+    name: "f",
+    required: false,
+    description: "Output format; overrides the Accept header. csv (WKT geometry), fgb (FlatGeobuf) and kml (KML 2.2) are downloads of the same features.",
+    schema: || serde_json::json!({"type": "string", "enum": format_names(true)}),
+};
 
 pub struct Request {
     pub base: String,

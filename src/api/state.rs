@@ -12,6 +12,7 @@ use super::limits::{Guard, Limits};
 use super::request::Request;
 use crate::catalog::Catalog;
 use crate::load::Problem;
+use crate::query::params::ParamSpec;
 use crate::tiles::TileArchive;
 use arc_swap::ArcSwap;
 use axum::http::StatusCode;
@@ -75,7 +76,16 @@ pub fn data_version(catalog: &Catalog) -> String {
 
 /// The parameter paging links carry so that a client paging across a reload is told: a page
 /// asked for with another version than the data served gets a 409, never a mix of both.
-pub const DATA_VERSION: &str = "data-version";
+pub const DATA_VERSION_PARAMETER: ParamSpec = ParamSpec {
+    name: "data-version",
+    required: false,
+    description: "The data version a paging link was made for (set by the server in next and prev links). If the data has been reloaded since, the request gets a 409 and the client starts again from the first page.",
+    // As [`data_version`] writes it.
+    schema: || serde_json::json!({"type": "string", "pattern": "^[0-9a-f]{16}$"}),
+};
+
+/// The name of [`DATA_VERSION_PARAMETER`].
+pub const DATA_VERSION: &str = DATA_VERSION_PARAMETER.name;
 
 /// The version of the data served, or a 409 when the request's paging link was made for
 /// other data.

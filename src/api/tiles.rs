@@ -20,6 +20,7 @@ use super::state::AppState;
 use crate::catalog::Collection;
 use crate::geom::web_mercator::HALF_WORLD_M;
 use crate::model::{CollectionId, DateSpan};
+use crate::query::items_spec;
 use crate::query::params::parse_datetime;
 use crate::tiles::cache::BoundedCache;
 use crate::tiles::collection::{collection_tile, vector_fields, MAX_ZOOM};
@@ -165,7 +166,7 @@ pub fn parse_address((z, x, y): (&str, &str, &str)) -> ApiResult<(u8, u32, u32)>
 
 fn parse_datetime_param(request: &Request) -> ApiResult<Option<DateSpan>> {
     request
-        .param("datetime")
+        .param(items_spec::DATETIME.name)
         .map(parse_datetime)
         .transpose()
         .map_err(|e| ApiError::bad_request(e.to_string()))
@@ -177,7 +178,7 @@ async fn tile(
     address: (&str, &str, &str),
     request: Request,
 ) -> ApiResult<Response> {
-    request.allow_only(&["datetime"])?;
+    request.allow_only(&[items_spec::DATETIME.name])?;
     let collection = parse_collection(collection)?;
     let tile = parse_address(address)?;
     let datetime = parse_datetime_param(&request)?;
@@ -231,7 +232,7 @@ async fn tile(
 /// The URL template of a collection's XYZ tiles, keeping the request's `datetime`.
 fn tiles_template(request: &Request, id: &str) -> String {
     let params: Vec<(String, String)> = request
-        .param("datetime")
+        .param(items_spec::DATETIME.name)
         .map(|d| vec![("datetime".to_string(), d.to_string())])
         .unwrap_or_default();
     // Braces stay literal: they are the template's placeholders.
@@ -263,7 +264,7 @@ async fn tilejson(
             "no resource \"/tiles/{document}\"; a collection's TileJSON is at /tiles/{{collection}}.json"
         )));
     };
-    request.allow_only(&["datetime"])?;
+    request.allow_only(&[items_spec::DATETIME.name])?;
     parse_datetime_param(&request)?;
     let collection = parse_collection(id)?;
     let catalog = state.catalog();
@@ -441,13 +442,19 @@ async fn tileset(
     Ok(response::json(&request, body, Some(catalog.fingerprint)))
 }
 
+/// The collection of a tile path in the API document, one of the collections served.
+fn collection_parameter(name: &str) -> Value {
+    json!({"name": name, "in": "path", "required": true,
+           "schema": {"type": "string", "enum": CollectionId::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>()}})
+}
+
 /// The `/api` entries of the tile endpoints.
 pub fn openapi_paths() -> Vec<(String, Value)> {
-    let collection = json!({"name": "collection", "in": "path", "required": true,
-        "schema": {"type": "string", "enum": CollectionId::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>()}});
+    let collection = collection_parameter("collection");
     let index = index_parameter;
     let zoom = zoom_parameter;
-    let datetime = json!({"$ref": "#/components/parameters/datetime"});
+    let datetime =
+        json!({"$ref": format!("#/components/parameters/{}", items_spec::DATETIME.name)});
     let tile_responses = json!({
         "200": {"description": "Mapbox Vector Tile (MVT 2.1), one layer named after the collection; validity as valid_from_day / valid_to_day (days since 1970-01-01)",
                 "content": {MVT_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}},
@@ -469,8 +476,7 @@ pub fn openapi_paths() -> Vec<(String, Value)> {
         json!({"get": {"summary": "One vector tile of a collection", "operationId": operation,
             "tags": ["tiles"], "parameters": parameters, "responses": tile_responses.clone()}})
     };
-    let id = json!({"name": "id", "in": "path", "required": true,
-        "schema": {"type": "string", "enum": CollectionId::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>()}});
+    let id = collection_parameter("id");
     vec![
         (
             "/tiles/{collection}/{z}/{x}/{y}.mvt".into(),

@@ -2,11 +2,24 @@
 //! `offset`, `properties`, `sortby`.
 //!
 //! Parsing lives here, apart from HTTP, so that the command line, the OGC API and the analysis
-//! endpoints accept exactly the same syntax and report the same errors.
+//! endpoints accept exactly the same syntax and report the same errors. [`ParamSpec`] is the
+//! form every parameter is declared in once (`items_spec`, `analysis::spec`): its name, its
+//! meaning and its schema, whose limits are the constants these parsers enforce.
 
 use crate::catalog::Envelope;
 use crate::model::{DateSpan, PartialDate};
 use chrono::{NaiveDate, Timelike};
+use serde_json::Value;
+
+/// One query parameter, declared once: the handlers take the accepted names from it, the
+/// OpenAPI document its entry and the command line its flag and help.
+pub struct ParamSpec {
+    pub name: &'static str,
+    pub required: bool,
+    pub description: &'static str,
+    /// The JSON schema (OpenAPI 3.0 dialect), with the parser's limits.
+    pub schema: fn() -> Value,
+}
 
 /// A parameter that could not be accepted; `parameter` names it, `message` says why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -61,6 +74,18 @@ pub fn parse_offset(value: Option<&str>) -> Result<usize, ParamError> {
         ));
     }
     Ok(digits.parse().unwrap_or(usize::MAX))
+}
+
+/// `true` or `false`, as the schema `{"type": "boolean"}` admits; absent is `false`.
+pub fn parse_boolean(parameter: &str, value: Option<&str>) -> Result<bool, ParamError> {
+    match value {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(ParamError::new(
+            parameter,
+            format!("\"{other}\" is not true or false"),
+        )),
+    }
 }
 
 /// A bounding box in lon/lat. A box whose west edge is east of its east edge crosses the

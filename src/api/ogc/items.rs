@@ -6,7 +6,7 @@
 use super::collections::parse_collection;
 use super::html;
 use crate::api::error::{ApiError, ApiResult};
-use crate::api::request::{FeaturesRequest, Format, Request};
+use crate::api::request::{FeaturesRequest, Format, Request, FEATURES_FORMAT_PARAMETER};
 use crate::api::response;
 use crate::api::state::AppState;
 use crate::api::state::{paging_version, DATA_VERSION};
@@ -17,6 +17,7 @@ use crate::formats::items::ItemsOutput;
 use crate::query::cql::{Filter, FilterLang, Queryable, QueryableType};
 use crate::query::crs::Crs;
 use crate::query::items::{select, ItemsQuery};
+use crate::query::items_spec::{self, ITEMS_PARAMETER_SPECS, ITEM_PARAMETER_SPECS, SKIP_GEOMETRY};
 use crate::query::params::{self, ParamError};
 use axum::extract::{Path, State};
 use axum::http::HeaderValue;
@@ -25,22 +26,13 @@ use chrono::NaiveDate;
 use serde_json::{json, Value};
 use std::io::Write;
 
-pub const ITEMS_PARAMETERS: &[&str] = &[
-    "f",
-    "bbox",
-    "bbox-crs",
-    "datetime",
-    "limit",
-    "offset",
-    "filter",
-    "filter-lang",
-    "filter-crs",
-    "properties",
-    "sortby",
-    "crs",
-    "skipGeometry",
-    DATA_VERSION,
-];
+/// Every parameter an items page accepts besides the queryables: `f`, those of
+/// [`ITEMS_PARAMETER_SPECS`], and the data version of paging links.
+pub fn items_parameters() -> impl Iterator<Item = &'static str> {
+    std::iter::once(FEATURES_FORMAT_PARAMETER.name)
+        .chain(ITEMS_PARAMETER_SPECS.iter().map(|p| p.name))
+        .chain([DATA_VERSION])
+}
 
 /// The output settings a request asks for: `crs`, `properties`, `skipGeometry`.
 fn output_settings(
@@ -48,7 +40,7 @@ fn output_settings(
     source: &Collection,
     day: NaiveDate,
 ) -> ApiResult<ItemsOutput> {
-    let crs = match request.param("crs") {
+    let crs = match request.param(items_spec::CRS.name) {
         None => Crs::Crs84,
         Some(text) => {
             Crs::parse(text).map_err(|e| ApiError::bad_request(format!("invalid crs: {e}")))?
@@ -59,7 +51,7 @@ fn output_settings(
     // page or a single feature alike, before anything is written.
     if let Some(extent) = source.bbox.filter(|b| !crs.covers(*b)) {
         return Err(ParamError::new(
-            "crs",
+            items_spec::CRS.name,
             format!(
                 "{} cannot express every feature of {} (longitudes {} to {}); /collections/{} lists the CRSs it is offered in",
                 crs.label(),
@@ -71,14 +63,14 @@ fn output_settings(
         )
         .into());
     }
-    let properties = match request.param("properties") {
+    let properties = match request.param(items_spec::PROPERTIES.name) {
         None => None,
         Some(text) => {
             let names = params::parse_property_list(text)?;
             let served = source.property_schemas();
             if let Some(unknown) = names.iter().find(|n| !served.contains_key(n.as_str())) {
                 return Err(ParamError::new(
-                    "properties",
+                    items_spec::PROPERTIES.name,
                     format!("\"{unknown}\" is not a property of this collection"),
                 )
                 .into());
@@ -86,17 +78,8 @@ fn output_settings(
             Some(names)
         }
     };
-    let skip_geometry = match request.param("skipGeometry") {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(other) => {
-            return Err(ParamError::new(
-                "skipGeometry",
-                format!("\"{other}\" is not true or false"),
-            )
-            .into())
-        }
-    };
+    let skip_geometry =
+        params::parse_boolean(SKIP_GEOMETRY.name, request.param(SKIP_GEOMETRY.name))?;
     Ok(ItemsOutput {
         crs,
         properties,
@@ -123,28 +106,28 @@ fn typed_literal(kind: QueryableType, value: &str) -> Option<String> {
 /// Builds the filters: `filter` itself plus one equality filter per queryable parameter
 /// (`?country=KGZ`), all of which must hold.
 fn filters(request: &Request, known: &[Queryable]) -> ApiResult<Vec<Filter>> {
-    let lang = match request.param("filter-lang") {
+    let lang = match request.param(items_spec::FILTER_LANG.name) {
         None => FilterLang::Cql2Text,
         Some(text) => FilterLang::parse(text).map_err(|e| ApiError::bad_request(e.to_string()))?,
     };
-    if let Some(crs) = request.param("filter-crs") {
+    if let Some(crs) = request.param(items_spec::FILTER_CRS.name) {
         if Crs::parse(crs).ok() != Some(Crs::Crs84) {
             return Err(ParamError::new(
-                "filter-crs",
+                items_spec::FILTER_CRS.name,
                 "only CRS84 is supported for filter geometries",
             )
             .into());
         }
     }
     let mut out = Vec::new();
-    if let Some(text) = request.param("filter") {
+    if let Some(text) = request.param(items_spec::FILTER.name) {
         out.push(
             Filter::parse(text, lang, known)
                 .map_err(|e| ApiError::bad_request(format!("invalid filter: {e}")))?,
         );
     }
     for (name, value) in &request.params {
-        if ITEMS_PARAMETERS.contains(&name.as_str()) {
+        if items_parameters().any(|p| p == name) {
             continue;
         }
         let Some(q) = known
@@ -154,7 +137,7 @@ fn filters(request: &Request, known: &[Queryable]) -> ApiResult<Vec<Filter>> {
             let names: Vec<&str> = known.iter().map(|q| q.name.as_str()).collect();
             return Err(ApiError::bad_request(format!(
                 "unknown parameter \"{name}\"; this endpoint accepts {} and the queryables {}",
-                ITEMS_PARAMETERS.join(", "),
+                items_parameters().collect::<Vec<_>>().join(", "),
                 names.join(", ")
             )));
         };
@@ -173,13 +156,13 @@ fn filters(request: &Request, known: &[Queryable]) -> ApiResult<Vec<Filter>> {
 fn bbox(request: &Request) -> ApiResult<Option<params::Bbox>> {
     // `bbox-crs` without a box is harmless (clients send their defaults), but it must still
     // name a CRS this server knows.
-    let crs = match request.param("bbox-crs") {
+    let crs = match request.param(items_spec::BBOX_CRS.name) {
         None => Crs::Crs84,
         Some(t) => {
             Crs::parse(t).map_err(|e| ApiError::bad_request(format!("invalid bbox-crs: {e}")))?
         }
     };
-    let Some(text) = request.param("bbox") else {
+    let Some(text) = request.param(items_spec::BBOX.name) else {
         return Ok(None);
     };
     let numbers = params::parse_bbox_numbers(text)?;
@@ -204,17 +187,17 @@ pub async fn items(
     let mut query = ItemsQuery {
         bbox: bbox(&request)?,
         datetime: request
-            .param("datetime")
+            .param(items_spec::DATETIME.name)
             .map(params::parse_datetime)
             .transpose()?,
         filters: filters(&request, known)?,
         sortby: request
-            .param("sortby")
+            .param(items_spec::SORTBY.name)
             .map(params::parse_sortby)
             .transpose()?
             .unwrap_or_default(),
-        limit: params::parse_limit(request.param("limit"))?,
-        offset: params::parse_offset(request.param("offset"))?,
+        limit: params::parse_limit(request.param(items_spec::LIMIT.name))?,
+        offset: params::parse_offset(request.param(items_spec::OFFSET.name))?,
     };
     if let Some(bad) = query
         .sortby
@@ -222,7 +205,7 @@ pub async fn items(
         .find(|k| !known.iter().any(|q| q.name == k.property))
     {
         return Err(ParamError::new(
-            "sortby",
+            items_spec::SORTBY.name,
             format!("\"{}\" is not a queryable of {collection}", bad.property),
         )
         .into());
@@ -270,8 +253,8 @@ pub async fn items(
     };
     let page_link = |offset: usize| {
         request.with_params(&[
-            ("offset", Some(offset.to_string())),
-            ("limit", Some(query.limit.to_string())),
+            (items_spec::OFFSET.name, Some(offset.to_string())),
+            (items_spec::LIMIT.name, Some(query.limit.to_string())),
             (DATA_VERSION, Some(version.clone())),
             // A download chosen by Accept keeps its format in the links too.
             (
@@ -392,7 +375,10 @@ pub async fn item(
     Path((id, fid)): Path<(String, String)>,
     request: Request,
 ) -> ApiResult<Response> {
-    request.allow_only(&["f", "crs", "datetime", "properties", "skipGeometry"])?;
+    let allowed: Vec<&str> = std::iter::once(FEATURES_FORMAT_PARAMETER.name)
+        .chain(ITEM_PARAMETER_SPECS.iter().map(|p| p.name))
+        .collect();
+    request.allow_only(&allowed)?;
     let collection = parse_collection(&id)?;
     let catalog = state.catalog();
     let source = catalog.collection(collection);
@@ -400,7 +386,7 @@ pub async fn item(
         .position(&fid)
         .ok_or_else(|| ApiError::not_found(format!("no feature \"{fid}\" in {collection}")))?;
     let datetime = request
-        .param("datetime")
+        .param(items_spec::DATETIME.name)
         .map(params::parse_datetime)
         .transpose()?;
     let day = params::reference_day(datetime.as_ref(), chrono::Utc::now().date_naive());

@@ -9,7 +9,6 @@ mod html;
 mod items;
 
 pub use html::{escape, page};
-pub use items::ITEMS_PARAMETERS;
 
 use super::error::ApiResult;
 use super::request::{Format, Request};

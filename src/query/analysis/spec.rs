@@ -4,17 +4,9 @@
 //! entries, so a parameter cannot be documented one way and parsed another.
 
 use super::params::{DEFAULT_ANSWER_LIMIT, DEFAULT_K, MAX_DISTANCE_KM, MAX_K};
+pub use crate::query::params::ParamSpec;
 use crate::query::params::{datetime_pattern, partial_date_pattern, MAX_LIMIT};
 use serde_json::{json, Value};
-
-/// One parameter of a question.
-pub struct ParamSpec {
-    pub name: &'static str,
-    pub required: bool,
-    pub description: &'static str,
-    /// The JSON schema (OpenAPI 3.0 dialect), with the parser's limits.
-    pub schema: fn() -> Value,
-}
 
 /// One question: its name in `/analysis/{name}` and `forcemap query {name}`, a summary and its
 /// parameters.

@@ -84,16 +84,23 @@ pub enum FilterLang {
 }
 
 impl FilterLang {
+    /// Every language, in the order the API document lists them.
+    pub const ALL: [FilterLang; 2] = [FilterLang::Cql2Text, FilterLang::Cql2Json];
+
     /// Reads `cql2-text` or `cql2-json` (case-insensitive).
     pub fn parse(s: &str) -> Result<FilterLang, FilterError> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "cql2-text" => Ok(FilterLang::Cql2Text),
-            "cql2-json" => Ok(FilterLang::Cql2Json),
-            _ => Err(FilterError::Unsupported(format!(
-                "unsupported filter-lang \"{}\"; use cql2-text or cql2-json",
-                clip(s, 60)
-            ))),
-        }
+        let asked = s.trim().to_ascii_lowercase();
+        FilterLang::ALL
+            .into_iter()
+            .find(|lang| lang.as_str() == asked)
+            .ok_or_else(|| {
+                let names: Vec<&str> = FilterLang::ALL.iter().map(|l| l.as_str()).collect();
+                FilterError::Unsupported(format!(
+                    "unsupported filter-lang \"{}\"; use {}",
+                    clip(s, 60),
+                    names.join(" or ")
+                ))
+            })
     }
 
     /// The parameter value, e.g. `cql2-text`.
