@@ -46,6 +46,12 @@ impl Pool {
         &self.text[start..self.ends[index]]
     }
 
+    /// The bytes of entry `index`, for comparisons that need no `str`.
+    fn bytes(&self, index: usize) -> &[u8] {
+        let start = if index == 0 { 0 } else { self.ends[index - 1] };
+        &self.text.as_bytes()[start..self.ends[index]]
+    }
+
     /// Bytes held, for memory accounting.
     pub fn heap_bytes(&self) -> usize {
         self.text.capacity() + self.ends.capacity() * std::mem::size_of::<usize>()
@@ -57,7 +63,7 @@ pub struct PropertiesBuilder {
     pool: Pool,
     /// Pool indices, found by the hash of their text.
     seen: HashTable<usize>,
-    hasher: std::collections::hash_map::RandomState,
+    hasher: hashbrown::DefaultHashBuilder,
     streams: Vec<Box<[u8]>>,
 }
 
@@ -188,7 +194,19 @@ impl Properties {
 
     /// The value of a top-level property.
     pub fn get(&self, key: &str) -> Option<PropertyValue<'_>> {
-        self.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+        // Keys are compared as bytes and other values skipped without being read: loaders and
+        // filters call this for every feature.
+        let (mut node, count) = self.root().read_header();
+        for _ in 0..count {
+            let (&_tag, rest) = node.tokens.split_first()?;
+            let (index, rest) = read_varint(rest);
+            let value = node.at(rest);
+            if self.pool.bytes(index) == key.as_bytes() {
+                return Some(value.read_value().0);
+            }
+            node = value.skip();
+        }
+        None
     }
 
     /// The text of a top-level string property.
