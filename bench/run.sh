@@ -6,9 +6,11 @@
 # the script prints requests/s, p50, p99 and peak RSS, and each peer as a ratio to forcemap.
 #
 # Usage: bench/run.sh [--quick] [--features N] [--seed S] [--duration SECONDS]
-#                     [--connections C]
+#                     [--connections C] [--tiles-only]
 #   --quick        5 s per measurement instead of 15 s
 #   --features N   also measure a synthetic dataset (`forcemap synth --features N`)
+#   --tiles-only   with --features: only the tile measurements (no built-in tables, no
+#                  pygeoapi or nginx), for sizes where the other questions take minutes each
 #
 # It installs what it needs (Debian packages when missing, Python packages in virtual
 # environments under bench/.cache/), runs its own PostgreSQL cluster from bench/.cache/ and
@@ -22,6 +24,7 @@ RUN=$CACHE/run
 
 ARGS="$*"
 QUICK=0
+TILES_ONLY=0
 FEATURES=0
 SEED=1
 DURATION=
@@ -29,15 +32,20 @@ CONNECTIONS=64
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
+    --tiles-only) TILES_ONLY=1 ;;
     --features) FEATURES=$2; shift ;;
     --seed) SEED=$2; shift ;;
     --duration) DURATION=$2; shift ;;
     --connections) CONNECTIONS=$2; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
+if [ "$TILES_ONLY" = 1 ] && [ "$FEATURES" = 0 ]; then
+  echo "--tiles-only measures the synthetic data: give --features N" >&2
+  exit 2
+fi
 [ -n "$DURATION" ] || DURATION=$([ "$QUICK" = 1 ] && echo 5 || echo 15)
 
 BASE_PORT=${FORCEMAP_BENCH_PORT:-18400}
@@ -464,10 +472,12 @@ main() {
     facts+=("ogr2ogr of the synthetic installations into PostGIS: $(since "$t0") s")
     resources+=("installations_synth=$synth/installations.geojson")
   fi
-  log "starting pygeoapi, tipg and nginx"
-  start_pygeoapi "${resources[@]}"
+  if [ "$TILES_ONLY" = 0 ]; then
+    log "starting pygeoapi, tipg and nginx"
+    start_pygeoapi "${resources[@]}"
+    start_nginx
+  fi
   start_tipg
-  start_nginx
 
   local fm_pid py_pid tipg_pid nginx_pid
   fm_pid=$(pid_of forcemap); py_pid=$(pid_of pygeoapi); tipg_pid=$(pid_of tipg)
@@ -475,40 +485,44 @@ main() {
   local f=http://127.0.0.1:$FM_PORT p=http://127.0.0.1:$PYGEOAPI_PORT t=http://127.0.0.1:$TIPG_PORT
   local bbox=67.3,36.6,75.2,41.1 q
 
-  log "measuring (built-in data)"
-  table "Built-in data: installations in bbox $bbox"
-  q="bbox=$bbox&limit=100"
-  measure small-bbox forcemap "$fm_pid" "$f/collections/installations/items?$q"
-  measure small-bbox nginx "$nginx_pid" "$(static_copy small-bbox "$f/collections/installations/items?$q")"
-  measure small-bbox pygeoapi "$py_pid" "$p/collections/installations/items?$q&f=json"
-  measure small-bbox tipg "$tipg_pid" "$t/collections/public.installations/items?$q"
+  if [ "$TILES_ONLY" = 0 ]; then
+    log "measuring (built-in data)"
+    table "Built-in data: installations in bbox $bbox"
+    q="bbox=$bbox&limit=100"
+    measure small-bbox forcemap "$fm_pid" "$f/collections/installations/items?$q"
+    measure small-bbox nginx "$nginx_pid" "$(static_copy small-bbox "$f/collections/installations/items?$q")"
+    measure small-bbox pygeoapi "$py_pid" "$p/collections/installations/items?$q&f=json"
+    measure small-bbox tipg "$tipg_pid" "$t/collections/public.installations/items?$q"
 
-  table "Built-in data: countries in bbox $bbox"
-  measure countries-bbox forcemap "$fm_pid" "$f/collections/countries/items?$q"
-  measure countries-bbox nginx "$nginx_pid" "$(static_copy countries-bbox "$f/collections/countries/items?$q")"
-  measure countries-bbox pygeoapi "$py_pid" "$p/collections/countries/items?$q&f=json"
-  measure countries-bbox tipg "$tipg_pid" "$t/collections/public.countries/items?$q"
+    table "Built-in data: countries in bbox $bbox"
+    measure countries-bbox forcemap "$fm_pid" "$f/collections/countries/items?$q"
+    measure countries-bbox nginx "$nginx_pid" "$(static_copy countries-bbox "$f/collections/countries/items?$q")"
+    measure countries-bbox pygeoapi "$py_pid" "$p/collections/countries/items?$q&f=json"
+    measure countries-bbox tipg "$tipg_pid" "$t/collections/public.countries/items?$q"
 
-  table "Built-in data: border zone TJK–AFG 50 km (no peer has this question; nginx serves the same bytes)"
-  q="countries=TJK,AFG&distance_km=50"
-  measure border-zone forcemap "$fm_pid" "$f/analysis/border-zone?$q"
-  measure border-zone nginx "$nginx_pid" "$(static_copy border-zone "$f/analysis/border-zone?$q")"
+    table "Built-in data: border zone TJK–AFG 50 km (no peer has this question; nginx serves the same bytes)"
+    q="countries=TJK,AFG&distance_km=50"
+    measure border-zone forcemap "$fm_pid" "$f/analysis/border-zone?$q"
+    measure border-zone nginx "$nginx_pid" "$(static_copy border-zone "$f/analysis/border-zone?$q")"
+  fi
 
   if [ "$FEATURES" -gt 0 ]; then
     local fs=http://127.0.0.1:$FM_SYNTH_PORT fs_pid
     fs_pid=$(pid_of forcemap-synth)
-    log "measuring (synthetic data)"
-    q="bbox=69.0,38.4,69.4,38.7&limit=100"
-    table "Synthetic data ($FEATURES features): installations in bbox 69.0,38.4,69.4,38.7, limit=100"
-    measure synth-bbox forcemap "$fs_pid" "$fs/collections/installations/items?$q"
-    measure synth-bbox nginx "$nginx_pid" "$(static_copy synth-bbox "$fs/collections/installations/items?$q")"
-    measure synth-bbox pygeoapi "$py_pid" "$p/collections/installations_synth/items?$q&f=json"
-    measure synth-bbox tipg "$tipg_pid" "$t/collections/public.installations_synth/items?$q"
+    if [ "$TILES_ONLY" = 0 ]; then
+      log "measuring (synthetic data)"
+      q="bbox=69.0,38.4,69.4,38.7&limit=100"
+      table "Synthetic data ($FEATURES features): installations in bbox 69.0,38.4,69.4,38.7, limit=100"
+      measure synth-bbox forcemap "$fs_pid" "$fs/collections/installations/items?$q"
+      measure synth-bbox nginx "$nginx_pid" "$(static_copy synth-bbox "$fs/collections/installations/items?$q")"
+      measure synth-bbox pygeoapi "$py_pid" "$p/collections/installations_synth/items?$q&f=json"
+      measure synth-bbox tipg "$tipg_pid" "$t/collections/public.installations_synth/items?$q"
 
-    table "Synthetic data ($FEATURES features): border zone TJK–AFG 50 km over installations, limit=100"
-    q="countries=TJK,AFG&distance_km=50&collections=installations&limit=100"
-    measure synth-border-zone forcemap "$fs_pid" "$fs/analysis/border-zone?$q"
-    measure synth-border-zone nginx "$nginx_pid" "$(static_copy synth-border-zone "$fs/analysis/border-zone?$q")"
+      table "Synthetic data ($FEATURES features): border zone TJK–AFG 50 km over installations, limit=100"
+      q="countries=TJK,AFG&distance_km=50&collections=installations&limit=100"
+      measure synth-border-zone forcemap "$fs_pid" "$fs/analysis/border-zone?$q"
+      measure synth-border-zone nginx "$nginx_pid" "$(static_copy synth-border-zone "$fs/analysis/border-zone?$q")"
+    fi
 
     # A z6 tile of the synthetic installations, the one holding Dushanbe.
     local z=6 x y tile_fm tile_tipg
