@@ -386,6 +386,8 @@ measure() { # query-key server-name server-pid url [wrk-script]
   [ "$total" != 0 ] || note="no request completed in ${DURATION} s;"
   [ "$errors" = 0 ] || note="$note $errors socket errors/time-outs;"
   [ "$bad" = 0 ] || note="$note $bad non-2xx answers (not counted in req/s);"
+  # With a request script, wrk asks other URLs than the one timed alone.
+  [ -z "${5:-}" ] || single="–"
   TABLES+=("| $name | $rps | $p50 | $p99 | $single | $rss | $ratio | $features | $bytes | $load | ${note%;} |")
 }
 
