@@ -3,7 +3,10 @@
 # provider, gunicorn, 2 workers), tipg 1.6.1 (uvicorn, 2 workers, over PostGIS loaded with
 # ogr2ogr from forcemap's own OGC API) and nginx serving forcemap's answer as a static file of
 # the same bytes (the ceiling). Each server is driven in turn with wrk for a bounded time;
-# the script prints requests/s, p50, p99 and peak RSS, and each peer as a ratio to forcemap.
+# the script prints, as markdown tables, answers/s, p50, p99, one request's time, peak RSS and
+# the load average of each, with each peer as a ratio to forcemap. With --features it adds the
+# z6 tile holding Dushanbe from forcemap (computed and cached) and tipg, under wrk and one
+# request at a time.
 #
 # Usage: bench/run.sh [--quick] [--features N] [--seed S] [--duration SECONDS]
 #                     [--connections C] [--tiles-only]
@@ -37,7 +40,7 @@ while [ $# -gt 0 ]; do
     --seed) SEED=$2; shift ;;
     --duration) DURATION=$2; shift ;;
     --connections) CONNECTIONS=$2; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
