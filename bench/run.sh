@@ -3,12 +3,17 @@
 # provider, gunicorn, 2 workers), tipg 1.6.1 (uvicorn, 2 workers, over PostGIS loaded with
 # ogr2ogr from forcemap's own OGC API) and nginx serving forcemap's answer as a static file of
 # the same bytes (the ceiling). Each server is driven in turn with wrk for a bounded time;
-# the script prints requests/s, p50, p99 and peak RSS, and each peer as a ratio to forcemap.
+# the script prints, as markdown tables, answers/s, p50, p99, one request's time, peak RSS and
+# the load average of each, with each peer as a ratio to forcemap. With --features it adds the
+# z6 tile holding Dushanbe from forcemap (computed and cached) and tipg, under wrk and one
+# request at a time.
 #
 # Usage: bench/run.sh [--quick] [--features N] [--seed S] [--duration SECONDS]
-#                     [--connections C]
+#                     [--connections C] [--tiles-only]
 #   --quick        5 s per measurement instead of 15 s
 #   --features N   also measure a synthetic dataset (`forcemap synth --features N`)
+#   --tiles-only   with --features: only the tile measurements (no built-in tables, no
+#                  pygeoapi or nginx), for sizes where the other questions take minutes each
 #
 # It installs what it needs (Debian packages when missing, Python packages in virtual
 # environments under bench/.cache/), runs its own PostgreSQL cluster from bench/.cache/ and
@@ -20,7 +25,9 @@ ROOT=$(dirname "$HERE")
 CACHE=$HERE/.cache
 RUN=$CACHE/run
 
+ARGS="$*"
 QUICK=0
+TILES_ONLY=0
 FEATURES=0
 SEED=1
 DURATION=
@@ -28,15 +35,20 @@ CONNECTIONS=64
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
+    --tiles-only) TILES_ONLY=1 ;;
     --features) FEATURES=$2; shift ;;
     --seed) SEED=$2; shift ;;
     --duration) DURATION=$2; shift ;;
     --connections) CONNECTIONS=$2; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
+if [ "$TILES_ONLY" = 1 ] && [ "$FEATURES" = 0 ]; then
+  echo "--tiles-only measures the synthetic data: give --features N" >&2
+  exit 2
+fi
 [ -n "$DURATION" ] || DURATION=$([ "$QUICK" = 1 ] && echo 5 || echo 15)
 
 BASE_PORT=${FORCEMAP_BENCH_PORT:-18400}
@@ -56,6 +68,7 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 # ---------------------------------------------------------------- processes we started
 STARTED=()   # "name:pid"
 PG_DATA=
+PG_PID=
 cleanup() {
   local entry pid
   for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do
@@ -78,7 +91,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 started() { STARTED+=("$1:$2"); }
-pid_of() { local e; for e in "${STARTED[@]}"; do [ "${e%%:*}" = "$1" ] && echo "${e##*:}"; done; }
+pid_of() {
+  local e
+  for e in "${STARTED[@]}"; do
+    if [ "${e%%:*}" = "$1" ]; then echo "${e##*:}"; fi
+  done
+}
 
 # The pid and all its descendants.
 tree() {
@@ -97,6 +115,10 @@ peak_rss_mb() {
   done
   awk -v k="$total" 'BEGIN { printf "%.0f", k / 1024 }'
 }
+
+# The 1-minute load average at the end of a measurement: the load the number was taken under
+# (the server and wrk themselves count in it).
+load_1m() { cut -d' ' -f1 /proc/loadavg; }
 
 wait_http() { # url seconds
   local deadline=$(($(date +%s) + $2))
@@ -130,8 +152,10 @@ install_tools() {
       $sudo chmod +x $policy
       added_policy=1
     fi
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+    # Their output goes to stderr: stdout is the report.
+    $sudo apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+      "${need[@]}" >&2
     [ $added_policy = 0 ] || $sudo rm -f $policy
   fi
 }
@@ -142,7 +166,7 @@ venv() { # dir packages...
     log "python packages: $*"
     rm -rf "$dir"
     python3 -m venv "$dir"
-    "$dir/bin/pip" install -q --disable-pip-version-check "$@"
+    "$dir/bin/pip" install -q --disable-pip-version-check "$@" >&2
     echo "$*" >"$dir/.installed"
   fi
 }
@@ -152,7 +176,10 @@ LISTEN_S=
 start_forcemap() { # name port [--data DIR]; sets LISTEN_S, the seconds until it answered
   local name=$1 port=$2; shift 2
   local t0; t0=$(now)
-  RUST_LOG=warn "$ROOT/target/release/forcemap" serve --bind "127.0.0.1:$port" "$@" \
+  # As many expensive slots as wrk has connections: every request is computed, as the peers
+  # (which queue) compute every one, instead of most being shed with 503 beyond the default 8.
+  RUST_LOG=warn "$ROOT/target/release/forcemap" serve --bind "127.0.0.1:$port" \
+    --expensive-slots "$CONNECTIONS" "$@" \
     >"$RUN/$name.log" 2>&1 &
   started "$name" $!
   wait_http "http://127.0.0.1:$port/conformance" 600
@@ -171,6 +198,7 @@ start_postgres() {
   "${as[@]}" "$PGBIN/initdb" -D "$PG_DATA" -U bench --auth=trust -E UTF8 >"$RUN/initdb.log"
   "${as[@]}" "$PGBIN/pg_ctl" -D "$PG_DATA" -l "$CACHE/pg/postgres.log" -w \
     -o "-p $PG_PORT -k $CACHE/pg/socket -c listen_addresses=127.0.0.1" start >/dev/null
+  PG_PID=$(head -n1 "$PG_DATA/postmaster.pid")
   PG="host=127.0.0.1 port=$PG_PORT user=bench"
   psql -q "$PG dbname=postgres" -c "CREATE DATABASE bench"
   psql -q "$PG dbname=bench" -c "CREATE EXTENSION postgis"
@@ -236,6 +264,7 @@ EOF
 start_tipg() {
   (cd "$RUN" && DATABASE_URL="postgresql://bench@127.0.0.1:$PG_PORT/bench" \
     TIPG_DB_SCHEMAS='["public"]' TIPG_MAX_FEATURES_PER_QUERY=10000 \
+    TIPG_MAX_FEATURES_PER_TILE=10000000 \
     exec "$CACHE/venv-tipg/bin/uvicorn" tipg.main:app --host 127.0.0.1 --port "$TIPG_PORT" \
     --workers 2 --no-access-log --log-level warning >"$RUN/tipg.log" 2>&1) &
   started tipg $!
@@ -265,50 +294,108 @@ http {
   }
 }
 EOF
+  echo ready >"$RUN/static/ready"
   nginx -c "$RUN/nginx/nginx.conf" -p "$RUN/nginx" >"$RUN/nginx/stdout.log" 2>&1 &
   started nginx $!
-  wait_http "http://127.0.0.1:$NGINX_PORT/" 30 || true
+  wait_http "http://127.0.0.1:$NGINX_PORT/ready" 30
 }
 
 # ---------------------------------------------------------------- measuring
 TABLES=()
+SINGLES=()
 FM_RPS=
 
-# One measurement: a server, a URL; appends a table row.
-measure() { # query-key server-name server-pid url
-  local key=$1 name=$2 pid=$3 url=$4 code body=$RUN/answers/$1-$2
+# CPU time (clock ticks) used so far by the trees of the given pids.
+cpu_ticks() {
+  local total=0 pid t
+  for pid in "$@"; do
+    for t in $(tree "$pid"); do
+      total=$((total + $(awk '{ print $14 + $15 }' "/proc/$t/stat" 2>/dev/null || echo 0)))
+    done
+  done
+  echo "$total"
+}
+
+# Waits (at most 300 s) until the given process trees use less than a tenth of a core: a
+# server that queues requests keeps computing those wrk abandoned when it stopped, which would
+# otherwise be charged to the next measurement.
+wait_idle() {
+  local deadline=$(($(date +%s) + 300)) before after
+  before=$(cpu_ticks "$@")
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    sleep 0.5
+    after=$(cpu_ticks "$@")
+    [ $((after - before)) -ge $(($(getconf CLK_TCK) / 20)) ] || return 0
+    before=$after
+  done
+  log "still busy after 300 s: $*"
+}
+
+# Features in an answer: a GeoJSON collection's features, or an MVT's over all its layers.
+count_features() { # file
+  if jq -e '.features | length' "$1" 2>/dev/null; then return; fi
+  local mvt=$1.mvt
+  cp "$1" "$mvt"
+  ogrinfo -ro -al -so "$mvt" 2>/dev/null | awk -F': ' '/^Feature Count/ { n += $2; seen = 1 }
+    END { if (seen) print n; else print "?" }'
+}
+
+# One measurement: a server, a URL (and optionally a wrk script that makes the requests);
+# appends a table row. The server is first asked once (the answer is kept, its time is the
+# "1 request" column), warmed up for 1 s when that answer took under a second, and left to
+# finish what it still computes before and after wrk runs.
+measure() { # query-key server-name server-pid url [wrk-script]
+  local key=$1 name=$2 pid=$3 url=$4 script=${5:-} code body=$RUN/answers/$1-$2 single
+  body=${body// /_}
   if [ -z "$url" ]; then
-    TABLES+=("| $name | no forcemap answer to copy | | | | | | | |")
+    TABLES+=("| $name | no forcemap answer to copy | | | | | | | | | |")
     return
   fi
-  code=$(curl -s -o "$body" -w '%{http_code}' "$url" || echo 000)
+  read -r code single < <(curl -s -o "$body" -w '%{http_code} %{time_total}\n' "$url" || echo 000 0)
   if [ "$code" != 200 ]; then
-    TABLES+=("| $name | HTTP $code | | | | | | | $(head -c 200 "$body" | tr -d '|\n') |")
+    TABLES+=("| $name | HTTP $code | | | | | | | | | $(head -c 200 "$body" | tr -d '|\n') |")
     return
   fi
   local bytes features
   bytes=$(stat -c %s "$body")
-  features=$(jq '.features | length' "$body" 2>/dev/null || echo "?")
-  wrk -t2 -c"$CONNECTIONS" -d1s --timeout 10s "$url" >/dev/null 2>&1 || true
-  local line
-  line=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$HERE/report.lua" "$url" \
-    2>&1 | tee "$RUN/wrk-$key-$name.txt" | grep '^RESULT' || true)
+  features=$(count_features "$body")
+  local idle=("$pid")
+  [ -z "$PG_PID" ] || idle+=("$PG_PID")
+  if awk -v s="$single" 'BEGIN { exit !(s < 1) }'; then
+    wrk -t2 -c"$CONNECTIONS" -d1s --timeout 10s ${script:+-s "$script"} "$url" >/dev/null 2>&1 || true
+  fi
+  wait_idle "${idle[@]}"
+  local line report=$RUN/wrk-$key-${name// /_}.txt
+  # report.lua's done() runs after the request script's: both are loaded into one wrk.
+  if [ -n "$script" ]; then
+    cat "$script" "$HERE/report.lua" >"$RUN/wrk-script-$key.lua"
+    script=$RUN/wrk-script-$key.lua
+  else
+    script=$HERE/report.lua
+  fi
+  line=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$script" "$url" \
+    2>&1 | tee "$report" | grep '^RESULT' || true)
+  local load; load=$(load_1m)
+  wait_idle "${idle[@]}"
   if [ -z "$line" ]; then
-    TABLES+=("| $name | wrk failed | | | | | | | |")
+    TABLES+=("| $name | wrk failed | | | | | | | | | |")
     return
   fi
   read -r _ rps p50 p99 errors bad total <<<"$line"
   local rss ratio note=""
   rss=$(peak_rss_mb "$pid")
-  [ "$name" != forcemap ] || FM_RPS=$rps
+  [ -n "$FM_RPS" ] || FM_RPS=$rps
   ratio=$(awk -v a="$rps" -v b="${FM_RPS:-0}" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }')
-  [ "$errors" = 0 ] || note="$errors socket errors/time-outs"
-  [ "$bad" = 0 ] || note="$note $bad non-2xx"
-  TABLES+=("| $name | $rps | $p50 | $p99 | $rss | $ratio | $features | $bytes | $note |")
+  [ "$total" != 0 ] || note="no request completed in ${DURATION} s;"
+  [ "$errors" = 0 ] || note="$note $errors socket errors/time-outs;"
+  [ "$bad" = 0 ] || note="$note $bad non-2xx answers (not counted in req/s);"
+  # With a request script, wrk asks other URLs than the one timed alone.
+  [ -z "${5:-}" ] || single="–"
+  TABLES+=("| $name | $rps | $p50 | $p99 | $single | $rss | $ratio | $features | $bytes | $load | ${note%;} |")
 }
 
 table() { # title
-  TABLES+=("" "**$1**" "" "| server | req/s | p50 ms | p99 ms | peak RSS MB | ÷ forcemap | features | bytes | notes |" "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+  TABLES+=("" "**$1**" "" "| server | req/s | p50 ms | p99 ms | 1 request s | peak RSS MB | ÷ first row | features | bytes | load 1 min | notes |" "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
   FM_RPS=
 }
 
@@ -317,6 +404,28 @@ static_copy() { # key forcemap-url
   if curl -sf -o "$RUN/static/$1.json" "$2"; then
     echo "http://127.0.0.1:$NGINX_PORT/$1.json"
   fi
+}
+
+# The XYZ (Web Mercator) column and row of the tile holding a point at zoom z.
+tile_xy() { # lon lat z; echoes "x y"
+  awk -v lon="$1" -v lat="$2" -v z="$3" 'BEGIN {
+    pi = atan2(0, -1); n = 2 ^ z; r = lat * pi / 180
+    printf "%d %d", int((lon + 180) / 360 * n), int((1 - log(sin(r) / cos(r) + 1 / cos(r)) / pi) / 2 * n)
+  }'
+}
+
+# Times sequential requests (curl), one URL a line on stdin; echoes "count median max" in s.
+sequential_times() {
+  local url
+  while read -r url; do curl -s -o /dev/null -w '%{time_total}\n' "$url"; done |
+    sort -n | awk '{ t[NR] = $1 } END { printf "%d %.4f %.4f", NR, t[int((NR + 1) / 2)], t[NR] }'
+}
+
+# A row of the one-at-a-time tile table.
+single_row() { # name "count median max" features bytes notes
+  local count median max
+  read -r count median max <<<"$2"
+  SINGLES+=("| $1 | $count | $median | $max | $3 | $4 | $(load_1m) | $5 |")
 }
 
 # ---------------------------------------------------------------- the run
@@ -335,7 +444,7 @@ main() {
 
   local machine
   machine="$(nproc) CPUs ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)"
-  local facts=("machine: $machine" "wrk: 2 threads, $CONNECTIONS connections, ${DURATION} s per measurement after 1 s of warm-up, on the same cores as the servers")
+  local facts=("machine: $machine" "command: bench/run.sh $ARGS" "load average at the start (uptime): $(uptime | sed 's/.*load average: //')" "wrk: 2 threads, $CONNECTIONS connections, ${DURATION} s per measurement after 1 s of warm-up (none when one request takes a second or more), each server left to finish what it still computes before and after, on the same cores as the servers" "forcemap serve --expensive-slots $CONNECTIONS (one per connection: nothing is shed)" "req/s counts 2xx/3xx answers only; latencies cover every completed request; '1 request s' is one request alone before the load (curl)")
 
   log "starting forcemap on the built-in data"
   start_forcemap forcemap "$FM_PORT"
@@ -368,59 +477,99 @@ main() {
     facts+=("ogr2ogr of the synthetic installations into PostGIS: $(since "$t0") s")
     resources+=("installations_synth=$synth/installations.geojson")
   fi
-  log "starting pygeoapi, tipg and nginx"
-  start_pygeoapi "${resources[@]}"
+  if [ "$TILES_ONLY" = 0 ]; then
+    log "starting pygeoapi, tipg and nginx"
+    start_pygeoapi "${resources[@]}"
+    start_nginx
+  fi
   start_tipg
-  start_nginx
 
-  local fm_pid pg_pid py_pid tipg_pid nginx_pid
+  local fm_pid py_pid tipg_pid nginx_pid
   fm_pid=$(pid_of forcemap); py_pid=$(pid_of pygeoapi); tipg_pid=$(pid_of tipg)
   nginx_pid=$(pid_of nginx)
   local f=http://127.0.0.1:$FM_PORT p=http://127.0.0.1:$PYGEOAPI_PORT t=http://127.0.0.1:$TIPG_PORT
   local bbox=67.3,36.6,75.2,41.1 q
 
-  log "measuring (built-in data)"
-  table "Built-in data: installations in bbox $bbox"
-  q="bbox=$bbox&limit=100"
-  measure small-bbox forcemap "$fm_pid" "$f/collections/installations/items?$q"
-  measure small-bbox nginx "$nginx_pid" "$(static_copy small-bbox "$f/collections/installations/items?$q")"
-  measure small-bbox pygeoapi "$py_pid" "$p/collections/installations/items?$q&f=json"
-  measure small-bbox tipg "$tipg_pid" "$t/collections/public.installations/items?$q"
+  if [ "$TILES_ONLY" = 0 ]; then
+    log "measuring (built-in data)"
+    table "Built-in data: installations in bbox $bbox"
+    q="bbox=$bbox&limit=100"
+    measure small-bbox forcemap "$fm_pid" "$f/collections/installations/items?$q"
+    measure small-bbox nginx "$nginx_pid" "$(static_copy small-bbox "$f/collections/installations/items?$q")"
+    measure small-bbox pygeoapi "$py_pid" "$p/collections/installations/items?$q&f=json"
+    measure small-bbox tipg "$tipg_pid" "$t/collections/public.installations/items?$q"
 
-  table "Built-in data: countries in bbox $bbox"
-  measure countries-bbox forcemap "$fm_pid" "$f/collections/countries/items?$q"
-  measure countries-bbox nginx "$nginx_pid" "$(static_copy countries-bbox "$f/collections/countries/items?$q")"
-  measure countries-bbox pygeoapi "$py_pid" "$p/collections/countries/items?$q&f=json"
-  measure countries-bbox tipg "$tipg_pid" "$t/collections/public.countries/items?$q"
+    table "Built-in data: countries in bbox $bbox"
+    measure countries-bbox forcemap "$fm_pid" "$f/collections/countries/items?$q"
+    measure countries-bbox nginx "$nginx_pid" "$(static_copy countries-bbox "$f/collections/countries/items?$q")"
+    measure countries-bbox pygeoapi "$py_pid" "$p/collections/countries/items?$q&f=json"
+    measure countries-bbox tipg "$tipg_pid" "$t/collections/public.countries/items?$q"
 
-  table "Built-in data: border zone TJK–AFG 50 km (no peer has this question; nginx serves the same bytes)"
-  q="countries=TJK,AFG&distance_km=50"
-  measure border-zone forcemap "$fm_pid" "$f/analysis/border-zone?$q"
-  measure border-zone nginx "$nginx_pid" "$(static_copy border-zone "$f/analysis/border-zone?$q")"
+    table "Built-in data: border zone TJK–AFG 50 km (no peer has this question; nginx serves the same bytes)"
+    q="countries=TJK,AFG&distance_km=50"
+    measure border-zone forcemap "$fm_pid" "$f/analysis/border-zone?$q"
+    measure border-zone nginx "$nginx_pid" "$(static_copy border-zone "$f/analysis/border-zone?$q")"
+  fi
 
   if [ "$FEATURES" -gt 0 ]; then
     local fs=http://127.0.0.1:$FM_SYNTH_PORT fs_pid
     fs_pid=$(pid_of forcemap-synth)
-    log "measuring (synthetic data)"
-    q="bbox=69.0,38.4,69.4,38.7&limit=100"
-    table "Synthetic data ($FEATURES features): installations in bbox 69.0,38.4,69.4,38.7, limit=100"
-    measure synth-bbox forcemap "$fs_pid" "$fs/collections/installations/items?$q"
-    measure synth-bbox nginx "$nginx_pid" "$(static_copy synth-bbox "$fs/collections/installations/items?$q")"
-    measure synth-bbox pygeoapi "$py_pid" "$p/collections/installations_synth/items?$q&f=json"
-    measure synth-bbox tipg "$tipg_pid" "$t/collections/public.installations_synth/items?$q"
+    if [ "$TILES_ONLY" = 0 ]; then
+      log "measuring (synthetic data)"
+      q="bbox=69.0,38.4,69.4,38.7&limit=100"
+      table "Synthetic data ($FEATURES features): installations in bbox 69.0,38.4,69.4,38.7, limit=100"
+      measure synth-bbox forcemap "$fs_pid" "$fs/collections/installations/items?$q"
+      measure synth-bbox nginx "$nginx_pid" "$(static_copy synth-bbox "$fs/collections/installations/items?$q")"
+      measure synth-bbox pygeoapi "$py_pid" "$p/collections/installations_synth/items?$q&f=json"
+      measure synth-bbox tipg "$tipg_pid" "$t/collections/public.installations_synth/items?$q"
 
-    table "Synthetic data ($FEATURES features): border zone TJK–AFG 50 km over installations, limit=100"
-    q="countries=TJK,AFG&distance_km=50&collections=installations&limit=100"
-    measure synth-border-zone forcemap "$fs_pid" "$fs/analysis/border-zone?$q"
-    measure synth-border-zone nginx "$nginx_pid" "$(static_copy synth-border-zone "$fs/analysis/border-zone?$q")"
+      table "Synthetic data ($FEATURES features): border zone TJK–AFG 50 km over installations, limit=100"
+      q="countries=TJK,AFG&distance_km=50&collections=installations&limit=100"
+      measure synth-border-zone forcemap "$fs_pid" "$fs/analysis/border-zone?$q"
+      measure synth-border-zone nginx "$nginx_pid" "$(static_copy synth-border-zone "$fs/analysis/border-zone?$q")"
+    fi
+
+    # A z6 tile of the synthetic installations, the one holding Dushanbe.
+    local z=6 x y tile_fm tile_tipg
+    read -r x y <<<"$(tile_xy 68.78 38.56 $z)"
+    tile_fm=$fs/tiles/installations/$z/$x/$y.mvt
+    tile_tipg=$t/collections/public.installations_synth/tiles/WebMercatorQuad/$z/$x/$y
+    log "measuring tile $z/$x/$y"
+    local first first_features first_bytes busted_features
+    first=$(curl -s -o "$RUN/answers/tile-first.mvt" -w '%{time_total}' "$tile_fm")
+    first_features=$(count_features "$RUN/answers/tile-first.mvt")
+    first_bytes=$(stat -c %s "$RUN/answers/tile-first.mvt")
+    curl -s -o "$RUN/answers/tile-busted.mvt" "$tile_fm?datetime=1000-01-01/.."
+    busted_features=$(count_features "$RUN/answers/tile-busted.mvt")
+    curl -s -o "$RUN/answers/tile-tipg.mvt" "$tile_tipg"
+    local tipg_features tipg_bytes
+    tipg_features=$(count_features "$RUN/answers/tile-tipg.mvt")
+    tipg_bytes=$(stat -c %s "$RUN/answers/tile-tipg.mvt")
+    SINGLES+=("" "**Synthetic data ($FEATURES features): tile $z/$x/$y of the installations (holds Dushanbe), one request at a time (curl)**" ""
+      "| server | requests | median s | max s | features | bytes | load 1 min | notes |"
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    single_row "forcemap, first tile request of the server" "1 $first $first" "$first_features" "$first_bytes" "nothing in its tile cache yet"
+    single_row "forcemap, a new \`datetime\` each time" \
+      "$(for i in $(seq 20); do printf '%s?datetime=%04d-01-01/..\n' "$tile_fm" $((1000 + i)); done | sequential_times)" \
+      "$busted_features" "$(stat -c %s "$RUN/answers/tile-busted.mvt")" "computed each time (the cache is keyed by \`datetime\`)"
+    single_row "forcemap, cached" "$(for i in $(seq 20); do echo "$tile_fm"; done | sequential_times)" \
+      "$first_features" "$first_bytes" ""
+    single_row "tipg" "$(for i in $(seq 20); do echo "$tile_tipg"; done | sequential_times)" \
+      "$tipg_features" "$tipg_bytes" "computed each time by PostGIS (ST_AsMVT)"
+
+    table "Synthetic data ($FEATURES features): tile $z/$x/$y of the installations under load"
+    measure tile "forcemap cached" "$fs_pid" "$tile_fm"
+    measure tile "forcemap uncached" "$fs_pid" "$tile_fm" "$HERE/tile-bust.lua"
+    measure tile tipg "$tipg_pid" "$tile_tipg"
   fi
 
-  pg_pid=$(head -n1 "$PG_DATA/postmaster.pid")
-  facts+=("PostgreSQL cluster behind tipg: peak RSS $(peak_rss_mb "$pg_pid") MB (sum over its processes, shared buffers counted in each)")
+  facts+=("PostgreSQL cluster behind tipg: peak RSS $(peak_rss_mb "$PG_PID") MB (sum over its processes, shared buffers counted in each)")
 
+  facts+=("load average at the end (uptime): $(uptime | sed 's/.*load average: //')")
   printf '\n'
   printf -- '- %s\n' "${facts[@]}"
   printf '%s\n' "${TABLES[@]}"
+  [ ${#SINGLES[@]} = 0 ] || printf '%s\n' "${SINGLES[@]}"
   printf '\nraw wrk output and the answers measured: %s\n' "$RUN"
 }
 

@@ -5,7 +5,9 @@
 #   bench/soak.sh [SECONDS] [CONNECTIONS]        (default 60 s, 256 connections)
 #
 # Passes when wrk saw no connection errors, every 5xx was a shed 503 with Retry-After, and the
-# server's RSS at the end is within 10 % of its level after a warm-up run. Results go to
+# server's RSS at the end is within 10 % of its level after a warm-up run. It also prints the
+# RSS drift over the second half of the run, which tells memory still settling after the
+# warm-up (growth that stops) from a leak (growth that goes on). Results go to
 # bench/soak-results/ (not committed) and a summary to stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +17,7 @@ port="${SOAK_PORT:-18181}"
 out=bench/soak-results
 mkdir -p "$out"
 
+echo "load average at the start (uptime): $(uptime | sed 's/.*load average: //')"
 cargo build --release --quiet
 ulimit -n 65536 2>/dev/null || true
 ./target/release/forcemap serve --bind "127.0.0.1:$port" >"$out/server.log" 2>&1 &
@@ -41,14 +44,17 @@ kill "$sampler" 2>/dev/null || true
 final=$(rss)
 peak=$(awk '{ if ($2 > m) m = $2 } END { print m }' "$out/rss.txt")
 
-grep '^SOAK' "$out/soak.txt"
+echo "load average at the end (uptime): $(uptime | sed 's/.*load average: //')"
 connect_errors=$(grep -Eo 'connect_errors=[0-9]+' "$out/soak.txt" | cut -d= -f2)
 read_errors=$(grep -Eo 'read_errors=[0-9]+' "$out/soak.txt" | cut -d= -f2)
 timeouts=$(grep -Eo 'timeouts=[0-9]+' "$out/soak.txt" | cut -d= -f2)
 missing=$(grep -Eo 'shed_without_retry_after=[0-9]+' "$out/soak.txt" | cut -d= -f2)
 other_5xx=$(awk '$1 == "SOAK" && $2 == "status" && $3 >= 500 && $3 != 503 { n += $4 } END { print n + 0 }' "$out/soak.txt")
 drift=$(awk -v a="$warm" -v b="$final" 'BEGIN { printf "%.1f", (b - a) * 100 / a }')
+half=$(awk '{ r[NR] = $2 } END { print r[int((NR + 1) / 2)] }' "$out/rss.txt")
+half_drift=$(awk -v a="$half" -v b="$final" 'BEGIN { printf "%.1f", (b - a) * 100 / a }')
 echo "rss: after warm-up ${warm} kB, at the end ${final} kB (${drift} %), peak ${peak} kB"
+echo "rss over the second half of the run: ${half} kB to ${final} kB (${half_drift} %)"
 
 fail=0
 [ "$connect_errors" -eq 0 ] || { echo "FAIL: $connect_errors connection errors"; fail=1; }
