@@ -13,10 +13,11 @@
 //!
 //! Cross-cutting behaviour is tower middleware, applied once in [`router`], from the outside in:
 //! the security headers ([`headers`]), CORS for GET from any origin (the data is public), one log
-//! line per request, compression, and the [`limits`] (URI length, a slot per class of endpoint,
-//! the time-out).
+//! line per request, compression, the cache of large answers ([`answer_cache`]) and the
+//! [`limits`] (URI length, a slot per class of endpoint, the time-out).
 
 pub mod analysis;
+mod answer_cache;
 pub mod basemap;
 pub mod error;
 pub mod headers;
@@ -57,6 +58,11 @@ pub fn router(state: AppState) -> Router {
         .merge(stories::routes())
         .fallback(|| async { error::ApiError::not_found("no such resource") })
         .layer(middleware::from_fn_with_state(guard, limits::guard))
+        // Outside the limits: a kept answer needs no slot.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            answer_cache::answer_cache,
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))

@@ -117,6 +117,8 @@ pub struct AppState {
     thematic: ArchiveSlot,
     /// Collection tiles already made, keyed by data version, so a reload needs no purge.
     pub tiles: Arc<super::tiles::TileCache>,
+    /// Large answers already made, keyed by data version too.
+    pub answers: Arc<super::answer_cache::AnswerCache>,
 }
 
 impl AppState {
@@ -138,6 +140,7 @@ impl AppState {
             basemap: Arc::new(watch::Sender::new(None)),
             thematic: Arc::new(watch::Sender::new(None)),
             tiles: Arc::new(super::tiles::new_cache()),
+            answers: Arc::new(super::answer_cache::new_cache()),
         }
     }
 
