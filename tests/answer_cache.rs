@@ -12,7 +12,7 @@ use forcemap::synth::{synthesize, SynthOptions};
 use indicatif::ProgressBar;
 use reqwest::header;
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A synthetic data directory of `features` features drawn with `seed`.
 fn synthetic(features: u64, seed: u64) -> PathBuf {
@@ -30,8 +30,8 @@ fn synthetic(features: u64, seed: u64) -> PathBuf {
     dir
 }
 
-fn catalog_of(dir: &PathBuf) -> Catalog {
-    Catalog::build(load(&DataSource::Dir(dir.clone())).unwrap_or_else(|p| panic!("{p}")))
+fn catalog_of(dir: &Path) -> Catalog {
+    Catalog::build(load(&DataSource::Dir(dir.to_path_buf())).unwrap_or_else(|p| panic!("{p}")))
 }
 
 /// Status, headers and raw body bytes (no decompression by the client).
