@@ -5,7 +5,8 @@
 #   bench/soak.sh [SECONDS] [CONNECTIONS]        (default 60 s, 256 connections)
 #
 # Passes when wrk saw no connection errors, every 5xx was a shed 503 with Retry-After, and the
-# server's RSS at the end is within 10 % of its level after a warm-up run. It also prints the
+# server's RSS at the end is within 10 % of its level after the warm-up (rounds of the same load
+# until memory has settled). It also prints the
 # RSS drift over the second half of the run, which tells memory still settling after the
 # warm-up (growth that stops) from a leak (growth that goes on). Results go to
 # bench/soak-results/ (not committed) and a summary to stdout.
@@ -31,9 +32,18 @@ done
 
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$server/status"; }
 
-# Warm-up: every endpoint once at full load, so caches (footprints, buffers) are built.
-wrk -t2 -c"$connections" -d15s --timeout 10s -s bench/soak.lua "http://127.0.0.1:$port" >"$out/warmup.txt"
+# Warm-up: the same load in rounds of 15 s until the server's memory has settled (it grew by
+# less than 2 % over the last round, at most four rounds): caches (footprints, kept answers,
+# tiles), the blocking pool's threads and the allocator's arenas are then as large as this
+# load makes them, and what grows after that is what the soak is looking for.
 warm=$(rss)
+for round in 1 2 3 4; do
+  wrk -t2 -c"$connections" -d15s --timeout 10s -s bench/soak.lua "http://127.0.0.1:$port" >"$out/warmup-$round.txt"
+  before=$warm
+  warm=$(rss)
+  echo "rss after warm-up round $round: ${warm} kB"
+  awk -v a="$before" -v b="$warm" 'BEGIN { exit !((b - a) * 100 < 2 * a) }' && break
+done
 echo "rss after warm-up: ${warm} kB"
 
 : >"$out/rss.txt"

@@ -79,7 +79,9 @@ pub fn classify(path: &str, query: Option<&str>) -> Class {
             form_urlencoded::parse(q.as_bytes())
                 .any(|(name, _)| !CHEAP_ITEM_PARAMETERS.contains(&name.as_ref()))
         }),
-        [_, z, x, tile] | ["tiles", _, z, x, tile] => {
+        // Collection tiles are computed; the basemap's and the thematic archive's XYZ tiles
+        // are read from an archive in memory, as cheap as its byte ranges.
+        ["tiles", _, z, x, tile] => {
             z.parse::<u32>().is_ok() && x.parse::<u32>().is_ok() && tile.ends_with(".mvt")
         }
         ["collections", _, "tiles", _, _, _, _] => true,
@@ -207,8 +209,6 @@ mod tests {
                 "/collections/countries/items",
                 Some("limit=5&crs=EPSG:3857"),
             ),
-            ("/basemap/3/4/2.mvt", None),
-            ("/thematic/0/0/0.mvt", None),
             ("/tiles/installations/6/45/23.mvt", None),
             ("/collections/countries/tiles/WebMercatorQuad/3/2/5", None),
         ] {
@@ -233,6 +233,8 @@ mod tests {
             ("/assets/app.js", None),
             ("/assets/vendor/x/y.mvt", None),
             ("/basemap.pmtiles", None),
+            ("/basemap/3/4/2.mvt", None),
+            ("/thematic/0/0/0.mvt", None),
         ] {
             assert_eq!(classify(path, query), Class::Cheap, "{path}?{query:?}");
         }
