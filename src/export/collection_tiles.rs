@@ -3,18 +3,22 @@
 //! `valid_from_day`/`valid_to_day`, the features made exactly as the server's
 //! `/tiles/{collection}/…` tiles are (`tiles/collection.rs`), so one archive serves every date.
 //!
-//! Groupings are left out: their footprints are unions of member countries that change with
-//! the date, so a tile drawn for one day is wrong for others, and the map colours countries by
-//! membership from the groupings document instead.
+//! A `groupings` layer follows (`grouping_tiles.rs`): a grouping's footprint changes with its
+//! members, so it holds one feature per grouping per membership epoch, dated the same way, up
+//! to a lower zoom of its own ([`GROUPINGS_MAX_ZOOM`]).
 //!
 //! Only tiles near a feature are visited: each zoom takes the tiles that a feature part's
 //! envelope covers, one tile more on each side for the buffer, and keeps those with features.
 
 use super::documents::DATED;
+use super::grouping_tiles::{
+    epoch_features, footprint_envelopes, groupings_fields, GroupingsZoom, GROUPINGS_LAYER,
+    GROUPINGS_MAX_ZOOM,
+};
 use crate::catalog::{Catalog, Envelope};
 use crate::tiles::basemap::BASEMAP_CENTER;
 use crate::tiles::collection::{tile_features, vector_fields};
-use crate::tiles::mvt::{encode_tile_with, lonlat_to_tile, tiles_per_side, TileOptions};
+use crate::tiles::mvt::{encode_layers, lonlat_to_tile, tile_layers, tiles_per_side, TileOptions};
 use anyhow::Context;
 use chrono::NaiveDate;
 use pmtiles::{PmTilesWriter, TileCoord, TileId, TileType};
@@ -42,13 +46,24 @@ pub fn build_collections_archive(
         .flat_map(|&c| catalog.collection(c).features().iter())
         .flat_map(|f| Envelope::parts(f.geometry.as_ref()))
         .collect();
+    let epochs = epoch_features(catalog);
+    let footprints = footprint_envelopes(&epochs);
+    let groupings_max_zoom = GROUPINGS_MAX_ZOOM.min(max_zoom);
     let bounds = envelopes
         .iter()
+        .chain(&footprints)
         .copied()
         .reduce(Envelope::merge)
         .unwrap_or(Envelope::new(-180.0, -85.0, 180.0, 85.0));
-    let levels: Vec<BTreeSet<(u32, u32)>> =
-        (0..=max_zoom).map(|z| tiles_near(&envelopes, z)).collect();
+    let levels: Vec<BTreeSet<(u32, u32)>> = (0..=max_zoom)
+        .map(|z| {
+            let mut tiles = tiles_near(&envelopes, z);
+            if z <= groupings_max_zoom {
+                tiles.extend(tiles_near(&footprints, z));
+            }
+            tiles
+        })
+        .collect();
     progress.set_length(levels.iter().map(|l| l.len() as u64).sum());
     progress.set_position(0);
 
@@ -60,12 +75,15 @@ pub fn build_collections_archive(
         .bounds(bounds.min[0], bounds.min[1], bounds.max[0], bounds.max[1])
         .center(lon, lat)
         .center_zoom(zoom.min(max_zoom))
-        .metadata(metadata(catalog, max_zoom).to_string())
+        .metadata(metadata(catalog, max_zoom, groupings_max_zoom).to_string())
         .create(&mut out)
         .context("starting the collections archive")?;
     let options = TileOptions::default();
     for (z, level) in (0..=max_zoom).zip(&levels) {
+        let mut groupings =
+            (z <= groupings_max_zoom).then(|| GroupingsZoom::new(&epochs, z, &options));
         let mut tiles: Vec<(u64, Vec<u8>)> = Vec::new();
+        // Column by column (the set's order), as `GroupingsZoom` clips a column once.
         for &(x, y) in level {
             progress.inc(1);
             let layers: Vec<(&str, _)> = DATED
@@ -78,10 +96,11 @@ pub fn build_collections_archive(
                 })
                 .filter(|(_, features)| !features.is_empty())
                 .collect();
-            if layers.is_empty() {
-                continue;
-            }
-            let tile = encode_tile_with(z, x, y, &layers, &options);
+            let mut layers = tile_layers(z, x, y, &layers, &options);
+            layers
+                .layers
+                .extend(groupings.as_mut().and_then(|g| g.layer(x, y)));
+            let tile = encode_layers(layers);
             if !tile.is_empty() {
                 let id = TileId::from(TileCoord::new(z, x, y).context("tile address")?);
                 tiles.push((id.value(), tile));
@@ -118,8 +137,8 @@ fn tiles_near(envelopes: &[Envelope], z: u8) -> BTreeSet<(u32, u32)> {
     tiles
 }
 
-fn metadata(catalog: &Catalog, max_zoom: u8) -> serde_json::Value {
-    let layers: Vec<_> = DATED
+fn metadata(catalog: &Catalog, max_zoom: u8, groupings_max_zoom: u8) -> serde_json::Value {
+    let mut layers: Vec<_> = DATED
         .iter()
         .map(|&c| {
             json!({
@@ -131,10 +150,19 @@ fn metadata(catalog: &Catalog, max_zoom: u8) -> serde_json::Value {
             })
         })
         .collect();
+    layers.push(json!({
+        "id": GROUPINGS_LAYER,
+        "description": "Groupings' footprints, one per membership epoch",
+        "minzoom": 0,
+        "maxzoom": groupings_max_zoom,
+        "fields": groupings_fields(catalog),
+    }));
     json!({
         "name": COLLECTIONS_ARCHIVE_NAME,
-        "description": "Installations, forces, events and routes of every date; each feature \
-                        carries valid_from_day and valid_to_day (days since 1970-01-01)",
+        "description": "Installations, forces, events and routes of every date, and each \
+                        grouping's footprint per membership epoch (to a lower zoom, overzoomed \
+                        beyond it); each feature carries valid_from_day and valid_to_day (days \
+                        since 1970-01-01)",
         "attribution": "forcemap curated data (see each feature's sources)",
         "version": "1.0.0",
         "type": "overlay",
