@@ -156,7 +156,10 @@ fn intersection(a: &DateSpan, b: &DateSpan) -> Option<DateSpan> {
         (Some(x), Some(y)) => Some(x.min(y)),
         (x, y) => x.or(y),
     };
-    Some(DateSpan::new(later(a.start, b.start), earlier(a.end, b.end)))
+    Some(DateSpan::new(
+        later(a.start, b.start),
+        earlier(a.end, b.end),
+    ))
 }
 
 /// Every collection of one dataset, indexed.
@@ -294,7 +297,11 @@ impl Catalog {
     /// list, and so the footprint, does not change. Epochs whose members have no territory
     /// come with no footprint.
     pub fn grouping_epochs(&self, position: usize) -> Vec<GroupingEpoch<'_>> {
-        let Some(grouping) = self.collection(CollectionId::Groupings).features.get(position) else {
+        let Some(grouping) = self
+            .collection(CollectionId::Groupings)
+            .features
+            .get(position)
+        else {
             return Vec::new();
         };
         let validity = grouping.validity.span();

@@ -22,7 +22,9 @@
 use crate::catalog::{Catalog, Envelope};
 use crate::model::{CollectionId, DateSpan};
 use crate::tiles::collection::{curated_properties, validity_days, vector_fields};
-use crate::tiles::mvt::{Axis, LayerBuilder, PixelGeometry, PropertyValue, TileOptions, TileWindow};
+use crate::tiles::mvt::{
+    Axis, LayerBuilder, PixelGeometry, PropertyValue, TileOptions, TileWindow,
+};
 use geo::{Geometry, Rect};
 use geozero::mvt::tile;
 use serde_json::{json, Map, Value};

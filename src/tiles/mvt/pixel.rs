@@ -8,8 +8,8 @@ use crate::geom::antimeridian::{unwrap_longitudes, unwrap_polygon};
 use geo::coordinate_position::CoordPos;
 use geo::dimensions::Dimensions;
 use geo::{BooleanOps, Point, Polygon, PreparedGeometry, Rect, Relate, Simplify};
-use geo::{Translate, Validation};
 use geo::{BoundingRect, Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon};
+use geo::{Translate, Validation};
 
 /// How many times a polygon broken by rounding to the grid is repaired before it is kept as
 /// it is.
