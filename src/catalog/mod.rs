@@ -324,3 +324,31 @@ impl Catalog {
         self.collection(CollectionId::Countries).get(iso3)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Option<NaiveDate> {
+        Some(s.parse().unwrap())
+    }
+
+    #[test]
+    fn spans_intersect_to_the_days_they_share_and_open_ends_give_way() {
+        let epoch = DateSpan::new(d("1999-05-01"), None);
+        let validity = DateSpan::new(d("1992-05-15"), d("2002-10-07"));
+        assert_eq!(
+            intersection(&epoch, &validity),
+            Some(DateSpan::new(d("1999-05-01"), d("2002-10-07")))
+        );
+        assert_eq!(
+            intersection(&DateSpan::ALL_TIME, &epoch),
+            Some(epoch),
+            "all time keeps the other span"
+        );
+        let later = DateSpan::new(d("2002-10-08"), None);
+        assert_eq!(intersection(&validity, &later), None, "no shared day");
+        let same_day = DateSpan::day(d("2002-10-07").unwrap());
+        assert_eq!(intersection(&validity, &same_day), Some(same_day));
+    }
+}
