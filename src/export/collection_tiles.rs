@@ -25,6 +25,8 @@ use pmtiles::{PmTilesWriter, TileCoord, TileId, TileType};
 use serde_json::json;
 use std::collections::BTreeSet;
 use std::io::Cursor;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// Highest zoom of the archive. Positions are known to a kilometre at best (`site`
 /// precision); at zoom 10 one tile unit is under 10 m, so deeper tiles would add nothing a
@@ -80,32 +82,50 @@ pub fn build_collections_archive(
         .context("starting the collections archive")?;
     let options = TileOptions::default();
     for (z, level) in (0..=max_zoom).zip(&levels) {
-        let mut groupings =
-            (z <= groupings_max_zoom).then(|| GroupingsZoom::new(&epochs, z, &options));
-        let mut tiles: Vec<(u64, Vec<u8>)> = Vec::new();
-        // Column by column (the set's order), as `GroupingsZoom` clips a column once.
-        for &(x, y) in level {
-            progress.inc(1);
-            let layers: Vec<(&str, _)> = DATED
-                .iter()
-                .map(|&c| {
-                    (
-                        c.as_str(),
-                        tile_features(catalog, c, (z, x, y), None, today),
-                    )
-                })
-                .filter(|(_, features)| !features.is_empty())
-                .collect();
-            let mut layers = tile_layers(z, x, y, &layers, &options);
-            layers
-                .layers
-                .extend(groupings.as_mut().and_then(|g| g.layer(x, y)));
-            let tile = encode_layers(layers);
-            if !tile.is_empty() {
-                let id = TileId::from(TileCoord::new(z, x, y).context("tile address")?);
-                tiles.push((id.value(), tile));
+        let groupings = (z <= groupings_max_zoom).then(|| GroupingsZoom::new(&epochs, z, &options));
+        let columns = columns_of(level);
+        let next_column = AtomicUsize::new(0);
+        let results = Mutex::new(Vec::new());
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(columns.len().max(1));
+        // Columns are built side by side, as the basemap's are; each thread takes the next.
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| {
+                    let mut local: Vec<(u64, Vec<u8>)> = Vec::new();
+                    while let Some((x, rows)) =
+                        columns.get(next_column.fetch_add(1, Ordering::Relaxed))
+                    {
+                        let column = groupings.as_ref().map(|g| g.column(*x));
+                        for &y in rows {
+                            progress.inc(1);
+                            let layers: Vec<(&str, _)> = DATED
+                                .iter()
+                                .map(|&c| {
+                                    (
+                                        c.as_str(),
+                                        tile_features(catalog, c, (z, *x, y), None, today),
+                                    )
+                                })
+                                .filter(|(_, features)| !features.is_empty())
+                                .collect();
+                            let mut layers = tile_layers(z, *x, y, &layers, &options);
+                            if let (Some(g), Some(column)) = (&groupings, &column) {
+                                layers.layers.extend(g.layer(column, y));
+                            }
+                            let tile = encode_layers(layers);
+                            if !tile.is_empty() {
+                                let coord = TileCoord::new(z, *x, y).expect("tile within its zoom");
+                                local.push((TileId::from(coord).value(), tile));
+                            }
+                        }
+                    }
+                    results.lock().expect("no panics").extend(local);
+                });
             }
-        }
+        });
+        let mut tiles = results.into_inner().expect("no panics");
         tiles.sort_unstable_by_key(|(id, _)| *id);
         for (id, tile) in &tiles {
             let coord = TileCoord::from(TileId::new(*id).context("tile id")?);
@@ -118,6 +138,18 @@ pub fn build_collections_archive(
         .finalize()
         .context("finishing the collections archive")?;
     Ok(out.into_inner())
+}
+
+/// The tiles of one zoom by column: each column's `x` with its rows, in order.
+fn columns_of(tiles: &BTreeSet<(u32, u32)>) -> Vec<(u32, Vec<u32>)> {
+    let mut columns: Vec<(u32, Vec<u32>)> = Vec::new();
+    for &(x, y) in tiles {
+        match columns.last_mut() {
+            Some((last, rows)) if *last == x => rows.push(y),
+            _ => columns.push((x, vec![y])),
+        }
+    }
+    columns
 }
 
 /// The tiles of zoom `z` that an envelope covers, widened by one tile each way (the tile

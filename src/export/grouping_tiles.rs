@@ -108,14 +108,19 @@ struct Piece {
     bbox: Rect<f64>,
 }
 
-/// The layer's features for one zoom, projected and simplified once; [`GroupingsZoom::layer`]
-/// keeps the pieces of the last tile column asked for, so tiles visited column by column clip
-/// each footprint once per column.
+/// The layer's features for one zoom, projected and simplified once; a tile's layer is cut
+/// from its column's pieces ([`GroupingsZoom::column`]), so each footprint is clipped once per
+/// column, and columns can be built side by side.
 pub struct GroupingsZoom<'f, 'a> {
     features: &'f [EpochFeature<'a>],
     projected: Vec<Piece>,
-    column: Option<(u32, Vec<Piece>)>,
     options: TileOptions,
+}
+
+/// The footprints' pieces within one buffered tile column.
+pub struct GroupingsColumn {
+    x: u32,
+    pieces: Vec<Piece>,
 }
 
 impl<'f, 'a> GroupingsZoom<'f, 'a> {
@@ -138,23 +143,26 @@ impl<'f, 'a> GroupingsZoom<'f, 'a> {
         GroupingsZoom {
             features,
             projected,
-            column: None,
             options: *options,
         }
     }
 
-    /// The layer of tile `x/y` of this zoom, `None` when no footprint reaches it.
-    pub fn layer(&mut self, x: u32, y: u32) -> Option<tile::Layer> {
-        let options = self.options;
-        if self.column.as_ref().is_none_or(|(cx, _)| *cx != x) {
-            let window = TileWindow::new(x, 0, options.buffer);
-            let pieces = clip_all(&self.projected, Axis::X, window.min.x, window.max.x);
-            self.column = Some((x, pieces));
+    /// The pieces of tile column `x`.
+    pub fn column(&self, x: u32) -> GroupingsColumn {
+        let window = TileWindow::new(x, 0, self.options.buffer);
+        GroupingsColumn {
+            x,
+            pieces: clip_all(&self.projected, Axis::X, window.min.x, window.max.x),
         }
-        let (_, column) = self.column.as_ref()?;
-        let window = TileWindow::new(x, y, options.buffer);
+    }
+
+    /// The layer of tile `x/y` of this zoom (`column` being column `x`), `None` when no
+    /// footprint reaches it.
+    pub fn layer(&self, column: &GroupingsColumn, y: u32) -> Option<tile::Layer> {
+        let options = self.options;
+        let window = TileWindow::new(column.x, y, options.buffer);
         let mut layer = LayerBuilder::new();
-        for piece in clip_all(column, Axis::Y, window.min.y, window.max.y) {
+        for piece in clip_all(&column.pieces, Axis::Y, window.min.y, window.max.y) {
             let feature = &self.features[piece.feature];
             layer.add(
                 &piece.geometry,
