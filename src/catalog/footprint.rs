@@ -4,8 +4,11 @@
 //! constant, and each epoch's union is computed the first time it is asked for and kept
 //! (`OnceLock`). The catalog stays immutable to its readers; the cache only saves repeated
 //! unions, which for large members at 1:10m cost far more than a request should.
+//!
+//! An epoch is cut wherever the member list changes, so each one also names its members;
+//! the static export writes one footprint per epoch ([`Footprints::epochs`]).
 
-use crate::model::Feature;
+use crate::model::{DateSpan, Feature};
 use chrono::NaiveDate;
 use geo::{unary_union, Geometry, MultiPolygon};
 use std::collections::{BTreeSet, HashMap};
@@ -14,7 +17,10 @@ use std::sync::OnceLock;
 struct Epoch {
     /// First day of the epoch; it lasts until the next epoch's start.
     start: NaiveDate,
-    /// Positions of the member countries in the countries collection.
+    /// ISO3 codes of the states counted in the epoch, in first-joined order.
+    codes: Vec<String>,
+    /// Positions of the member countries in the countries collection (members without
+    /// territory there have none).
     members: Vec<usize>,
     union: OnceLock<Option<Geometry<f64>>>,
 }
@@ -42,9 +48,33 @@ impl Footprints {
     ) -> Option<&'a Geometry<f64>> {
         let epochs = self.epochs.get(grouping)?;
         let epoch = epochs.iter().rev().find(|e| e.start <= date)?;
-        epoch
-            .union
-            .get_or_init(|| union_of(&epoch.members, countries))
+        epoch.footprint(countries)
+    }
+
+    /// Every epoch of one grouping in date order: the days it spans (the last one open), its
+    /// footprint (`None` when no member has territory) and its members' ISO3 codes. An epoch
+    /// without members ends the history or a gap in it.
+    pub fn epochs<'a>(
+        &'a self,
+        grouping: usize,
+        countries: &'a [Feature],
+    ) -> impl Iterator<Item = (DateSpan, Option<&'a Geometry<f64>>, Vec<&'a str>)> + 'a {
+        let epochs = self.epochs.get(grouping).map_or(&[][..], Vec::as_slice);
+        epochs.iter().enumerate().map(move |(i, epoch)| {
+            let end = epochs.get(i + 1).and_then(|next| next.start.pred_opt());
+            (
+                DateSpan::new(Some(epoch.start), end),
+                epoch.footprint(countries),
+                epoch.codes.iter().map(String::as_str).collect(),
+            )
+        })
+    }
+}
+
+impl Epoch {
+    fn footprint<'a>(&'a self, countries: &[Feature]) -> Option<&'a Geometry<f64>> {
+        self.union
+            .get_or_init(|| union_of(&self.members, countries))
             .as_ref()
     }
 }
@@ -60,17 +90,18 @@ fn epochs_of(grouping: &Feature, country_position: &HashMap<&str, usize>) -> Vec
     }
     let mut epochs: Vec<Epoch> = Vec::new();
     for start in boundaries {
-        let mut members: Vec<usize> = grouping
-            .members_on(start)
-            .into_iter()
-            .filter_map(|c| country_position.get(c).copied())
-            .collect();
-        members.sort_unstable();
-        if epochs.last().is_some_and(|e| e.members == members) {
+        let codes = grouping.members_on(start);
+        if epochs.last().is_some_and(|e| e.codes == codes) {
             continue;
         }
+        let mut members: Vec<usize> = codes
+            .iter()
+            .filter_map(|&c| country_position.get(c).copied())
+            .collect();
+        members.sort_unstable();
         epochs.push(Epoch {
             start,
+            codes: codes.into_iter().map(str::to_owned).collect(),
             members,
             union: OnceLock::new(),
         });

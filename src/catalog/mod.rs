@@ -131,6 +131,37 @@ fn temporal_extent(features: &[Feature]) -> DateSpan {
     )
 }
 
+/// One membership epoch of a grouping: the days it lasted, its footprint then and who the
+/// members were.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupingEpoch<'a> {
+    /// First and last day (`None` for an end still open or unknown).
+    pub span: DateSpan,
+    /// The union of the members' territory (`None` when no member has territory).
+    pub footprint: Option<&'a Geometry<f64>>,
+    /// ISO3 codes of the states counted in the grouping, in first-joined order.
+    pub members: Vec<&'a str>,
+}
+
+/// The days two spans share, `None` when they share none.
+fn intersection(a: &DateSpan, b: &DateSpan) -> Option<DateSpan> {
+    if !a.intersects(b) {
+        return None;
+    }
+    let later = |x: Option<NaiveDate>, y: Option<NaiveDate>| match (x, y) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, y) => x.or(y),
+    };
+    let earlier = |x: Option<NaiveDate>, y: Option<NaiveDate>| match (x, y) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    };
+    Some(DateSpan::new(
+        later(a.start, b.start),
+        earlier(a.end, b.end),
+    ))
+}
+
 /// Every collection of one dataset, indexed.
 pub struct Catalog {
     collections: Vec<Collection>,
@@ -261,8 +292,63 @@ impl Catalog {
         }
     }
 
+    /// The membership epochs of the grouping at `position`, in date order, each cut to the
+    /// grouping's own validity (epochs outside it are left out): within one epoch the member
+    /// list, and so the footprint, does not change. Epochs whose members have no territory
+    /// come with no footprint.
+    pub fn grouping_epochs(&self, position: usize) -> Vec<GroupingEpoch<'_>> {
+        let Some(grouping) = self
+            .collection(CollectionId::Groupings)
+            .features
+            .get(position)
+        else {
+            return Vec::new();
+        };
+        let validity = grouping.validity.span();
+        let countries = &self.collection(CollectionId::Countries).features;
+        self.footprints
+            .epochs(position, countries)
+            .filter(|(_, _, members)| !members.is_empty())
+            .filter_map(|(span, footprint, members)| {
+                Some(GroupingEpoch {
+                    span: intersection(&span, &validity)?,
+                    footprint,
+                    members,
+                })
+            })
+            .collect()
+    }
+
     /// The country with this ISO 3166-1 alpha-3 code.
     pub fn country(&self, iso3: &str) -> Option<&Feature> {
         self.collection(CollectionId::Countries).get(iso3)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Option<NaiveDate> {
+        Some(s.parse().unwrap())
+    }
+
+    #[test]
+    fn spans_intersect_to_the_days_they_share_and_open_ends_give_way() {
+        let epoch = DateSpan::new(d("1999-05-01"), None);
+        let validity = DateSpan::new(d("1992-05-15"), d("2002-10-07"));
+        assert_eq!(
+            intersection(&epoch, &validity),
+            Some(DateSpan::new(d("1999-05-01"), d("2002-10-07")))
+        );
+        assert_eq!(
+            intersection(&DateSpan::ALL_TIME, &epoch),
+            Some(epoch),
+            "all time keeps the other span"
+        );
+        let later = DateSpan::new(d("2002-10-08"), None);
+        assert_eq!(intersection(&validity, &later), None, "no shared day");
+        let same_day = DateSpan::day(d("2002-10-07").unwrap());
+        assert_eq!(intersection(&validity, &same_day), Some(same_day));
     }
 }

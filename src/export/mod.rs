@@ -6,7 +6,8 @@
 //! - the basemap archive (`basemap.pmtiles`, built as `forcemap basemap` builds it) and its
 //!   TileJSON (`documents.rs`);
 //! - `collection_tiles.rs`: the dated collections as one vector-tile archive
-//!   (`collections.pmtiles`);
+//!   (`collections.pmtiles`), with the groupings' footprints per membership epoch
+//!   (`grouping_tiles.rs`);
 //! - `downloads.rs`: every collection as GeoJSON, CSV, FlatGeobuf and KML;
 //! - `documents.rs`: the JSON documents the page starts from, in place of the API's answers;
 //! - `manifest.rs`: `manifest.json`, every file with its size and what it is.
@@ -14,6 +15,7 @@
 pub mod collection_tiles;
 pub mod documents;
 pub mod downloads;
+pub mod grouping_tiles;
 pub mod manifest;
 pub mod page;
 
@@ -94,7 +96,8 @@ pub fn export(
     site.write(
         COLLECTIONS_ARCHIVE,
         &tiles,
-        "installations, forces, events and routes as vector tiles with validity days (PMTiles)",
+        "installations, forces, events, routes and groupings' footprints per membership epoch as \
+         vector tiles with validity days (PMTiles)",
     )?;
 
     progress.set_message("manifest");

@@ -23,7 +23,7 @@ use super::mvt::{
     buffered_tile_bounds_lonlat, encode_tile_with, PropertyValue, TileFeature, TileOptions,
 };
 use crate::catalog::{Catalog, Collection, Envelope};
-use crate::model::{CollectionId, DateSpan};
+use crate::model::{CollectionId, DateSpan, Feature};
 use crate::query::params::reference_day;
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
@@ -88,23 +88,8 @@ pub fn tile_features<'a>(
         let Some(geometry) = catalog.geometry_on(collection, position, day) else {
             continue;
         };
-        let mut properties: Vec<(&str, PropertyValue)> = Vec::new();
-        if !feature.properties.contains_key("id") {
-            properties.push(("id", PropertyValue::from(feature.id.as_str())));
-        }
-        properties.extend(
-            feature
-                .properties
-                .iter()
-                .filter(|(key, _)| !matches!(*key, VALID_FROM_DAY | VALID_TO_DAY))
-                .filter_map(|(key, value)| Some((key, property_value(&value.to_value())?))),
-        );
-        if let Some(start) = validity.start {
-            properties.push((VALID_FROM_DAY, PropertyValue::Int(epoch_day(start))));
-        }
-        if let Some(end) = validity.end {
-            properties.push((VALID_TO_DAY, PropertyValue::Int(epoch_day(end))));
-        }
+        let mut properties = curated_properties(feature);
+        properties.extend(validity_days(&validity));
         features.push(TileFeature {
             id: Some(position as u64),
             geometry,
@@ -112,6 +97,35 @@ pub fn tile_features<'a>(
         });
     }
     features
+}
+
+/// A feature's properties as its tile feature carries them: its string `id`, then each curated
+/// property (nested values as JSON text, nulls left out), without the validity days.
+pub fn curated_properties(feature: &Feature) -> Vec<(&str, PropertyValue)> {
+    let mut properties: Vec<(&str, PropertyValue)> = Vec::new();
+    if !feature.properties.contains_key("id") {
+        properties.push(("id", PropertyValue::from(feature.id.as_str())));
+    }
+    properties.extend(
+        feature
+            .properties
+            .iter()
+            .filter(|(key, _)| !matches!(*key, VALID_FROM_DAY | VALID_TO_DAY))
+            .filter_map(|(key, value)| Some((key, property_value(&value.to_value())?))),
+    );
+    properties
+}
+
+/// `valid_from_day` and `valid_to_day` of a span, each left out where the span is open.
+pub fn validity_days(span: &DateSpan) -> Vec<(&'static str, PropertyValue)> {
+    let day = |d: NaiveDate| PropertyValue::Int(epoch_day(d));
+    [
+        span.start.map(|d| (VALID_FROM_DAY, day(d))),
+        span.end.map(|d| (VALID_TO_DAY, day(d))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// The fields a collection's tile layer carries, as TileJSON `vector_layers` name them: `id`,

@@ -106,12 +106,24 @@ pub fn encode_tile_with(
     layers: &[(&str, Vec<TileFeature<'_>>)],
     options: &TileOptions,
 ) -> Vec<u8> {
+    encode_layers(tile_layers(z, x, y, layers, options))
+}
+
+/// The layers of tile `z/x/y` before serializing, for builders that add layers of their own
+/// (see [`encode_tile_with`]); a tile that does not exist has none.
+pub(crate) fn tile_layers(
+    z: u8,
+    x: u32,
+    y: u32,
+    layers: &[(&str, Vec<TileFeature<'_>>)],
+    options: &TileOptions,
+) -> Tile {
+    let mut tile = Tile::default();
     if !is_valid_tile(z, x, y) {
-        return Vec::new();
+        return tile;
     }
     let window = TileWindow::new(x, y, options.buffer);
     let lonlat_window = window.lonlat_bounds(z);
-    let mut tile = Tile::default();
     for (name, features) in layers {
         let mut layer = LayerBuilder::new();
         for feature in features {
@@ -145,7 +157,7 @@ pub fn encode_tile_with(
             tile.layers.push(layer);
         }
     }
-    encode_layers(tile)
+    tile
 }
 
 /// Compresses an encoded tile with gzip, as PMTiles archives and most tile servers store them.

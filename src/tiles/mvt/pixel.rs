@@ -5,8 +5,11 @@
 use super::grid::lonlat_to_world_pixel;
 use super::{tiles_per_side, EXTENT};
 use crate::geom::antimeridian::{unwrap_longitudes, unwrap_polygon};
-use geo::{BooleanOps, Point, Polygon, Rect, Simplify, Translate, Validation};
+use geo::coordinate_position::CoordPos;
+use geo::dimensions::Dimensions;
+use geo::{BooleanOps, Point, Polygon, PreparedGeometry, Rect, Relate, Simplify};
 use geo::{BoundingRect, Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon};
+use geo::{Translate, Validation};
 
 /// How many times a polygon broken by rounding to the grid is repaired before it is kept as
 /// it is.
@@ -237,7 +240,7 @@ impl PixelGeometry {
                 };
                 for _ in 0..GRID_REPAIR_ROUNDS {
                     let shape = MultiPolygon::new(polygons);
-                    if shape.is_valid() {
+                    if is_valid_multipolygon(&shape) {
                         polygons = shape.0;
                         break;
                     }
@@ -252,6 +255,52 @@ impl PixelGeometry {
             }
         }
     }
+}
+
+/// Whether `shape` is valid as `geo`'s `Validation` judges a multipolygon: every polygon valid,
+/// no two overlapping or touching along a line. `geo` relates every pair of polygons, building
+/// both polygons' graphs each time, which for a footprint of a large mainland and hundreds of
+/// islands costs seconds a tile. Here only pairs whose boxes meet are related (polygons apart
+/// can neither overlap nor touch), each polygon's graph is built once (`PreparedGeometry`).
+fn is_valid_multipolygon(shape: &MultiPolygon<f64>) -> bool {
+    if !shape.0.iter().all(|p| p.is_valid()) {
+        return false;
+    }
+    let boxes: Vec<Option<Rect<f64>>> = shape.0.iter().map(|p| p.bounding_rect()).collect();
+    let meet = |a: &Rect<f64>, b: &Rect<f64>| {
+        a.min().x <= b.max().x
+            && b.min().x <= a.max().x
+            && a.min().y <= b.max().y
+            && b.min().y <= a.max().y
+    };
+    let mut prepared: Vec<Option<PreparedGeometry<'_, &Polygon<f64>>>> =
+        (0..shape.0.len()).map(|_| None).collect();
+    for i in 0..shape.0.len() {
+        for j in i + 1..shape.0.len() {
+            let (Some(a), Some(b)) = (&boxes[i], &boxes[j]) else {
+                continue;
+            };
+            if !meet(a, b) {
+                continue;
+            }
+            for k in [i, j] {
+                if prepared[k].is_none() {
+                    prepared[k] = Some(PreparedGeometry::from(&shape.0[k]));
+                }
+            }
+            let (Some(first), Some(second)) = (&prepared[i], &prepared[j]) else {
+                continue;
+            };
+            let matrix = first.relate(second);
+            if matrix.get(CoordPos::Inside, CoordPos::Inside) == Dimensions::TwoDimensional
+                || matrix.get(CoordPos::OnBoundary, CoordPos::OnBoundary)
+                    == Dimensions::OneDimensional
+            {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// The polygons of `shape` with every vertex moved by `to_grid` onto the integer grid,
