@@ -399,6 +399,18 @@ table() { # title
   FM_RPS=
 }
 
+# One items query against every server in turn: forcemap, nginx serving forcemap's bytes,
+# pygeoapi and tipg (whose collection is the PostGIS table of that name). The servers' URLs and
+# pids are main's locals ($p, $t, $nginx_pid, $py_pid, $tipg_pid).
+measure_items() { # key forcemap-base forcemap-pid collection peer-table query
+  local key=$1 base=$2 pid=$3 collection=$4 table=$5 q=$6
+  local url="$base/collections/$collection/items?$q"
+  measure "$key" forcemap "$pid" "$url"
+  measure "$key" nginx "$nginx_pid" "$(static_copy "$key" "$url")"
+  measure "$key" pygeoapi "$py_pid" "$p/collections/$table/items?$q&f=json"
+  measure "$key" tipg "$tipg_pid" "$t/collections/public.$table/items?$q"
+}
+
 # Serves forcemap's own answer for the URL as a static file for nginx; echoes its nginx URL.
 static_copy() { # key forcemap-url
   if curl -sf -o "$RUN/static/$1.json" "$2"; then
@@ -494,16 +506,10 @@ main() {
     log "measuring (built-in data)"
     table "Built-in data: installations in bbox $bbox"
     q="bbox=$bbox&limit=100"
-    measure small-bbox forcemap "$fm_pid" "$f/collections/installations/items?$q"
-    measure small-bbox nginx "$nginx_pid" "$(static_copy small-bbox "$f/collections/installations/items?$q")"
-    measure small-bbox pygeoapi "$py_pid" "$p/collections/installations/items?$q&f=json"
-    measure small-bbox tipg "$tipg_pid" "$t/collections/public.installations/items?$q"
+    measure_items small-bbox "$f" "$fm_pid" installations installations "$q"
 
     table "Built-in data: countries in bbox $bbox"
-    measure countries-bbox forcemap "$fm_pid" "$f/collections/countries/items?$q"
-    measure countries-bbox nginx "$nginx_pid" "$(static_copy countries-bbox "$f/collections/countries/items?$q")"
-    measure countries-bbox pygeoapi "$py_pid" "$p/collections/countries/items?$q&f=json"
-    measure countries-bbox tipg "$tipg_pid" "$t/collections/public.countries/items?$q"
+    measure_items countries-bbox "$f" "$fm_pid" countries countries "$q"
 
     table "Built-in data: border zone TJK–AFG 50 km (no peer has this question; nginx serves the same bytes)"
     q="countries=TJK,AFG&distance_km=50"
@@ -518,10 +524,7 @@ main() {
       log "measuring (synthetic data)"
       q="bbox=69.0,38.4,69.4,38.7&limit=100"
       table "Synthetic data ($FEATURES features): installations in bbox 69.0,38.4,69.4,38.7, limit=100"
-      measure synth-bbox forcemap "$fs_pid" "$fs/collections/installations/items?$q"
-      measure synth-bbox nginx "$nginx_pid" "$(static_copy synth-bbox "$fs/collections/installations/items?$q")"
-      measure synth-bbox pygeoapi "$py_pid" "$p/collections/installations_synth/items?$q&f=json"
-      measure synth-bbox tipg "$tipg_pid" "$t/collections/public.installations_synth/items?$q"
+      measure_items synth-bbox "$fs" "$fs_pid" installations installations_synth "$q"
 
       table "Synthetic data ($FEATURES features): border zone TJK–AFG 50 km over installations, limit=100"
       q="countries=TJK,AFG&distance_km=50&collections=installations&limit=100"

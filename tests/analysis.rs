@@ -732,20 +732,9 @@ fn the_analysis_endpoints_are_documented_in_the_api() {
         if is_paged {
             parameters.push("data-version");
         }
-        let documented: Vec<&str> = api["paths"][path]["get"]["parameters"]
-            .as_array()
-            .unwrap_or_else(|| panic!("{path} not documented"))
+        let documented: Vec<String> = common::resolved_parameters(&api, path)
             .iter()
-            .map(|p| match p["$ref"].as_str() {
-                // A shared parameter: named by the component the reference resolves to.
-                Some(reference) => {
-                    let component = reference.rsplit('/').next().unwrap();
-                    api["components"]["parameters"][component]["name"]
-                        .as_str()
-                        .unwrap_or_else(|| panic!("{path}: {reference} does not resolve"))
-                }
-                None => p["name"].as_str().unwrap(),
-            })
+            .map(|p| p["name"].as_str().unwrap().to_string())
             .collect();
         assert_eq!(documented, parameters, "{path}");
     }

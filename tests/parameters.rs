@@ -14,22 +14,6 @@ use serde_json::{json, Value};
 
 const ITEMS: &str = "/collections/installations/items";
 
-/// A path parameter list with its `$ref`s resolved against the document's components.
-fn resolved(api: &Value, path: &str) -> Vec<Value> {
-    api["paths"][path]["get"]["parameters"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{path} not documented"))
-        .iter()
-        .map(|p| match p["$ref"].as_str() {
-            Some(reference) => {
-                let component = reference.rsplit('/').next().unwrap();
-                api["components"]["parameters"][component].clone()
-            }
-            None => p.clone(),
-        })
-        .collect()
-}
-
 #[test]
 fn every_items_parameter_is_in_the_api_document_as_declared() {
     let api = get_ok("/api");
@@ -45,7 +29,7 @@ fn every_items_parameter_is_in_the_api_document_as_declared() {
         (ITEMS.to_string(), ITEMS_PARAMETER_SPECS),
         (format!("{ITEMS}/{{featureId}}"), ITEM_PARAMETER_SPECS),
     ] {
-        let documented = resolved(&api, &path);
+        let documented = common::resolved_parameters(&api, &path);
         let names: Vec<&str> = documented
             .iter()
             .map(|p| p["name"].as_str().unwrap())

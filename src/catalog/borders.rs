@@ -107,14 +107,7 @@ pub fn derive(topology: &CountryTopology) -> Vec<Feature> {
             feature
         })
         .collect();
-    borders
-        .into_iter()
-        .zip(store.finish())
-        .map(|(mut feature, properties)| {
-            feature.properties = properties;
-            feature
-        })
-        .collect()
+    store.attach(borders)
 }
 
 /// Joins lines that continue one another (in either direction) into longer lines.

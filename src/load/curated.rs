@@ -112,14 +112,7 @@ pub fn parse_collection(
         }
         Ok(_) => {}
     }
-    parsed
-        .into_iter()
-        .zip(store.finish())
-        .map(|(mut feature, properties)| {
-            feature.properties = properties;
-            feature
-        })
-        .collect()
+    store.attach(parsed)
 }
 
 fn parse_feature(

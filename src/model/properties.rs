@@ -87,6 +87,18 @@ impl PropertiesBuilder {
         self.streams.push(stream.into_boxed_slice());
     }
 
+    /// Gives each feature, in order, the properties added for it.
+    pub fn attach(self, features: Vec<super::Feature>) -> Vec<super::Feature> {
+        features
+            .into_iter()
+            .zip(self.finish())
+            .map(|(mut feature, properties)| {
+                feature.properties = properties;
+                feature
+            })
+            .collect()
+    }
+
     /// The properties of every feature added, in order, over the shared pool.
     pub fn finish(self) -> Vec<Properties> {
         let mut pool = self.pool;

@@ -108,3 +108,22 @@ pub fn slippy(lon: f64, lat: f64, z: u8) -> ((u32, u32), (f64, f64)) {
     let (x, y) = (fx.floor(), fy.floor());
     ((x as u32, y as u32), ((fx - x) * 4096.0, (fy - y) * 4096.0))
 }
+
+/// The parameters the API document lists for `GET path`, with their `$ref`s resolved against
+/// its components.
+pub fn resolved_parameters(api: &Value, path: &str) -> Vec<Value> {
+    api["paths"][path]["get"]["parameters"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{path} not documented"))
+        .iter()
+        .map(|p| match p["$ref"].as_str() {
+            Some(reference) => {
+                let component = reference.rsplit('/').next().unwrap();
+                let resolved = &api["components"]["parameters"][component];
+                assert!(resolved.is_object(), "{path}: {reference} does not resolve");
+                resolved.clone()
+            }
+            None => p.clone(),
+        })
+        .collect()
+}
