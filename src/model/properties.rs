@@ -264,22 +264,6 @@ impl Properties {
         PropertyValue::Object(self.root()).write_json(out);
     }
 
-    /// A copy with the properties `keep` accepts and, after them, `extra` (computed values a
-    /// response adds, such as a grouping's members on the day asked).
-    pub fn selected_with<'a>(
-        &self,
-        mut keep: impl FnMut(&str) -> bool,
-        extra: impl IntoIterator<Item = (&'a str, Value)>,
-    ) -> Map<String, Value> {
-        let mut map: Map<String, Value> = self
-            .iter()
-            .filter(|(k, _)| keep(k))
-            .map(|(k, v)| (k.to_string(), v.to_value()))
-            .collect();
-        map.extend(extra.into_iter().map(|(k, v)| (k.to_string(), v)));
-        map
-    }
-
     /// Sets one property (re-encoding the whole set over a pool of its own: for features
     /// built one at a time, not for a loader).
     pub fn insert(&mut self, key: String, value: Value) {
@@ -300,18 +284,6 @@ impl fmt::Debug for Properties {
     }
 }
 
-impl PartialEq for Properties {
-    fn eq(&self, other: &Self) -> bool {
-        self.to_map() == other.to_map()
-    }
-}
-
-impl From<Map<String, Value>> for Properties {
-    fn from(map: Map<String, Value>) -> Self {
-        Properties::from_map(&map)
-    }
-}
-
 impl Serialize for Properties {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         PropertyValue::Object(self.root()).serialize(serializer)
@@ -326,6 +298,14 @@ pub struct Node<'a> {
 }
 
 impl<'a> Node<'a> {
+    /// A node with nothing after it.
+    fn empty() -> Node<'a> {
+        Node {
+            tokens: &[],
+            pool: EMPTY_POOL.get_or_init(Pool::default),
+        }
+    }
+
     /// Reads the tag and count of an array or object at the start; the rest follows.
     fn read_header(self) -> (Node<'a>, usize) {
         match self.tokens.split_first() {
@@ -432,10 +412,7 @@ impl<'a> PropertyValue<'a> {
                 }
             }
             _ => Items {
-                rest: Node {
-                    tokens: &[],
-                    pool: EMPTY_POOL.get_or_init(Pool::default),
-                },
+                rest: Node::empty(),
                 remaining: 0,
             },
         }
@@ -452,10 +429,7 @@ impl<'a> PropertyValue<'a> {
                 }
             }
             _ => Entries {
-                rest: Node {
-                    tokens: &[],
-                    pool: EMPTY_POOL.get_or_init(Pool::default),
-                },
+                rest: Node::empty(),
                 remaining: 0,
             },
         }

@@ -23,7 +23,7 @@ use super::mvt::{
     buffered_tile_bounds_lonlat, encode_tile_with, PropertyValue, TileFeature, TileOptions,
 };
 use crate::catalog::{Catalog, Collection, Envelope};
-use crate::model::{CollectionId, DateSpan, Feature};
+use crate::model::{CollectionId, DateSpan, Feature, PropertyValue as StoredValue};
 use crate::query::params::reference_day;
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
@@ -111,7 +111,7 @@ pub fn curated_properties(feature: &Feature) -> Vec<(&str, PropertyValue)> {
             .properties
             .iter()
             .filter(|(key, _)| !matches!(*key, VALID_FROM_DAY | VALID_TO_DAY))
-            .filter_map(|(key, value)| Some((key, property_value(&value.to_value())?))),
+            .filter_map(|(key, value)| Some((key, property_value(value)?))),
     );
     properties
 }
@@ -178,18 +178,23 @@ fn candidates(
 }
 
 /// A curated property as an MVT value; nested values become their JSON text, null is left out.
-fn property_value(value: &Value) -> Option<PropertyValue> {
+/// A stored value as a tile property, read from the store without building a `serde_json`
+/// value: numbers from their JSON text, arrays and objects written as JSON text.
+fn property_value(value: StoredValue) -> Option<PropertyValue> {
     Some(match value {
-        Value::Null => return None,
-        Value::Bool(b) => PropertyValue::Bool(*b),
-        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
-            (Some(u), _, _) => PropertyValue::UInt(u),
-            (_, Some(i), _) => PropertyValue::Int(i),
-            (_, _, Some(f)) => PropertyValue::Double(f),
-            _ => return None,
+        StoredValue::Null => return None,
+        StoredValue::Bool(b) => PropertyValue::Bool(b),
+        StoredValue::Number(text) => match (text.parse::<u64>(), text.parse::<i64>()) {
+            (Ok(u), _) => PropertyValue::UInt(u),
+            (_, Ok(i)) => PropertyValue::Int(i),
+            _ => PropertyValue::Double(text.parse::<f64>().ok()?),
         },
-        Value::String(s) => PropertyValue::String(s.clone()),
-        nested => PropertyValue::String(nested.to_string()),
+        StoredValue::String(s) => PropertyValue::String(s.to_string()),
+        nested => {
+            let mut text = Vec::new();
+            nested.write_json(&mut text);
+            PropertyValue::String(String::from_utf8(text).ok()?)
+        }
     })
 }
 
@@ -209,19 +214,26 @@ mod tests {
 
     #[test]
     fn properties_keep_their_types_and_nested_values_become_text() {
-        assert_eq!(property_value(&json!(null)), None);
-        assert_eq!(property_value(&json!(3)), Some(PropertyValue::UInt(3)));
-        assert_eq!(property_value(&json!(-3)), Some(PropertyValue::Int(-3)));
-        assert_eq!(
-            property_value(&json!(0.5)),
-            Some(PropertyValue::Double(0.5))
+        let stored = crate::model::Properties::from_map(
+            json!({"null": null, "u": 3, "i": -3, "f": 0.5, "b": true, "nested": ["a", 1]})
+                .as_object()
+                .unwrap(),
         );
+        let property_value = |json: Value| {
+            let key = stored
+                .iter()
+                .find(|(_, v)| v.to_value() == json)
+                .map(|(k, _)| k)
+                .unwrap();
+            super::property_value(stored.get(key).unwrap())
+        };
+        assert_eq!(property_value(json!(null)), None);
+        assert_eq!(property_value(json!(3)), Some(PropertyValue::UInt(3)));
+        assert_eq!(property_value(json!(-3)), Some(PropertyValue::Int(-3)));
+        assert_eq!(property_value(json!(0.5)), Some(PropertyValue::Double(0.5)));
+        assert_eq!(property_value(json!(true)), Some(PropertyValue::Bool(true)));
         assert_eq!(
-            property_value(&json!(true)),
-            Some(PropertyValue::Bool(true))
-        );
-        assert_eq!(
-            property_value(&json!(["a", 1])),
+            property_value(json!(["a", 1])),
             Some(PropertyValue::String("[\"a\",1]".into()))
         );
     }
