@@ -11,6 +11,9 @@ use forcemap::query::analysis::{parse_page, Page, Question, QuestionSpec, QUESTI
 use forcemap::tiles::{BasemapOptions, TileArchive};
 use std::io::Write;
 use std::path::PathBuf;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 #[derive(Parser)]

@@ -6,10 +6,10 @@
 
 use super::geometry::parse_geometry;
 use super::problem::{Problem, Report};
-use super::stream;
+use super::stream::{self, FeatureJson};
 use crate::model::{
-    CollectionId, Feature, LocationPrecision, MemberStatus, Membership, PartialDate, Properties,
-    PropertiesBuilder, Validity,
+    CollectionId, Encoded, Feature, LocationPrecision, MemberStatus, Membership, PartialDate,
+    Properties, PropertiesBuilder, Validity,
 };
 use serde_json::{Map, Value};
 
@@ -70,21 +70,48 @@ fn allowed_geometry(collection: CollectionId) -> &'static [Option<&'static str>]
 ///
 /// The file is read as a stream: each feature is parsed, checked and moved into the compact
 /// property store before the next is read, so memory holds one feature's JSON tree at a time,
-/// never the whole file's.
+/// never the whole file's; its properties are encoded into the store straight from their
+/// text, and only the fields the checks read are decoded again.
 pub fn parse_collection(
     collection: CollectionId,
     file: &str,
     bytes: &[u8],
     problems: &mut Vec<Problem>,
 ) -> Vec<Feature> {
+    parse_collection_releasing(collection, file, bytes, problems, &mut |_| {})
+}
+
+/// Bytes parsed between two calls to a loader's `release`.
+const RELEASE_EVERY: usize = 32 << 20;
+
+/// [`parse_collection`], telling `release` now and then how far into `bytes` it has read
+/// (it never reads before that again), so that a loader can free what lies before.
+pub(super) fn parse_collection_releasing(
+    collection: CollectionId,
+    file: &str,
+    bytes: &[u8],
+    problems: &mut Vec<Problem>,
+    release: &mut dyn FnMut(usize),
+) -> Vec<Feature> {
     let mut report = Report { file, problems };
     let before = report.problems.len();
     let mut store = PropertiesBuilder::default();
     let mut parsed = Vec::new();
+    let mut released = 0;
     let outline = stream::read_feature_collection(bytes, &mut |position, item| {
-        if let Some((feature, properties)) = parse_feature(collection, position, &item, &mut report)
+        if let FeatureJson::Object {
+            properties: Some(text),
+            ..
+        } = &item
         {
-            store.add(&properties);
+            // The properties' text lies in `bytes`; the parser has read up to it.
+            let consumed = (text.as_ptr() as usize).saturating_sub(bytes.as_ptr() as usize);
+            if consumed >= released + RELEASE_EVERY {
+                release(consumed);
+                released = consumed;
+            }
+        }
+        if let Some(feature) = parse_feature(collection, position, item, &mut store, &mut report) {
             parsed.push(feature);
         }
     });
@@ -118,41 +145,47 @@ pub fn parse_collection(
 fn parse_feature(
     collection: CollectionId,
     position: usize,
-    item: &Value,
+    item: FeatureJson,
+    store: &mut PropertiesBuilder,
     report: &mut Report,
-) -> Option<(Feature, Map<String, Value>)> {
-    let fallback_label = format!("#{position}");
-    let Some(object) = item.as_object() else {
+) -> Option<Feature> {
+    let FeatureJson::Object {
+        id,
+        feature_type,
+        geometry,
+        properties,
+    } = item
+    else {
+        let fallback_label = format!("#{position}");
         report.add(&fallback_label, "-", "a feature must be a JSON object");
         return None;
     };
-    let id = match object.get("id") {
+    let id = match &id {
         Some(Value::String(s)) if is_kebab_id(s) => s.clone(),
         Some(Value::String(s)) => {
             report.add(
-                &fallback_label,
+                &format!("#{position}"),
                 "id",
                 format!("\"{s}\" is not a lowercase id of letters, digits and '-'"),
             );
             return None;
         }
         _ => {
-            report.add(&fallback_label, "id", "missing or not a string");
+            report.add(&format!("#{position}"), "id", "missing or not a string");
             return None;
         }
     };
-    if object.get("type").and_then(Value::as_str) != Some("Feature") {
+    if feature_type.as_ref().and_then(Value::as_str) != Some("Feature") {
         report.add(&id, "type", "must be \"Feature\"");
     }
-    let properties = match object.get("properties") {
-        Some(Value::Object(p)) => p.clone(),
-        _ => {
-            report.add(&id, "properties", "missing or not an object");
-            Map::new()
-        }
-    };
+    let properties = add_properties(store, properties);
+    if properties.is_none() {
+        report.add(&id, "properties", "missing or not an object");
+    }
+    let properties = properties.unwrap_or_default();
 
-    let geometry = match object.get("geometry") {
+    let given_geometry = geometry;
+    let geometry = match &given_geometry {
         None => {
             report.add(&id, "geometry", "missing (use null for none)");
             None
@@ -166,8 +199,8 @@ fn parse_feature(
             }
         },
     };
-    let given_type = object
-        .get("geometry")
+    let given_type = given_geometry
+        .as_ref()
         .and_then(|g| g.get("type"))
         .and_then(Value::as_str);
     let allowed = allowed_geometry(collection);
@@ -221,7 +254,42 @@ fn parse_feature(
         location_precision,
         members,
     };
-    Some((feature, properties))
+    Some(feature)
+}
+
+/// The properties the checks below read; the others go into the store unread.
+const CHECKED_FIELDS: [&str; 9] = [
+    "name",
+    "summary",
+    "kind",
+    "sources",
+    "valid_from",
+    "valid_to",
+    "location_precision",
+    "strength",
+    "members",
+];
+
+/// The values of [`CHECKED_FIELDS`], in that order.
+type CheckedFields = [Option<Value>; CHECKED_FIELDS.len()];
+
+/// Adds a feature's properties (their JSON text) to the store, an empty object when there
+/// is none, and gives back the fields the checks read; `None` when there was no object.
+fn add_properties(store: &mut PropertiesBuilder, text: Option<&str>) -> Option<CheckedFields> {
+    // The stream has already parsed the text once, so it is valid JSON.
+    let encoded = text.map(|text| (text, store.add_json(text)));
+    match encoded {
+        Some((_, Ok(Encoded::Added))) => Some(store.last_fields(&CHECKED_FIELDS)),
+        Some((text, Ok(Encoded::RepeatedKey))) => {
+            let map: Map<String, Value> = serde_json::from_str(text).unwrap_or_default();
+            store.add(&map);
+            Some(store.last_fields(&CHECKED_FIELDS))
+        }
+        Some((_, Ok(Encoded::NotAnObject) | Err(_))) | None => {
+            store.add(&Map::new());
+            None
+        }
+    }
 }
 
 fn is_kebab_id(s: &str) -> bool {
@@ -239,13 +307,20 @@ pub fn is_iso3(s: &str) -> bool {
 
 struct FieldChecker<'a, 'r> {
     id: &'a str,
-    properties: &'a Map<String, Value>,
+    properties: &'a CheckedFields,
     report: &'a mut Report<'r>,
 }
 
 impl<'a> FieldChecker<'a, '_> {
+    /// A property the checks read; only [`CHECKED_FIELDS`] were decoded for them.
+    fn field(&self, name: &str) -> Option<&'a Value> {
+        let position = CHECKED_FIELDS.iter().position(|&f| f == name);
+        debug_assert!(position.is_some(), "{name} is not decoded");
+        self.properties.get(position?)?.as_ref()
+    }
+
     fn required_text(&mut self, field: &str) -> Option<&'a str> {
-        match self.properties.get(field) {
+        match self.field(field) {
             Some(Value::String(s)) if !s.trim().is_empty() => Some(s.as_str()),
             Some(Value::String(_)) => {
                 self.report.add(self.id, field, "must not be empty");
@@ -264,7 +339,7 @@ impl<'a> FieldChecker<'a, '_> {
 
     /// Checks `sources` and returns how many there are.
     fn sources(&mut self) -> usize {
-        let Some(value) = self.properties.get("sources") else {
+        let Some(value) = self.field("sources") else {
             self.report.add(
                 self.id,
                 "sources",
@@ -319,13 +394,13 @@ impl<'a> FieldChecker<'a, '_> {
 
     fn validity(&mut self) -> Validity {
         for field in ["valid_from", "valid_to"] {
-            if !self.properties.contains_key(field) {
+            if !self.field(field).is_some() {
                 self.report
                     .add(self.id, field, "missing (use null when unknown or open)");
             }
         }
-        let from = self.date("valid_from", self.properties.get("valid_from"));
-        let to = self.date("valid_to", self.properties.get("valid_to"));
+        let from = self.date("valid_from", self.field("valid_from"));
+        let to = self.date("valid_to", self.field("valid_to"));
         if let (Some(f), Some(t)) = (from, to) {
             if t.last_day() < f.first_day() {
                 self.report.add(
@@ -347,7 +422,7 @@ impl<'a> FieldChecker<'a, '_> {
             collection,
             CollectionId::Installations | CollectionId::Forces | CollectionId::Events
         );
-        let value = self.properties.get("location_precision");
+        let value = self.field("location_precision");
         let precision = match value {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => match s.parse::<LocationPrecision>() {
@@ -392,7 +467,7 @@ impl<'a> FieldChecker<'a, '_> {
 
     /// Checks that `object.field`, when present, is an index into `sources`.
     fn index_into_sources(&mut self, object: &str, field: &str, source_count: usize) {
-        if let Some(index) = self.properties.get(object).and_then(|o| o.get(field)) {
+        if let Some(index) = self.field(object).and_then(|o| o.get(field)) {
             if index.as_u64().is_none_or(|i| (i as usize) >= source_count) {
                 self.report.add(
                     self.id,
@@ -404,7 +479,7 @@ impl<'a> FieldChecker<'a, '_> {
     }
 
     fn members(&mut self, source_count: usize) -> Vec<Membership> {
-        let Some(list) = self.properties.get("members").and_then(Value::as_array) else {
+        let Some(list) = self.field("members").and_then(Value::as_array) else {
             self.report
                 .add(self.id, "members", "a grouping needs a members array");
             return Vec::new();

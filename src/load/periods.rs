@@ -10,8 +10,8 @@
 
 use super::problem::Problem;
 use crate::model::{CollectionId, Feature, PartialDate, Validity};
+use hashbrown::HashMap;
 use serde_json::Value;
-use std::collections::HashMap;
 
 /// Fields whose value names one other feature, with the collection the target lives in
 /// (`None`: the referring feature's own collection).

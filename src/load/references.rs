@@ -6,8 +6,8 @@ use super::curated::is_iso3;
 use super::problem::Problem;
 use super::topology::CountryTopology;
 use crate::model::{CollectionId, Feature};
+use hashbrown::{HashMap, HashSet};
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
 
 pub fn check(
     topology: &CountryTopology,
@@ -17,17 +17,17 @@ pub fn check(
     let countries: HashSet<&str> = topology.countries.iter().map(|c| c.id.as_str()).collect();
     // With no country file at all, every code would be reported; its own problem suffices.
     let check_countries = !countries.is_empty();
-    let mut first_seen: HashMap<&str, String> = HashMap::new();
+    let mut first_seen: HashMap<&str, CollectionId> = HashMap::new();
     let mut ids_in: HashMap<CollectionId, HashSet<&str>> = HashMap::new();
     for (collection, features) in curated {
         let file = collection.file_name();
         for feature in features {
-            if let Some(other) = first_seen.insert(&feature.id, file.clone()) {
+            if let Some(other) = first_seen.insert(&feature.id, *collection) {
                 problems.push(Problem::new(
                     &file,
                     &feature.id,
                     "id",
-                    format!("duplicate id, also used in {other}"),
+                    format!("duplicate id, also used in {}", other.file_name()),
                 ));
             }
             ids_in.entry(*collection).or_default().insert(&feature.id);

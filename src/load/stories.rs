@@ -14,9 +14,9 @@ use super::problem::{Problem, Report};
 use super::topology::CountryTopology;
 use super::DataSource;
 use crate::model::{CollectionId, Feature, PartialDate};
+use hashbrown::HashSet;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 /// The folder of a data directory that holds the stories.
 pub const STORIES_DIR: &str = "stories";

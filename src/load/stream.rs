@@ -2,12 +2,33 @@
 //!
 //! `serde_json::from_slice` into a `Value` would hold the whole file as a tree (about seven
 //! times its size); here the top-level object is walked with a visitor, each element of its
-//! `features` array is parsed into a `Value` of its own and handed to the caller, and every
-//! other member is skipped without being built.
+//! `features` array is handed to the caller as soon as it is read, and every other member is
+//! skipped without being built. A feature's `properties`, which hold most of its bytes, are
+//! not parsed into a tree at all: the caller gets their JSON text, to encode straight into
+//! the property store.
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::fmt;
+
+/// One element of the `features` array.
+#[derive(Debug, PartialEq)]
+pub enum FeatureJson<'a> {
+    /// An object: the members a feature is read from (the last of each, should a key repeat,
+    /// as a parsed map would keep), `properties` as its JSON text; other members are skipped.
+    Object {
+        id: Option<Value>,
+        feature_type: Option<Value>,
+        geometry: Option<Value>,
+        properties: Option<&'a str>,
+    },
+    /// Anything but an object.
+    NotAnObject,
+}
+
+/// Called with the position and JSON of every feature, in order.
+pub type EachFeature<'f> = dyn for<'a> FnMut(usize, FeatureJson<'a>) + 'f;
 
 /// What the file said around its features.
 #[derive(Debug, Default)]
@@ -23,7 +44,7 @@ pub struct Outline {
 /// that is not an array, is reported in the outline, not as an error.
 pub fn read_feature_collection(
     bytes: &[u8],
-    each: &mut dyn FnMut(usize, Value),
+    each: &mut EachFeature<'_>,
 ) -> Result<Outline, String> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let outline = Root { each }
@@ -39,11 +60,11 @@ pub fn read_feature_collection(
     Ok(outline)
 }
 
-struct Root<'a> {
-    each: &'a mut dyn FnMut(usize, Value),
+struct Root<'a, 'f> {
+    each: &'a mut EachFeature<'f>,
 }
 
-impl<'de> DeserializeSeed<'de> for Root<'_> {
+impl<'de> DeserializeSeed<'de> for Root<'_, '_> {
     type Value = Outline;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Outline, D::Error> {
         d.deserialize_any(self)
@@ -59,7 +80,7 @@ macro_rules! not_an_object {
     };
 }
 
-impl<'de> Visitor<'de> for Root<'_> {
+impl<'de> Visitor<'de> for Root<'_, '_> {
     type Value = Outline;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -110,12 +131,12 @@ impl<'de> Visitor<'de> for Root<'_> {
 }
 
 /// The `features` member: `true` when it is an array, whose elements go to `each`.
-struct Features<'a, 'b> {
-    each: &'a mut dyn FnMut(usize, Value),
+struct Features<'a, 'b, 'f> {
+    each: &'a mut EachFeature<'f>,
     position: &'b mut usize,
 }
 
-impl<'de> DeserializeSeed<'de> for Features<'_, '_> {
+impl<'de> DeserializeSeed<'de> for Features<'_, '_, '_> {
     type Value = bool;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
         d.deserialize_any(self)
@@ -130,7 +151,7 @@ macro_rules! not_an_array {
     };
 }
 
-impl<'de> Visitor<'de> for Features<'_, '_> {
+impl<'de> Visitor<'de> for Features<'_, '_, '_> {
     type Value = bool;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -155,21 +176,124 @@ impl<'de> Visitor<'de> for Features<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
-        while let Some(item) = seq.next_element::<Value>()? {
-            (self.each)(*self.position, item);
+        while let Some(item) = seq.next_element::<Element>()? {
+            (self.each)(*self.position, item.0);
             *self.position += 1;
         }
         Ok(true)
     }
 }
 
+/// One element of `features`, read as a [`FeatureJson`].
+struct Element<'de>(FeatureJson<'de>);
+
+impl<'de> serde::Deserialize<'de> for Element<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ElementVisitor)
+    }
+}
+
+struct ElementVisitor;
+
+macro_rules! not_a_feature {
+    ($($method:ident($t:ty)),*) => {
+        $(fn $method<E: serde::de::Error>(self, _: $t) -> Result<Element<'de>, E> {
+            Ok(Element(FeatureJson::NotAnObject))
+        })*
+    };
+}
+
+impl<'de> Visitor<'de> for ElementVisitor {
+    type Value = Element<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a feature")
+    }
+
+    not_a_feature!(
+        visit_bool(bool),
+        visit_i64(i64),
+        visit_u64(u64),
+        visit_f64(f64),
+        visit_str(&str)
+    );
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Element<'de>, E> {
+        Ok(Element(FeatureJson::NotAnObject))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Element<'de>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Element(FeatureJson::NotAnObject))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Element<'de>, A::Error> {
+        let (mut id, mut feature_type, mut geometry, mut properties) = (None, None, None, None);
+        while let Some(member) = map.next_key::<Member>()? {
+            match member {
+                Member::Id => id = Some(map.next_value()?),
+                Member::Type => feature_type = Some(map.next_value()?),
+                Member::Geometry => geometry = Some(map.next_value()?),
+                Member::Properties => properties = Some(map.next_value::<&'de RawValue>()?.get()),
+                Member::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Element(FeatureJson::Object {
+            id,
+            feature_type,
+            geometry,
+            properties,
+        }))
+    }
+}
+
+/// The members of a feature object, named without allocating.
+#[derive(serde::Deserialize)]
+#[serde(field_identifier, rename_all = "lowercase")]
+enum Member {
+    Id,
+    Type,
+    Geometry,
+    Properties,
+    #[serde(other)]
+    Other,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The outline, and each feature as the JSON value it was read from.
     fn read(text: &str) -> (Result<Outline, String>, Vec<(usize, Value)>) {
         let mut seen = Vec::new();
-        let outline = read_feature_collection(text.as_bytes(), &mut |i, v| seen.push((i, v)));
+        let outline = read_feature_collection(text.as_bytes(), &mut |i, feature| {
+            let value = match feature {
+                FeatureJson::Object {
+                    id,
+                    feature_type,
+                    geometry,
+                    properties,
+                } => {
+                    let properties = properties.map(|text| serde_json::from_str(text).unwrap());
+                    let members = [
+                        ("id", id),
+                        ("type", feature_type),
+                        ("geometry", geometry),
+                        ("properties", properties),
+                    ];
+                    Value::Object(
+                        members
+                            .into_iter()
+                            .filter_map(|(k, v)| Some((k.to_string(), v?)))
+                            .collect(),
+                    )
+                }
+                FeatureJson::NotAnObject => Value::Null,
+            };
+            seen.push((i, value))
+        });
         (outline, seen)
     }
 
@@ -183,6 +307,24 @@ mod tests {
         assert!(outline.has_features);
         assert_eq!(seen.len(), 2);
         assert_eq!(seen[1], (1, serde_json::json!({"id": "b"})));
+    }
+
+    #[test]
+    fn hands_over_properties_as_their_text() {
+        let (outline, seen) = read(
+            r#"{"type": "FeatureCollection", "features": [
+                {"properties": {"a": [1, {"b": "c"}]}, "id": "x", "skipped": {"x": [1]},
+                 "properties": {"kept": true}},
+                [1, 2], "text", {"id": "y"}]}"#,
+        );
+        assert!(outline.unwrap().has_features);
+        assert_eq!(
+            seen[0].1,
+            serde_json::json!({"id": "x", "properties": {"kept": true}})
+        );
+        assert_eq!(seen[1].1, Value::Null);
+        assert_eq!(seen[2].1, Value::Null);
+        assert_eq!(seen[3].1, serde_json::json!({"id": "y"}));
     }
 
     #[test]

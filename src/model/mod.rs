@@ -21,5 +21,5 @@ pub use coverage::{Coverage, LayerCoverage, Period};
 pub use date::{DateSpan, PartialDate, PartialDateError};
 pub use feature::{Feature, LocationPrecision, Validity};
 pub use membership::{MemberStatus, Membership};
-pub use properties::{Entries, Items, Pool, Properties, PropertiesBuilder, PropertyValue};
+pub use properties::{Encoded, Entries, Items, Pool, Properties, PropertiesBuilder, PropertyValue};
 pub use queryable::{Queryable, QueryableType};

@@ -13,6 +13,10 @@
 //! values get views ([`PropertyValue`]) or, for the few paths that need them, decoded
 //! `serde_json` values.
 
+mod from_json;
+
+pub use from_json::Encoded;
+
 use hashbrown::HashTable;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Number, Value};
@@ -133,7 +137,9 @@ impl PropertiesBuilder {
                 let index = self.intern(&n.to_string());
                 push_varint(out, index);
             }
-            Value::String(s) => self.string(out, s),
+            Value::String(s) => {
+                self.string(out, s);
+            }
             Value::Array(items) => {
                 out.push(ARRAY);
                 push_varint(out, items.len());
@@ -145,10 +151,12 @@ impl PropertiesBuilder {
         }
     }
 
-    fn string(&mut self, out: &mut Vec<u8>, s: &str) {
+    /// Writes a string token; returns the string's pool index.
+    fn string(&mut self, out: &mut Vec<u8>, s: &str) -> usize {
         out.push(if needs_escaping(s) { ESCAPED } else { PLAIN });
         let index = self.intern(s);
         push_varint(out, index);
+        index
     }
 
     fn intern(&mut self, text: &str) -> usize {
