@@ -403,7 +403,7 @@ fn assert_tiles_match_the_general_encoder(catalog: &forcemap::catalog::Catalog) 
         Some(forcemap::query::params::parse_datetime("2005-01-01/..").unwrap()),
     ];
     let mut compared = 0;
-    for &collection in CollectionId::ALL {
+    for collection in CollectionId::ALL {
         let mut tiles: Vec<(u8, u32, u32)> = (0..=4u8)
             .flat_map(|z| {
                 let n = tiles_per_side(z);
