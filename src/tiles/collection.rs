@@ -65,11 +65,12 @@ pub fn collection_tile(
     let options = TileOptions::default();
     let window = TileWindow::new(x, y, options.buffer);
     let lonlat_window = window.lonlat_bounds(z);
-    let mut tags = PooledTags::new();
+    let positions = candidates(catalog, collection, (z, x, y), options.buffer);
+    let mut tags = PooledTags::with_capacity(positions.len());
     visible_features(
         catalog,
         collection,
-        (z, x, y),
+        positions,
         datetime,
         today,
         |position, feature, geometry, validity| {
@@ -101,10 +102,11 @@ pub fn tile_features<'a>(
     today: NaiveDate,
 ) -> Vec<TileFeature<'a>> {
     let mut features = Vec::new();
+    let buffer = TileOptions::default().buffer;
     visible_features(
         catalog,
         collection,
-        (z, x, y),
+        candidates(catalog, collection, (z, x, y), buffer),
         datetime,
         today,
         |position, feature, geometry, validity| {
@@ -121,20 +123,19 @@ pub fn tile_features<'a>(
 }
 
 /// Calls `visit` with the position, feature, geometry (as of the reference day) and validity
-/// of each feature of `collection` whose envelope meets the buffered tile and whose validity
-/// meets `datetime`, in collection order.
+/// of each feature of `collection` at `positions` (its [`candidates`] for a tile) whose
+/// validity meets `datetime`, in the order given.
 fn visible_features<'a>(
     catalog: &'a Catalog,
     collection: CollectionId,
-    (z, x, y): (u8, u32, u32),
+    positions: Vec<usize>,
     datetime: Option<&DateSpan>,
     today: NaiveDate,
     mut visit: impl FnMut(usize, &'a Feature, &'a Geometry<f64>, &DateSpan),
 ) {
-    let options = TileOptions::default();
     let source = catalog.collection(collection);
     let day = reference_day(datetime, today);
-    for position in candidates(catalog, collection, (z, x, y), options.buffer) {
+    for position in positions {
         let feature = &source.features()[position];
         let validity = feature.validity.span();
         if datetime.is_some_and(|span| !validity.intersects(span)) {
@@ -152,24 +153,28 @@ fn visible_features<'a>(
 /// A pooled key or value is one slice of its collection's pool, alive for the whole tile, so
 /// the same address and length always hold the same text: the index found for it the first
 /// time is kept by address, and the text is hashed once per tile rather than once per feature.
-struct PooledTags {
+struct PooledTags<'a> {
     layer: LayerWriter,
     keys: HashMap<(usize, usize), u32>,
     /// By address, length and whether the text is a number (a number and a string may share
     /// one pooled text but are different MVT values).
     values: HashMap<(usize, usize, bool), u32>,
+    /// The properties of the feature being written, read once.
+    entries: Vec<(&'a str, StoredValue<'a>)>,
     /// The tags of the feature being written.
     tags: Vec<u32>,
     /// JSON text of a nested value, reused.
     json: Vec<u8>,
 }
 
-impl PooledTags {
-    fn new() -> Self {
+impl<'a> PooledTags<'a> {
+    /// Tables sized for about `features` features, so that they rarely grow.
+    fn with_capacity(features: usize) -> Self {
         Self {
-            layer: LayerWriter::new(),
+            layer: LayerWriter::with_capacity(features),
             keys: HashMap::new(),
-            values: HashMap::new(),
+            values: HashMap::with_capacity(features * 4),
+            entries: Vec::new(),
             tags: Vec::new(),
             json: Vec::new(),
         }
@@ -177,16 +182,19 @@ impl PooledTags {
 
     /// Sets `tags` to the feature's tile properties, in the order [`curated_properties`] and
     /// [`validity_days`] give them.
-    fn collect(&mut self, feature: &Feature, validity: &DateSpan) {
+    fn collect(&mut self, feature: &'a Feature, validity: &DateSpan) {
         self.tags.clear();
-        if !feature.properties.contains_key("id") {
+        self.entries.clear();
+        self.entries.extend(feature.properties.iter());
+        if !self.entries.iter().any(|(key, _)| *key == "id") {
             let (key, value) = (
                 self.layer.key("id"),
                 self.layer.value(ValueRef::String(&feature.id)),
             );
             self.tags.extend([key, value]);
         }
-        for (key, value) in feature.properties.iter() {
+        for index in 0..self.entries.len() {
+            let (key, value) = self.entries[index];
             if matches!(key, VALID_FROM_DAY | VALID_TO_DAY) {
                 continue;
             }
@@ -199,8 +207,8 @@ impl PooledTags {
                 .or_insert_with(|| self.layer.key(key));
             self.tags.extend([key, value]);
         }
-        for (key, value) in validity_days(validity) {
-            let (key, value) = (self.layer.key(key), self.layer.value(value.as_ref()));
+        for (key, day) in validity_day_numbers(validity).into_iter().flatten() {
+            let (key, value) = (self.layer.key(key), self.layer.value(ValueRef::Int(day)));
             self.tags.extend([key, value]);
         }
     }
@@ -245,14 +253,19 @@ pub fn curated_properties(feature: &Feature) -> Vec<(&str, PropertyValue)> {
 
 /// `valid_from_day` and `valid_to_day` of a span, each left out where the span is open.
 pub fn validity_days(span: &DateSpan) -> Vec<(&'static str, PropertyValue)> {
-    let day = |d: NaiveDate| PropertyValue::Int(epoch_day(d));
+    validity_day_numbers(span)
+        .into_iter()
+        .flatten()
+        .map(|(key, day)| (key, PropertyValue::Int(day)))
+        .collect()
+}
+
+/// The validity days of a span by name, `None` for an open end.
+fn validity_day_numbers(span: &DateSpan) -> [Option<(&'static str, i64)>; 2] {
     [
-        span.start.map(|d| (VALID_FROM_DAY, day(d))),
-        span.end.map(|d| (VALID_TO_DAY, day(d))),
+        span.start.map(|d| (VALID_FROM_DAY, epoch_day(d))),
+        span.end.map(|d| (VALID_TO_DAY, epoch_day(d))),
     ]
-    .into_iter()
-    .flatten()
-    .collect()
 }
 
 /// The fields a collection's tile layer carries, as TileJSON `vector_layers` name them: `id`,

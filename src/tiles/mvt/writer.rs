@@ -55,16 +55,25 @@ pub(crate) struct LayerWriter {
 }
 
 impl LayerWriter {
+    #[cfg(test)]
     pub fn new() -> Self {
+        Self::with_capacity(0)
+    }
+
+    /// A writer whose tables hold about `features` features before they grow: a tile's
+    /// features are counted before they are written, and growing a table rehashes it.
+    pub fn with_capacity(features: usize) -> Self {
+        // Most features of a tile have a few values of their own (a name, an id, sources).
+        let values = features * 4;
         Self {
-            features: Vec::new(),
+            features: Vec::with_capacity(features * 32),
             feature_count: 0,
             keys: Vec::new(),
             key_spans: Vec::new(),
             key_index: HashTable::new(),
             values: Vec::new(),
-            value_spans: Vec::new(),
-            value_index: HashTable::new(),
+            value_spans: Vec::with_capacity(values),
+            value_index: HashTable::with_capacity(values),
             hasher: DefaultHashBuilder::default(),
             scratch: Vec::new(),
             value_scratch: Vec::new(),
