@@ -148,17 +148,23 @@ fn visible_features<'a>(
     }
 }
 
+/// Pooled strings at least this long are looked up by address, shorter ones by their text: a
+/// long text (a summary many features share) costs more to hash and copy than a lookup of
+/// its address, while short ones (names, kinds, countries) are cheap to hash and a table of
+/// their addresses would be one more cache miss for each name seen once.
+const REMEMBERED_TEXT: usize = 128;
+
 /// One tile layer's writer with the indices its tables gave to the property store's texts.
 ///
 /// A pooled key or value is one slice of its collection's pool, alive for the whole tile, so
-/// the same address and length always hold the same text: the index found for it the first
-/// time is kept by address, and the text is hashed once per tile rather than once per feature.
+/// the same address and length always hold the same text: the index found for a key or a long
+/// string the first time is kept by address, and the text is hashed once per tile rather than
+/// once per feature.
 struct PooledTags<'a> {
     layer: LayerWriter,
     keys: HashMap<(usize, usize), u32>,
-    /// By address, length and whether the text is a number (a number and a string may share
-    /// one pooled text but are different MVT values).
-    values: HashMap<(usize, usize, bool), u32>,
+    /// Long pooled strings by address and length.
+    values: HashMap<(usize, usize), u32>,
     /// The properties of the feature being written, read once.
     entries: Vec<(&'a str, StoredValue<'a>)>,
     /// The tags of the feature being written.
@@ -173,7 +179,7 @@ impl<'a> PooledTags<'a> {
         Self {
             layer: LayerWriter::with_capacity(features),
             keys: HashMap::new(),
-            values: HashMap::with_capacity(features * 4),
+            values: HashMap::new(),
             entries: Vec::new(),
             tags: Vec::new(),
             json: Vec::new(),
@@ -216,15 +222,14 @@ impl<'a> PooledTags<'a> {
     /// The table index of a stored value, `None` for null.
     fn value(&mut self, value: StoredValue<'_>) -> Option<u32> {
         let pooled = match value {
-            StoredValue::String(text) => Some((text, false)),
-            StoredValue::Number(text) => Some((text, true)),
+            StoredValue::String(text) if text.len() >= REMEMBERED_TEXT => Some(text),
             _ => None,
         };
-        let Some((text, is_number)) = pooled else {
+        let Some(text) = pooled else {
             let value = tile_value(value, &mut self.json)?;
             return Some(self.layer.value(value));
         };
-        let slot = (text.as_ptr() as usize, text.len(), is_number);
+        let slot = (text.as_ptr() as usize, text.len());
         if let Some(&index) = self.values.get(&slot) {
             return Some(index);
         }
