@@ -249,7 +249,7 @@ fn put_varint(out: &mut Vec<u8>, mut n: u64) {
 
 fn varint_len(n: u64) -> usize {
     // 1 byte per 7 bits, at least one.
-    ((64 - (n | 1).leading_zeros() as usize) + 6) / 7
+    (64 - (n | 1).leading_zeros() as usize).div_ceil(7)
 }
 
 /// A packed repeated `uint32` field; nothing when empty (as prost leaves it out).
