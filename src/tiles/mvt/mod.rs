@@ -1,6 +1,8 @@
 //! Mapbox Vector Tile encoding: the public encoder ([`encode_tile`]) over three parts, the tile
 //! grid (`grid`: tile math and bounds), pixel geometry (`pixel`: projection, clipping,
 //! simplification, quantizing) and the layer encoder (`layer`: properties, protobuf layers).
+//! `writer` writes one layer straight into protobuf bytes, with the same bytes as `layer` and
+//! prost, for tiles made on request ([`tile_parts`] gives it the quantized geometries).
 //!
 //! Every geometry goes through the same stages, each one a small function of those parts:
 //!
