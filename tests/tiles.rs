@@ -389,3 +389,87 @@ fn tilejson_and_ogc_tiles_documents_lead_to_the_tiles() {
         assert!(api["paths"].get(path).is_some(), "{path} in /api");
     }
 }
+
+/// Every tile of `catalog` at zooms 0 to 4 and the z6 and z10 tiles of each feature's first
+/// coordinate, for every collection, with and without a `datetime`: the tile the endpoint
+/// serves has exactly the bytes of the general encoder over the same features.
+fn assert_tiles_match_the_general_encoder(catalog: &forcemap::catalog::Catalog) {
+    use forcemap::model::{CollectionId, DateSpan};
+    use forcemap::tiles::collection::{collection_tile, tile_features};
+    use forcemap::tiles::mvt::{encode_tile_with, lonlat_to_tile, tiles_per_side, TileOptions};
+    let today = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+    let spans = [
+        None,
+        Some(forcemap::query::params::parse_datetime("2005-01-01/..").unwrap()),
+    ];
+    let mut compared = 0;
+    for collection in CollectionId::ALL {
+        let mut tiles: Vec<(u8, u32, u32)> = (0..=4u8)
+            .flat_map(|z| {
+                let n = tiles_per_side(z);
+                (0..n).flat_map(move |x| (0..n).map(move |y| (z, x, y)))
+            })
+            .collect();
+        for feature in catalog.collection(collection).features() {
+            let Some(first) = feature
+                .geometry
+                .as_ref()
+                .and_then(|g| g.coords_iter().next())
+            else {
+                continue;
+            };
+            for z in [6, 10] {
+                let (x, y) = lonlat_to_tile(first.x, first.y, z);
+                tiles.push((z, x, y));
+            }
+        }
+        tiles.sort_unstable();
+        tiles.dedup();
+        for &(z, x, y) in &tiles {
+            for span in &spans {
+                let span: Option<&DateSpan> = span.as_ref();
+                let fast = collection_tile(catalog, collection, (z, x, y), span, today);
+                let features = tile_features(catalog, collection, (z, x, y), span, today);
+                let general = encode_tile_with(
+                    z,
+                    x,
+                    y,
+                    &[(collection.as_str(), features)],
+                    &TileOptions::default(),
+                );
+                assert!(
+                    fast == general,
+                    "{}/{z}/{x}/{y} ({span:?}): {} bytes, the general encoder {}",
+                    collection.as_str(),
+                    fast.len(),
+                    general.len()
+                );
+                compared += usize::from(!fast.is_empty());
+            }
+        }
+    }
+    assert!(compared > 100, "only {compared} non-empty tiles compared");
+}
+
+#[test]
+fn served_tiles_are_the_general_encoders_bytes_over_the_curated_data() {
+    assert_tiles_match_the_general_encoder(&common::catalog());
+}
+
+#[test]
+fn served_tiles_are_the_general_encoders_bytes_over_synthetic_data() {
+    let dir = tempfile::tempdir().unwrap();
+    forcemap::synth::synthesize(
+        &forcemap::load::DataSource::BuiltIn,
+        dir.path(),
+        &forcemap::synth::SynthOptions {
+            features: 3000,
+            seed: 7,
+        },
+        &indicatif::ProgressBar::hidden(),
+    )
+    .unwrap();
+    let dataset = forcemap::load::load(&forcemap::load::DataSource::Dir(dir.path().into()))
+        .unwrap_or_else(|p| panic!("{p}"));
+    assert_tiles_match_the_general_encoder(&forcemap::catalog::Catalog::build(dataset));
+}

@@ -20,12 +20,15 @@
 //! data version.
 
 use super::mvt::{
-    buffered_tile_bounds_lonlat, encode_tile_with, PropertyValue, TileFeature, TileOptions,
+    buffered_tile_bounds_lonlat, is_valid_tile, tile_parts, LayerWriter, PropertyValue,
+    TileFeature, TileOptions, TileWindow, ValueRef,
 };
 use crate::catalog::{Catalog, Collection, Envelope};
 use crate::model::{CollectionId, DateSpan, Feature, PropertyValue as StoredValue};
 use crate::query::params::reference_day;
 use chrono::NaiveDate;
+use geo::Geometry;
+use hashbrown::HashMap;
 use serde_json::{json, Map, Value};
 
 /// Property holding the first day of validity, in days since 1970-01-01.
@@ -45,6 +48,10 @@ pub fn epoch_day(day: NaiveDate) -> i64 {
 /// Tile `z/x/y` of `collection` as an uncompressed MVT, empty when no feature reaches the
 /// tile. `datetime`, when given, keeps only the features valid at some time in it; `today` is
 /// the day groupings are drawn for when `datetime` names none.
+///
+/// The bytes are those of the general encoder over [`tile_features`] (one layer named after
+/// the collection), written without a `TileFeature` per feature: properties go from the
+/// property store into the layer's tables, each pooled text looked up once per tile.
 pub fn collection_tile(
     catalog: &Catalog,
     collection: CollectionId,
@@ -52,17 +59,36 @@ pub fn collection_tile(
     datetime: Option<&DateSpan>,
     today: NaiveDate,
 ) -> Vec<u8> {
-    let features = tile_features(catalog, collection, (z, x, y), datetime, today);
-    if features.is_empty() {
+    if !is_valid_tile(z, x, y) {
         return Vec::new();
     }
-    encode_tile_with(
-        z,
-        x,
-        y,
-        &[(collection.as_str(), features)],
-        &TileOptions::default(),
-    )
+    let options = TileOptions::default();
+    let window = TileWindow::new(x, y, options.buffer);
+    let lonlat_window = window.lonlat_bounds(z);
+    let positions = candidates(catalog, collection, (z, x, y), options.buffer);
+    let mut tags = PooledTags::with_capacity(positions.len());
+    visible_features(
+        catalog,
+        collection,
+        positions,
+        datetime,
+        today,
+        |position, feature, geometry, validity| {
+            // Keys and values enter the tables when a part of the feature is written, as the
+            // general encoder adds them, so both give the same table order.
+            let mut written = false;
+            tile_parts(geometry, z, &window, &lonlat_window, &options, |part| {
+                if !written {
+                    tags.collect(feature, validity);
+                    written = true;
+                }
+                tags.layer.add(part, Some(position as u64), &tags.tags);
+            });
+        },
+    );
+    let mut tile = Vec::new();
+    tags.layer.finish_into(collection.as_str(), &mut tile);
+    tile
 }
 
 /// The features of `collection` that reach the buffered tile `z/x/y`, with their properties
@@ -75,11 +101,41 @@ pub fn tile_features<'a>(
     datetime: Option<&DateSpan>,
     today: NaiveDate,
 ) -> Vec<TileFeature<'a>> {
-    let options = TileOptions::default();
+    let mut features = Vec::new();
+    let buffer = TileOptions::default().buffer;
+    visible_features(
+        catalog,
+        collection,
+        candidates(catalog, collection, (z, x, y), buffer),
+        datetime,
+        today,
+        |position, feature, geometry, validity| {
+            let mut properties = curated_properties(feature);
+            properties.extend(validity_days(validity));
+            features.push(TileFeature {
+                id: Some(position as u64),
+                geometry,
+                properties,
+            });
+        },
+    );
+    features
+}
+
+/// Calls `visit` with the position, feature, geometry (as of the reference day) and validity
+/// of each feature of `collection` at `positions` (its [`candidates`] for a tile) whose
+/// validity meets `datetime`, in the order given.
+fn visible_features<'a>(
+    catalog: &'a Catalog,
+    collection: CollectionId,
+    positions: Vec<usize>,
+    datetime: Option<&DateSpan>,
+    today: NaiveDate,
+    mut visit: impl FnMut(usize, &'a Feature, &'a Geometry<f64>, &DateSpan),
+) {
     let source = catalog.collection(collection);
     let day = reference_day(datetime, today);
-    let mut features = Vec::new();
-    for position in candidates(catalog, collection, (z, x, y), options.buffer) {
+    for position in positions {
         let feature = &source.features()[position];
         let validity = feature.validity.span();
         if datetime.is_some_and(|span| !validity.intersects(span)) {
@@ -88,15 +144,99 @@ pub fn tile_features<'a>(
         let Some(geometry) = catalog.geometry_on(collection, position, day) else {
             continue;
         };
-        let mut properties = curated_properties(feature);
-        properties.extend(validity_days(&validity));
-        features.push(TileFeature {
-            id: Some(position as u64),
-            geometry,
-            properties,
-        });
+        visit(position, feature, geometry, &validity);
     }
-    features
+}
+
+/// Pooled strings at least this long are looked up by address, shorter ones by their text: a
+/// long text (a summary many features share) costs more to hash and copy than a lookup of
+/// its address, while short ones (names, kinds, countries) are cheap to hash and a table of
+/// their addresses would be one more cache miss for each name seen once.
+const REMEMBERED_TEXT: usize = 128;
+
+/// One tile layer's writer with the indices its tables gave to the property store's texts.
+///
+/// A pooled key or value is one slice of its collection's pool, alive for the whole tile, so
+/// the same address and length always hold the same text: the index found for a key or a long
+/// string the first time is kept by address, and the text is hashed once per tile rather than
+/// once per feature.
+struct PooledTags<'a> {
+    layer: LayerWriter,
+    keys: HashMap<(usize, usize), u32>,
+    /// Long pooled strings by address and length.
+    values: HashMap<(usize, usize), u32>,
+    /// The properties of the feature being written, read once.
+    entries: Vec<(&'a str, StoredValue<'a>)>,
+    /// The tags of the feature being written.
+    tags: Vec<u32>,
+    /// JSON text of a nested value, reused.
+    json: Vec<u8>,
+}
+
+impl<'a> PooledTags<'a> {
+    /// Tables sized for about `features` features, so that they rarely grow.
+    fn with_capacity(features: usize) -> Self {
+        Self {
+            layer: LayerWriter::with_capacity(features),
+            keys: HashMap::new(),
+            values: HashMap::new(),
+            entries: Vec::new(),
+            tags: Vec::new(),
+            json: Vec::new(),
+        }
+    }
+
+    /// Sets `tags` to the feature's tile properties, in the order [`curated_properties`] and
+    /// [`validity_days`] give them.
+    fn collect(&mut self, feature: &'a Feature, validity: &DateSpan) {
+        self.tags.clear();
+        self.entries.clear();
+        self.entries.extend(feature.properties.iter());
+        if !self.entries.iter().any(|(key, _)| *key == "id") {
+            let (key, value) = (
+                self.layer.key("id"),
+                self.layer.value(ValueRef::String(&feature.id)),
+            );
+            self.tags.extend([key, value]);
+        }
+        for index in 0..self.entries.len() {
+            let (key, value) = self.entries[index];
+            if matches!(key, VALID_FROM_DAY | VALID_TO_DAY) {
+                continue;
+            }
+            let Some(value) = self.value(value) else {
+                continue;
+            };
+            let key = *self
+                .keys
+                .entry((key.as_ptr() as usize, key.len()))
+                .or_insert_with(|| self.layer.key(key));
+            self.tags.extend([key, value]);
+        }
+        for (key, day) in validity_day_numbers(validity).into_iter().flatten() {
+            let (key, value) = (self.layer.key(key), self.layer.value(ValueRef::Int(day)));
+            self.tags.extend([key, value]);
+        }
+    }
+
+    /// The table index of a stored value, `None` for null.
+    fn value(&mut self, value: StoredValue<'_>) -> Option<u32> {
+        let pooled = match value {
+            StoredValue::String(text) if text.len() >= REMEMBERED_TEXT => Some(text),
+            _ => None,
+        };
+        let Some(text) = pooled else {
+            let value = tile_value(value, &mut self.json)?;
+            return Some(self.layer.value(value));
+        };
+        let slot = (text.as_ptr() as usize, text.len());
+        if let Some(&index) = self.values.get(&slot) {
+            return Some(index);
+        }
+        let index = self.layer.value(tile_value(value, &mut self.json)?);
+        self.values.insert(slot, index);
+        Some(index)
+    }
 }
 
 /// A feature's properties as its tile feature carries them: its string `id`, then each curated
@@ -118,14 +258,19 @@ pub fn curated_properties(feature: &Feature) -> Vec<(&str, PropertyValue)> {
 
 /// `valid_from_day` and `valid_to_day` of a span, each left out where the span is open.
 pub fn validity_days(span: &DateSpan) -> Vec<(&'static str, PropertyValue)> {
-    let day = |d: NaiveDate| PropertyValue::Int(epoch_day(d));
+    validity_day_numbers(span)
+        .into_iter()
+        .flatten()
+        .map(|(key, day)| (key, PropertyValue::Int(day)))
+        .collect()
+}
+
+/// The validity days of a span by name, `None` for an open end.
+fn validity_day_numbers(span: &DateSpan) -> [Option<(&'static str, i64)>; 2] {
     [
-        span.start.map(|d| (VALID_FROM_DAY, day(d))),
-        span.end.map(|d| (VALID_TO_DAY, day(d))),
+        span.start.map(|d| (VALID_FROM_DAY, epoch_day(d))),
+        span.end.map(|d| (VALID_TO_DAY, epoch_day(d))),
     ]
-    .into_iter()
-    .flatten()
-    .collect()
 }
 
 /// The fields a collection's tile layer carries, as TileJSON `vector_layers` name them: `id`,
@@ -177,23 +322,28 @@ fn candidates(
     found
 }
 
-/// A curated property as an MVT value; nested values become their JSON text, null is left out.
 /// A stored value as a tile property, read from the store without building a `serde_json`
-/// value: numbers from their JSON text, arrays and objects written as JSON text.
+/// value: numbers from their JSON text, arrays and objects written as JSON text; null is left
+/// out.
 fn property_value(value: StoredValue) -> Option<PropertyValue> {
+    tile_value(value, &mut Vec::new()).map(PropertyValue::from)
+}
+
+/// [`property_value`] borrowed: strings from the store, nested values written into `json`.
+fn tile_value<'v>(value: StoredValue<'v>, json: &'v mut Vec<u8>) -> Option<ValueRef<'v>> {
     Some(match value {
         StoredValue::Null => return None,
-        StoredValue::Bool(b) => PropertyValue::Bool(b),
+        StoredValue::Bool(b) => ValueRef::Bool(b),
         StoredValue::Number(text) => match (text.parse::<u64>(), text.parse::<i64>()) {
-            (Ok(u), _) => PropertyValue::UInt(u),
-            (_, Ok(i)) => PropertyValue::Int(i),
-            _ => PropertyValue::Double(text.parse::<f64>().ok()?),
+            (Ok(u), _) => ValueRef::UInt(u),
+            (_, Ok(i)) => ValueRef::Int(i),
+            _ => ValueRef::Double(text.parse::<f64>().ok()?),
         },
-        StoredValue::String(s) => PropertyValue::String(s.to_string()),
+        StoredValue::String(s) => ValueRef::String(s),
         nested => {
-            let mut text = Vec::new();
-            nested.write_json(&mut text);
-            PropertyValue::String(String::from_utf8(text).ok()?)
+            json.clear();
+            nested.write_json(json);
+            ValueRef::String(std::str::from_utf8(json).ok()?)
         }
     })
 }

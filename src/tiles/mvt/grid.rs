@@ -151,7 +151,7 @@ impl TileWindow {
     }
 
     /// The buffered window in lon/lat, for cheap rejection of far features.
-    pub(super) fn lonlat_bounds(&self, z: u8) -> Rect<f64> {
+    pub(crate) fn lonlat_bounds(&self, z: u8) -> Rect<f64> {
         let size = f64::from(tiles_per_side(z)) * f64::from(EXTENT);
         let (west, north) = world_to_lonlat(self.min.x / size, self.min.y / size);
         let (east, south) = world_to_lonlat(self.max.x / size, self.max.y / size);

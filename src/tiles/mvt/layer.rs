@@ -3,7 +3,7 @@
 
 use super::pixel::PixelGeometry;
 use super::EXTENT;
-use geo::Coord;
+use geo::{Coord, Geometry};
 use geozero::mvt::{tile, TagsBuilder, TileValue};
 use geozero::ToMvt;
 
@@ -66,6 +66,31 @@ impl From<bool> for PropertyValue {
     }
 }
 
+impl PropertyValue {
+    /// The value borrowed, as [`LayerWriter`](super::LayerWriter) takes it.
+    pub fn as_ref(&self) -> super::ValueRef<'_> {
+        match self {
+            PropertyValue::String(s) => super::ValueRef::String(s),
+            PropertyValue::Int(i) => super::ValueRef::Int(*i),
+            PropertyValue::UInt(u) => super::ValueRef::UInt(*u),
+            PropertyValue::Double(d) => super::ValueRef::Double(*d),
+            PropertyValue::Bool(b) => super::ValueRef::Bool(*b),
+        }
+    }
+}
+
+impl From<super::ValueRef<'_>> for PropertyValue {
+    fn from(v: super::ValueRef<'_>) -> Self {
+        match v {
+            super::ValueRef::String(s) => PropertyValue::String(s.to_owned()),
+            super::ValueRef::Int(i) => PropertyValue::Int(i),
+            super::ValueRef::UInt(u) => PropertyValue::UInt(u),
+            super::ValueRef::Double(d) => PropertyValue::Double(d),
+            super::ValueRef::Bool(b) => PropertyValue::Bool(b),
+        }
+    }
+}
+
 impl From<PropertyValue> for TileValue {
     fn from(v: PropertyValue) -> Self {
         match v {
@@ -106,6 +131,17 @@ impl LayerBuilder {
         let Some(geometry) = geometry.quantize(origin, min_ring_area) else {
             return false;
         };
+        self.add_quantized(&geometry, id, properties)
+    }
+
+    /// Adds a geometry already in integer tile units as a feature; returns whether it was
+    /// added.
+    pub fn add_quantized(
+        &mut self,
+        geometry: &Geometry<f64>,
+        id: Option<u64>,
+        properties: &[(&str, PropertyValue)],
+    ) -> bool {
         // Quantized geometries always have enough points, so the writer does not fail.
         let Ok(mut feature) = geometry.to_mvt_unscaled() else {
             return false;

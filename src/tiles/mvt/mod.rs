@@ -1,6 +1,8 @@
 //! Mapbox Vector Tile encoding: the public encoder ([`encode_tile`]) over three parts, the tile
 //! grid (`grid`: tile math and bounds), pixel geometry (`pixel`: projection, clipping,
 //! simplification, quantizing) and the layer encoder (`layer`: properties, protobuf layers).
+//! `writer` writes one layer straight into protobuf bytes, with the same bytes as `layer` and
+//! prost, for tiles made on request ([`tile_parts`] gives it the quantized geometries).
 //!
 //! Every geometry goes through the same stages, each one a small function of those parts:
 //!
@@ -34,6 +36,7 @@
 mod grid;
 mod layer;
 mod pixel;
+mod writer;
 
 pub use grid::{
     buffered_tile_bounds_lonlat, is_valid_tile, lonlat_to_tile, lonlat_to_tile_pixel,
@@ -45,6 +48,8 @@ pub use layer::PropertyValue;
 pub(crate) use grid::TileWindow;
 pub(crate) use layer::LayerBuilder;
 pub(crate) use pixel::{Axis, PixelGeometry};
+pub(crate) use writer::LayerWriter;
+pub use writer::ValueRef;
 
 use geo::{BoundingRect, Geometry, Rect};
 use geozero::mvt::{Message, Tile};
@@ -127,37 +132,89 @@ pub(crate) fn tile_layers(
     for (name, features) in layers {
         let mut layer = LayerBuilder::new();
         for feature in features {
-            match feature.geometry.bounding_rect() {
-                None => continue,
-                // Geometries beyond ±180° wrap around, so the box says nothing about them.
-                Some(bbox) if bbox.min().x < -180.0 || bbox.max().x > 180.0 => {}
-                Some(bbox) if !rects_intersect(&bbox, &lonlat_window) => continue,
-                Some(_) => {}
-            }
-            let mut parts = Vec::new();
-            PixelGeometry::project(feature.geometry, z, &mut parts);
-            for part in parts {
-                let Some(clipped) = part
-                    .clip(Axis::X, window.min.x, window.max.x)
-                    .and_then(|g| g.clip(Axis::Y, window.min.y, window.max.y))
-                else {
-                    continue;
-                };
-                let simplified = clipped.simplify(options.tolerance);
-                layer.add(
-                    &simplified,
-                    window.origin,
-                    options.min_ring_area,
-                    feature.id,
-                    &feature.properties,
-                );
-            }
+            tile_parts(
+                feature.geometry,
+                z,
+                &window,
+                &lonlat_window,
+                options,
+                |part| {
+                    layer.add_quantized(part, feature.id, &feature.properties);
+                },
+            );
         }
         if let Some(layer) = layer.finish(name) {
             tile.layers.push(layer);
         }
     }
     tile
+}
+
+/// The parts of a lon/lat `geometry` in the buffered tile `window` of zoom `z`, each projected,
+/// clipped, simplified and quantized to integer tile units, handed to `part` in order (one for
+/// most geometries; a `GeometryCollection` or a copy across the antimeridian gives more).
+/// `lonlat_window` is the window in degrees, for rejecting far geometries cheaply.
+pub(crate) fn tile_parts(
+    geometry: &Geometry<f64>,
+    z: u8,
+    window: &TileWindow,
+    lonlat_window: &Rect<f64>,
+    options: &TileOptions,
+    mut part: impl FnMut(&Geometry<f64>),
+) {
+    match geometry.bounding_rect() {
+        None => return,
+        // Geometries beyond ±180° wrap around, so the box says nothing about them.
+        Some(bbox) if bbox.min().x < -180.0 || bbox.max().x > 180.0 => {}
+        Some(bbox) if !rects_intersect(&bbox, lonlat_window) => return,
+        Some(_) => {}
+    }
+    if let Geometry::Point(point) = geometry {
+        if let Some(kept) = point_part(point, z, window) {
+            if let Some(kept) = kept {
+                part(&Geometry::Point(kept));
+            }
+            return;
+        }
+    }
+    let mut parts = Vec::new();
+    PixelGeometry::project(geometry, z, &mut parts);
+    for projected in parts {
+        let Some(clipped) = projected
+            .clip(Axis::X, window.min.x, window.max.x)
+            .and_then(|g| g.clip(Axis::Y, window.min.y, window.max.y))
+        else {
+            continue;
+        };
+        let simplified = clipped.simplify(options.tolerance);
+        if let Some(quantized) = simplified.quantize(window.origin, options.min_ring_area) {
+            part(&quantized);
+        }
+    }
+}
+
+/// What the stages of [`tile_parts`] make of a point, without building a pixel geometry:
+/// `Some(kept)` for a point inside the world (one copy, which clipping keeps whole or drops and
+/// simplification leaves as it is), `None` for one the full stages must handle (on or beyond
+/// the antimeridian, or not a number).
+fn point_part(
+    point: &geo::Point<f64>,
+    z: u8,
+    window: &TileWindow,
+) -> Option<Option<geo::Point<f64>>> {
+    let world = grid::lonlat_to_world_pixel(point.x(), point.y(), z);
+    let size = f64::from(tiles_per_side(z)) * f64::from(EXTENT);
+    if !(0.0 < world.x && world.x < size) || world.y.is_nan() {
+        return None;
+    }
+    let inside = (window.min.x..=window.max.x).contains(&world.x)
+        && (window.min.y..=window.max.y).contains(&world.y);
+    Some(inside.then(|| {
+        geo::Point::new(
+            (world.x - window.origin.x).round(),
+            (world.y - window.origin.y).round(),
+        )
+    }))
 }
 
 /// Compresses an encoded tile with gzip, as PMTiles archives and most tile servers store them.
@@ -478,6 +535,56 @@ pub(crate) mod tests {
                 "Polygon"
             ]
         );
+    }
+
+    #[test]
+    fn the_point_shortcut_gives_what_the_full_stages_give() {
+        let options = TileOptions::default();
+        // Points on a grid finer than a tile unit around tile 6/44/24 and its buffer, and
+        // points near the world's edges, where the shortcut hands over to the full stages.
+        let bounds = buffered_tile_bounds_lonlat(6, 44, 24, 2 * options.buffer);
+        let mut points = Vec::new();
+        for i in 0..=300 {
+            for j in 0..=300 {
+                let lon = bounds.min().x + (bounds.max().x - bounds.min().x) * f64::from(i) / 300.0;
+                let lat = bounds.min().y + (bounds.max().y - bounds.min().y) * f64::from(j) / 300.0;
+                points.push(point!(x: lon, y: lat));
+            }
+        }
+        points.extend([
+            point!(x: 180.0, y: 0.0),
+            point!(x: -180.0, y: 0.0),
+            point!(x: 179.99, y: 85.0),
+        ]);
+        for (z, x, y) in [(6, 44, 24), (0, 0, 0), (1, 1, 0), (1, 0, 1)] {
+            let window = TileWindow::new(x, y, options.buffer);
+            for point in &points {
+                let mut full = Vec::new();
+                let mut parts = Vec::new();
+                PixelGeometry::project(&Geometry::Point(*point), z, &mut parts);
+                for part in parts {
+                    let kept = part
+                        .clip(Axis::X, window.min.x, window.max.x)
+                        .and_then(|g| g.clip(Axis::Y, window.min.y, window.max.y))
+                        .and_then(|g| {
+                            g.simplify(options.tolerance)
+                                .quantize(window.origin, options.min_ring_area)
+                        });
+                    full.extend(kept);
+                }
+                match point_part(point, z, &window) {
+                    Some(kept) => assert_eq!(
+                        kept.map(Geometry::Point).into_iter().collect::<Vec<_>>(),
+                        full,
+                        "{point:?} at {z}/{x}/{y}"
+                    ),
+                    None => assert!(
+                        point.x().abs() >= 180.0,
+                        "{point:?} left to the full stages"
+                    ),
+                }
+            }
+        }
     }
 
     #[test]
