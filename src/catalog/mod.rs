@@ -8,11 +8,13 @@
 //! date from its members' territory then ([`footprint`]).
 
 mod borders;
+mod derived;
 mod footprint;
 mod index;
 mod properties;
 
 pub use borders::{border_id, Coast};
+pub use derived::Derived;
 pub use index::{Envelope, SpatialIndex};
 
 use crate::load::{Dataset, Place, Story};
@@ -178,6 +180,8 @@ pub struct Catalog {
     /// Changes whenever any input file changes; used for ETags.
     pub fingerprint: u64,
     pub origin: String,
+    /// What questions derive from the catalog alone (prepared borders and territories).
+    pub derived: Derived,
 }
 
 impl Catalog {
@@ -257,6 +261,7 @@ impl Catalog {
             coverage_document,
             fingerprint,
             origin,
+            derived: Derived::default(),
         }
     }
 

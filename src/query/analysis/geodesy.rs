@@ -300,6 +300,47 @@ impl Polylines {
         self.segments.is_empty()
     }
 
+    /// Each segment's ends and geodesic length in metres, in order (long segments already cut).
+    pub fn segments(&self) -> impl Iterator<Item = (Coord<f64>, Coord<f64>, f64)> + '_ {
+        self.segments.iter().map(|s| (s.a, s.b, s.length_m))
+    }
+
+    /// The nearest point to `p` of the segments listed, each with a lower bound of its distance
+    /// to `p` (ascending by it). With every segment that may hold the nearest point listed, this
+    /// is the distance [`Polylines::closest`] measures, to the bit: the same search of the same
+    /// segments, the ones skipped being those that cannot come nearer.
+    pub fn closest_over(&self, p: Coord<f64>, segments: &[(f64, usize)]) -> Option<Closest> {
+        let mut best: Option<Closest> = None;
+        let mut measured: Vec<usize> = Vec::with_capacity(segments.len());
+        for &(lower_bound, i) in segments {
+            if best.is_some_and(|b| lower_bound >= b.distance_m) {
+                break;
+            }
+            if measured.contains(&i) {
+                continue;
+            }
+            measured.push(i);
+            let s = &self.segments[i];
+            let da = distance_m(p, s.a);
+            let db = if s.b == s.a { da } else { distance_m(p, s.b) };
+            let ends = Closest {
+                distance_m: da,
+                at: s.a,
+            }
+            .better(Closest {
+                distance_m: db,
+                at: s.b,
+            });
+            let current = best.map_or(ends, |b| b.better(ends));
+            best = Some(current);
+            if (da + db - s.length_m) / 2.0 >= current.distance_m {
+                continue;
+            }
+            best = Some(current.better(segment_search(p, s.a, s.b, s.length_m, da, db)));
+        }
+        best
+    }
+
     /// The nearest point of the lines to `p`, within [`TOLERANCE_M`]; `None` for no lines.
     pub fn closest(&self, p: Coord<f64>) -> Option<Closest> {
         self.closest_among(p, 0..self.chunks.len())

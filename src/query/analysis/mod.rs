@@ -18,6 +18,7 @@
 
 pub mod answer;
 pub mod border_zone;
+pub mod bounds;
 pub mod changes;
 pub mod error;
 pub mod geodesy;
@@ -29,6 +30,7 @@ pub mod question;
 pub mod range;
 pub mod scope;
 pub mod spec;
+pub mod territory;
 pub mod within;
 pub mod zone;
 
