@@ -119,6 +119,12 @@ impl Collection {
     pub fn candidates(&self, area: &Envelope) -> Vec<usize> {
         self.index.search(area)
     }
+
+    /// Indices of the features with a part whose box `meets` accepts (see
+    /// [`SpatialIndex::search_where`]), ascending and without repeats.
+    pub fn candidates_where(&self, meets: impl Fn(&Envelope) -> bool) -> Vec<usize> {
+        self.index.search_where(meets)
+    }
 }
 
 fn temporal_extent(features: &[Feature]) -> DateSpan {

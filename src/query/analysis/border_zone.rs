@@ -48,10 +48,8 @@ struct PreparedBorder {
 
 /// How far a member of the zone has been measured.
 enum Measure {
-    /// A lower bound (km) from the runs' caps.
-    Coarse(f64, Prepared),
-    /// A lower bound (km) from the pieces.
-    Fine(f64, Prepared),
+    /// A lower bound (km) from the bounds.
+    Bounded(f64, Prepared),
     Exact,
 }
 
@@ -156,7 +154,7 @@ pub fn border_zone<'a>(
         match (&zone_bounds, prepared) {
             (Some(zone), Some(prepared)) => {
                 let mut segments = Vec::new();
-                zone.fine(prepared, Some(&mut segments));
+                zone.bounds(prepared, Some(&mut segments));
                 polylines.closest_over(p, &segments)
             }
             _ => polylines.closest_within(p, &reach),
@@ -166,34 +164,32 @@ pub fn border_zone<'a>(
 
     let mut hits = Vec::new();
     let mut measures = Vec::new();
-    for (collection, position, feature, geometry) in scope.candidates(catalog, &reach.envelopes) {
+    let t0 = std::time::Instant::now();
+    let candidates = match &zone_bounds {
+        Some(zone) => scope.candidates_where(catalog, |e| zone.may_reach(e)),
+        None => scope.candidates(catalog, &reach.envelopes),
+    };
+    let t1 = std::time::Instant::now();
+    let n_candidates = candidates.len();
+    let mut n_exact = 0;
+    for (collection, position, feature, geometry) in candidates {
         let uncertainty = uncertainty_km(feature);
         let mut found = None;
         if let (Geometry::Point(p), Some(zone)) = (geometry, &zone_bounds) {
             let Some(prepared_point) = zone.prepare(p.0) else {
                 continue;
             };
-            let coarse = zone.coarse(&prepared_point);
-            let mut decision = decide(coarse, uncertainty, zone_km);
-            let mut measure = None;
-            if decision.certainty.is_none() || decision.on_line.is_none() {
-                let fine = zone.fine(&prepared_point, None);
-                decision = decide(fine, uncertainty, zone_km);
-                if decision.certainty.is_none() || decision.on_line.is_none() {
-                    // Only the exact distance decides.
-                } else {
-                    measure = Some(Measure::Fine(fine.lower_m / 1000.0, prepared_point));
+            let bounds = zone.bounds(&prepared_point, None);
+            let decision = decide(bounds, uncertainty, zone_km);
+            match (decision.certainty, decision.on_line) {
+                // Surely outside.
+                (Some(None), _) => continue,
+                (Some(Some(certainty)), Some(on_line)) => {
+                    let measure = Measure::Bounded(bounds.lower_m / 1000.0, prepared_point);
+                    found = Some((None, side_at(on_line, p.0), certainty, measure));
                 }
-            } else {
-                measure = Some(Measure::Coarse(coarse.lower_m / 1000.0, prepared_point));
-            }
-            if let (Some(measure), Some(certainty), Some(on_line)) =
-                (measure, decision.certainty, decision.on_line)
-            {
-                let Some(certainty) = certainty else {
-                    continue;
-                };
-                found = Some((None, side_at(on_line, p.0), certainty, measure));
+                // Undecided: only the exact distance decides.
+                _ => {}
             }
         }
         let (distance, side, certainty, measure) = match found {
@@ -206,6 +202,7 @@ pub fn border_zone<'a>(
                     }
                     _ => geometry_to_lines(geometry, polylines, border_geometry),
                 };
+                n_exact += 1;
                 let Some(closest) = closest else {
                     continue;
                 };
@@ -231,6 +228,7 @@ pub fn border_zone<'a>(
         measures.push(measure);
     }
 
+    let t2 = std::time::Instant::now();
     let mut s = summary("border-zone", scope, &hits, catalog);
     s.insert("countries".into(), json!([a, b]));
     s.insert("border".into(), json!(id));
@@ -264,7 +262,7 @@ pub fn border_zone<'a>(
         .enumerate()
         .map(|(index, (hit, measure))| {
             let (km, exact) = match measure {
-                Some(Measure::Coarse(km, _) | Measure::Fine(km, _)) => (*km, false),
+                Some(Measure::Bounded(km, _)) => (*km, false),
                 _ => (hit.distance_km.unwrap_or(f64::INFINITY), true),
             };
             Reverse(Queued::new(km, exact, hit, index))
@@ -281,15 +279,7 @@ pub fn border_zone<'a>(
             _ => Coord { x: 0.0, y: 0.0 },
         };
         match measures[next.index].take() {
-            Some(Measure::Coarse(km, prepared_point)) => {
-                let fine = zone_bounds
-                    .as_ref()
-                    .map_or(0.0, |z| z.fine(&prepared_point, None).lower_m / 1000.0);
-                let km = km.max(fine);
-                measures[next.index] = Some(Measure::Fine(km, prepared_point));
-                queue.push(Reverse(Queued::new(km, false, hit, next.index)));
-            }
-            Some(Measure::Fine(_, prepared_point)) => {
+            Some(Measure::Bounded(_, prepared_point)) => {
                 let km = exact_point(at, Some(&prepared_point))
                     .map_or(f64::INFINITY, |c| c.distance_m / 1000.0);
                 hit.distance_km = Some(km);
@@ -311,6 +301,8 @@ pub fn border_zone<'a>(
         })
         .collect();
     let hits_beyond = matched - hits.len();
+    let t3 = std::time::Instant::now();
+    eprintln!("TIMING candidates {n_candidates} in {:?}, classify {:?} exact {n_exact}, order+summary {:?}", t1 - t0, t2 - t1, t3 - t2);
 
     let mut shapes = Vec::new();
     if include_zone {

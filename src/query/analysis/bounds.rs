@@ -36,7 +36,7 @@
 use super::geodesy::{
     azimuth, circle_envelopes, destination, distance_m, Polylines, MIN_METRES_PER_DEGREE_LATITUDE,
 };
-use crate::catalog::{Envelope, SpatialIndex};
+use crate::catalog::Envelope;
 use geo::Coord;
 
 /// Semi-major axis of WGS 84, the conformal sphere's radius.
@@ -68,9 +68,10 @@ fn norm(u: V3) -> f64 {
     dot(u, u).sqrt()
 }
 
-/// Angle between two unit vectors, accurate for small angles too.
+/// Angle between two unit vectors, from their chord: accurate for small angles too.
 fn angle(u: V3, v: V3) -> f64 {
-    norm(cross(u, v)).atan2(dot(u, v))
+    let chord = norm([u[0] - v[0], u[1] - v[1], u[2] - v[2]]);
+    2.0 * (chord / 2.0).min(1.0).asin()
 }
 
 /// The image of a geodetic longitude/latitude on the conformal sphere, as a unit vector.
@@ -242,7 +243,7 @@ impl BorderBounds {
             k_hi,
             // The spherical path must stay within the band; see the module notes.
             longest_path: (1.0 - E2) * band.to_radians() * (1.0 - 1e-9),
-            reach: SpatialIndex::new(reach),
+            reach: RunGrid::new(&reach),
         })
     }
 }
@@ -302,24 +303,142 @@ pub struct ZoneBounds<'a> {
     k_hi: f64,
     /// Longest spherical path (radians) whose upper bound holds.
     longest_path: f64,
-    /// Per run, the boxes of every point within `metres` of it.
-    reach: SpatialIndex,
+    /// Which runs may be within `metres` of a point.
+    reach: RunGrid,
+}
+
+/// A grid of lon/lat cells, each listing the runs whose reach meets it: a point's runs in one
+/// look-up.
+struct RunGrid {
+    west: f64,
+    south: f64,
+    cell_width: f64,
+    cell_height: f64,
+    columns: usize,
+    rows: usize,
+    /// The runs of cell `i` are `runs[starts[i]..starts[i + 1]]`.
+    starts: Vec<u32>,
+    runs: Vec<u32>,
+}
+
+/// About how many cells a grid has.
+const GRID_CELLS: f64 = 40_000.0;
+
+impl RunGrid {
+    /// `reach[r]` are the boxes of run `r`.
+    fn new(reach: &[Vec<Envelope>]) -> RunGrid {
+        let all = reach
+            .iter()
+            .flatten()
+            .copied()
+            .reduce(Envelope::merge)
+            .unwrap_or(Envelope::new(0.0, 0.0, 0.0, 0.0));
+        let (width, height) = (all.max[0] - all.min[0], all.max[1] - all.min[1]);
+        let cell = ((width * height) / GRID_CELLS).sqrt().max(1e-6);
+        let columns = ((width / cell).ceil() as usize).clamp(1, 4096);
+        let rows = ((height / cell).ceil() as usize).clamp(1, 4096);
+        let mut grid = RunGrid {
+            west: all.min[0],
+            south: all.min[1],
+            cell_width: (width / columns as f64).max(1e-9),
+            cell_height: (height / rows as f64).max(1e-9),
+            columns,
+            rows,
+            starts: Vec::new(),
+            runs: Vec::new(),
+        };
+        let mut per_cell: Vec<Vec<u32>> = vec![Vec::new(); columns * rows];
+        for (run, boxes) in reach.iter().enumerate() {
+            for e in boxes {
+                let (c0, r0) = grid.cell_of(e.min[0], e.min[1]);
+                let (c1, r1) = grid.cell_of(e.max[0], e.max[1]);
+                for row in r0..=r1 {
+                    for column in c0..=c1 {
+                        let list = &mut per_cell[row * columns + column];
+                        if list.last() != Some(&(run as u32)) {
+                            list.push(run as u32);
+                        }
+                    }
+                }
+            }
+        }
+        grid.starts.push(0);
+        for list in per_cell {
+            grid.runs.extend(list);
+            grid.starts.push(grid.runs.len() as u32);
+        }
+        grid
+    }
+
+    /// The cell holding a point, clamped into the grid.
+    fn cell_of(&self, x: f64, y: f64) -> (usize, usize) {
+        let column = ((x - self.west) / self.cell_width).max(0.0) as usize;
+        let row = ((y - self.south) / self.cell_height).max(0.0) as usize;
+        (column.min(self.columns - 1), row.min(self.rows - 1))
+    }
+
+    /// The cell of a point inside the grid, `None` outside it.
+    fn cell(&self, p: Coord<f64>) -> Option<u32> {
+        let x = (p.x - self.west) / self.cell_width;
+        let y = (p.y - self.south) / self.cell_height;
+        // A point on the grid's far edge belongs to its last cell.
+        if !(x >= 0.0 && y >= 0.0 && x <= self.columns as f64 && y <= self.rows as f64) {
+            return None;
+        }
+        let (column, row) = ((x as usize).min(self.columns - 1), (y as usize).min(self.rows - 1));
+        Some((row * self.columns + column) as u32)
+    }
+
+    /// Whether a box meets a cell that some run reaches.
+    fn meets(&self, e: &Envelope) -> bool {
+        if e.max[0] < self.west
+            || e.max[1] < self.south
+            || e.min[0] > self.west + self.cell_width * self.columns as f64
+            || e.min[1] > self.south + self.cell_height * self.rows as f64
+        {
+            return false;
+        }
+        let (c0, r0) = self.cell_of(e.min[0], e.min[1]);
+        let (c1, r1) = self.cell_of(e.max[0], e.max[1]);
+        // Large boxes (the tree's upper nodes) are opened without looking at every cell.
+        if (c1 - c0 + 1) * (r1 - r0 + 1) > 64 {
+            return true;
+        }
+        (r0..=r1).any(|row| {
+            (c0..=c1).any(|column| {
+                let i = row * self.columns + column;
+                self.starts[i + 1] > self.starts[i]
+            })
+        })
+    }
+
+    fn runs(&self, cell: u32) -> &[u32] {
+        let i = cell as usize;
+        &self.runs[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
 }
 
 /// A point prepared for repeated bounds: its image and the runs that reach it.
+#[derive(Clone, Copy)]
 pub struct Prepared {
     at: V3,
-    runs: Vec<usize>,
+    cell: u32,
 }
 
 impl ZoneBounds<'_> {
+    /// Whether a lon/lat box may hold a point within the bounds' distance of the border: every
+    /// box that does is accepted, and so is every box that holds an accepted one.
+    pub fn may_reach(&self, e: &Envelope) -> bool {
+        self.reach.meets(e)
+    }
+
     /// The image of `p` and the runs that reach it, or `None` when no run does (then the point
     /// is farther than the distance the bounds were made for).
     pub fn prepare(&self, p: Coord<f64>) -> Option<Prepared> {
-        let runs = self.reach.search(&Envelope::new(p.x, p.y, p.x, p.y));
-        (!runs.is_empty()).then(|| Prepared {
+        let cell = self.reach.cell(p)?;
+        (!self.reach.runs(cell).is_empty()).then(|| Prepared {
             at: to_sphere(p),
-            runs,
+            cell,
         })
     }
 
@@ -338,42 +457,37 @@ impl ZoneBounds<'_> {
         }
     }
 
-    /// Coarse bounds, from the runs' caps and centres only.
-    pub fn coarse(&self, p: &Prepared) -> Bounds {
-        let (mut lower, mut upper) = (f64::INFINITY, f64::INFINITY);
-        for &r in &p.runs {
-            let run = &self.border.runs[r];
-            let to_center = angle(p.at, run.center);
-            lower = lower.min(to_center - run.radius);
-            upper = upper.min(to_center);
-        }
-        self.to_metres(lower, upper)
-    }
-
-    /// Bounds from every piece that may hold the nearest point, and, per border segment that
-    /// may hold it, a lower bound of the distance to that segment (ascending), for the exact
-    /// measure ([`Polylines::closest_over`]).
-    pub fn fine(&self, p: &Prepared, segments: Option<&mut Vec<(f64, usize)>>) -> Bounds {
-        let mut order: Vec<(f64, usize)> = p
-            .runs
-            .iter()
-            .map(|&r| (angle(p.at, self.border.runs[r].center) - self.border.runs[r].radius, r))
-            .collect();
-        order.sort_by(|x, y| x.0.total_cmp(&y.0));
+    /// Bounds from every piece that may hold the nearest point, and, when asked, per border
+    /// segment that may hold it, a lower bound of the distance to that segment (ascending),
+    /// for the exact measure ([`Polylines::closest_over`]).
+    pub fn bounds(&self, p: &Prepared, segments: Option<&mut Vec<(f64, usize)>>) -> Bounds {
+        let runs = self.reach.runs(p.cell);
+        // Each run's centre is a point of the border: the nearest centre bounds the distance
+        // from above, and a run whose cap is farther than that cannot hold the nearest point.
+        let mut run_lower = Vec::with_capacity(runs.len());
         let mut upper = f64::INFINITY;
+        for &r in runs {
+            let run = &self.border.runs[r as usize];
+            let to_center = angle(p.at, run.center);
+            upper = upper.min(to_center);
+            run_lower.push(to_center - run.radius);
+        }
+        let mut lower = f64::INFINITY;
         let mut pieces: Vec<(f64, usize)> = Vec::new();
-        for (run_lower, r) in order {
-            if run_lower > upper {
-                break;
+        let keep = segments.is_some();
+        for (&r, &below) in runs.iter().zip(&run_lower) {
+            if below > upper {
+                continue;
             }
-            for i in self.border.runs[r].arcs.clone() {
-                let arc = &self.border.arcs[i];
+            for arc in &self.border.arcs[self.border.runs[r as usize].arcs.clone()] {
                 let to_arc = arc.angle(p.at);
                 upper = upper.min(to_arc + arc.slack);
-                pieces.push((to_arc - arc.slack, arc.segment));
+                lower = lower.min(to_arc - arc.slack);
+                if keep {
+                    pieces.push((to_arc - arc.slack, arc.segment));
+                }
             }
         }
-        let lower = pieces.iter().map(|x| x.0).fold(f64::INFINITY, f64::min);
         if let Some(segments) = segments {
             segments.clear();
             pieces.retain(|x| x.0 <= upper);

@@ -143,8 +143,8 @@ fn segment_search(
     if length <= TOLERANCE_M {
         return best;
     }
-    let azimuth = azimuth(a, b);
-    let at = |t: f64| destination(a, azimuth, t * length);
+    let along = SegmentLine::new(a, b);
+    let at = |t: f64| along.at(t * length);
     let f = |t: f64| {
         let c = at(t);
         Closest {
@@ -175,6 +175,40 @@ fn segment_search(
     }
     best = best.better(f1).better(f2);
     best
+}
+
+/// The geodesic from a segment's start towards its end, set up once: [`SegmentLine::at`] is
+/// [`destination`] from the start along the segment's azimuth, to the bit (the same line of the
+/// same library with the same capabilities), without setting the line up at every call.
+struct SegmentLine {
+    line: geographiclib_rs::GeodesicLine,
+}
+
+/// What [`destination`] asks of the geodesic line (geo's `direct` to a latitude and longitude).
+const DESTINATION_CAPS: u64 = geographiclib_rs::capability::LATITUDE
+    | geographiclib_rs::capability::LONGITUDE
+    | geographiclib_rs::capability::DISTANCE_IN;
+
+impl SegmentLine {
+    fn new(a: Coord<f64>, b: Coord<f64>) -> SegmentLine {
+        let geodesic = geographiclib_rs::Geodesic::wgs84();
+        SegmentLine {
+            line: geographiclib_rs::GeodesicLine::new(
+                &geodesic,
+                a.y,
+                a.x,
+                azimuth(a, b),
+                Some(DESTINATION_CAPS),
+                None,
+                None,
+            ),
+        }
+    }
+
+    fn at(&self, metres: f64) -> Coord<f64> {
+        let (_, lat, lon, ..) = self.line._gen_position(false, metres, DESTINATION_CAPS);
+        Coord { x: lon, y: lat }
+    }
 }
 
 /// Distance from `p` to the geodesic segment `a`–`b`, within [`TOLERANCE_M`].
@@ -596,6 +630,24 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn a_segment_line_is_destination_to_the_bit() {
+        for (a, b) in [
+            (c(68.0, 37.0), c(68.3, 37.1)),
+            (c(179.99, -10.0), c(-179.9, -10.05)),
+            (c(20.0, 79.0), c(20.1, 79.2)),
+        ] {
+            let line = SegmentLine::new(a, b);
+            let heading = azimuth(a, b);
+            let length = distance_m(a, b);
+            for i in 0..=50 {
+                let t = length * i as f64 / 50.0;
+                let (x, y) = (line.at(t), destination(a, heading, t));
+                assert_eq!((x.x.to_bits(), x.y.to_bits()), (y.x.to_bits(), y.y.to_bits()));
             }
         }
     }

@@ -77,11 +77,10 @@ impl Territory {
             }
         }
         let count = (edges.len() / EDGES_PER_BAND).clamp(1, 1 << 16);
-        let mut bands: Vec<Vec<Edge>> = vec![Vec::new(); count];
         let mut territory = Territory {
             geometry: geometry.cloned(),
             rings,
-            bands: Vec::new(),
+            bands: vec![Vec::new(); count],
             west,
             east,
             south,
@@ -90,11 +89,10 @@ impl Territory {
         for e in edges {
             let first = territory.band(e.a.y.min(e.b.y));
             let last = territory.band(e.a.y.max(e.b.y));
-            for band in &mut bands[first..=last.min(count - 1)] {
+            for band in &mut territory.bands[first..=last] {
                 band.push(e);
             }
         }
-        territory.bands = bands;
         territory
     }
 
