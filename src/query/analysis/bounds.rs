@@ -243,7 +243,7 @@ impl BorderBounds {
             k_hi,
             // The spherical path must stay within the band; see the module notes.
             longest_path: (1.0 - E2) * band.to_radians() * (1.0 - 1e-9),
-            reach: RunGrid::new(&reach),
+            reach: RunGrid::new(&reach, &self.runs),
         })
     }
 }
@@ -307,8 +307,8 @@ pub struct ZoneBounds<'a> {
     reach: RunGrid,
 }
 
-/// A grid of lon/lat cells, each listing the runs whose reach meets it: a point's runs in one
-/// look-up.
+/// A grid of lon/lat cells, each listing the runs whose reach meets it, nearest first: a
+/// point's runs in one look-up, and the far ones left unvisited.
 struct RunGrid {
     west: f64,
     south: f64,
@@ -316,17 +316,19 @@ struct RunGrid {
     cell_height: f64,
     columns: usize,
     rows: usize,
-    /// The runs of cell `i` are `runs[starts[i]..starts[i + 1]]`.
+    /// The runs of cell `i` are `runs[starts[i]..starts[i + 1]]`, ascending by `nearest`.
     starts: Vec<u32>,
     runs: Vec<u32>,
+    /// Per entry of `runs`: no point of the cell is nearer the run's cap than this (radians).
+    nearest: Vec<f64>,
 }
 
 /// About how many cells a grid has.
-const GRID_CELLS: f64 = 40_000.0;
+const GRID_CELLS: f64 = 4_000.0;
 
 impl RunGrid {
     /// `reach[r]` are the boxes of run `r`.
-    fn new(reach: &[Vec<Envelope>]) -> RunGrid {
+    fn new(reach: &[Vec<Envelope>], runs: &[Run]) -> RunGrid {
         let all = reach
             .iter()
             .flatten()
@@ -335,8 +337,8 @@ impl RunGrid {
             .unwrap_or(Envelope::new(0.0, 0.0, 0.0, 0.0));
         let (width, height) = (all.max[0] - all.min[0], all.max[1] - all.min[1]);
         let cell = ((width * height) / GRID_CELLS).sqrt().max(1e-6);
-        let columns = ((width / cell).ceil() as usize).clamp(1, 4096);
-        let rows = ((height / cell).ceil() as usize).clamp(1, 4096);
+        let columns = ((width / cell).ceil() as usize).clamp(1, 1024);
+        let rows = ((height / cell).ceil() as usize).clamp(1, 1024);
         let mut grid = RunGrid {
             west: all.min[0],
             south: all.min[1],
@@ -346,6 +348,7 @@ impl RunGrid {
             rows,
             starts: Vec::new(),
             runs: Vec::new(),
+            nearest: Vec::new(),
         };
         let mut per_cell: Vec<Vec<u32>> = vec![Vec::new(); columns * rows];
         for (run, boxes) in reach.iter().enumerate() {
@@ -363,11 +366,53 @@ impl RunGrid {
             }
         }
         grid.starts.push(0);
-        for list in per_cell {
-            grid.runs.extend(list);
+        let mut order: Vec<(f64, u32)> = Vec::new();
+        for (i, list) in per_cell.into_iter().enumerate() {
+            if !list.is_empty() {
+                let (center, half_diagonal) = grid.cell_cap(i);
+                order.clear();
+                order.extend(list.into_iter().map(|r| {
+                    let run = &runs[r as usize];
+                    (angle(center, run.center) - run.radius - half_diagonal, r)
+                }));
+                order.sort_by(|x, y| x.0.total_cmp(&y.0));
+                grid.runs.extend(order.iter().map(|x| x.1));
+                grid.nearest.extend(order.iter().map(|x| x.0));
+            }
             grid.starts.push(grid.runs.len() as u32);
         }
         grid
+    }
+
+    /// The centre of cell `i` on the sphere and an angle every point of the cell is within of
+    /// it: a tenth more than the farthest of its corners and edge midpoints (on a cell this
+    /// small, the farthest point is a corner).
+    fn cell_cap(&self, i: usize) -> (V3, f64) {
+        let (column, row) = (i % self.columns, i / self.columns);
+        let x0 = self.west + column as f64 * self.cell_width;
+        let y0 = self.south + row as f64 * self.cell_height;
+        let at = |fx: f64, fy: f64| {
+            to_sphere(Coord {
+                x: x0 + fx * self.cell_width,
+                y: (y0 + fy * self.cell_height).clamp(-90.0, 90.0),
+            })
+        };
+        let center = at(0.5, 0.5);
+        let edge = [
+            (0.0, 0.0),
+            (1.0, 0.0),
+            (0.0, 1.0),
+            (1.0, 1.0),
+            (0.5, 0.0),
+            (0.5, 1.0),
+            (0.0, 0.5),
+            (1.0, 0.5),
+        ];
+        let farthest = edge
+            .into_iter()
+            .map(|(fx, fy)| angle(center, at(fx, fy)))
+            .fold(0.0, f64::max);
+        (center, farthest * 1.1 + 1e-12)
     }
 
     /// The cell holding a point, clamped into the grid.
@@ -412,9 +457,10 @@ impl RunGrid {
         })
     }
 
-    fn runs(&self, cell: u32) -> &[u32] {
+    fn runs(&self, cell: u32) -> (&[u32], &[f64]) {
         let i = cell as usize;
-        &self.runs[self.starts[i] as usize..self.starts[i + 1] as usize]
+        let range = self.starts[i] as usize..self.starts[i + 1] as usize;
+        (&self.runs[range.clone()], &self.nearest[range])
     }
 }
 
@@ -436,7 +482,7 @@ impl ZoneBounds<'_> {
     /// is farther than the distance the bounds were made for).
     pub fn prepare(&self, p: Coord<f64>) -> Option<Prepared> {
         let cell = self.reach.cell(p)?;
-        (!self.reach.runs(cell).is_empty()).then(|| Prepared {
+        (!self.reach.runs(cell).0.is_empty()).then(|| Prepared {
             at: to_sphere(p),
             cell,
         })
@@ -461,25 +507,26 @@ impl ZoneBounds<'_> {
     /// segment that may hold it, a lower bound of the distance to that segment (ascending),
     /// for the exact measure ([`Polylines::closest_over`]).
     pub fn bounds(&self, p: &Prepared, segments: Option<&mut Vec<(f64, usize)>>) -> Bounds {
-        let runs = self.reach.runs(p.cell);
-        // Each run's centre is a point of the border: the nearest centre bounds the distance
-        // from above, and a run whose cap is farther than that cannot hold the nearest point.
-        let mut run_lower = Vec::with_capacity(runs.len());
+        let (runs, nearest) = self.reach.runs(p.cell);
+        // Each run's centre is a point of the border, so the nearest centre bounds the
+        // distance from above; a run whose cap is farther than that cannot hold the nearest
+        // point, and the runs come nearest first, so the first run surely farther ends the
+        // search.
         let mut upper = f64::INFINITY;
-        for &r in runs {
-            let run = &self.border.runs[r as usize];
-            let to_center = angle(p.at, run.center);
-            upper = upper.min(to_center);
-            run_lower.push(to_center - run.radius);
-        }
         let mut lower = f64::INFINITY;
         let mut pieces: Vec<(f64, usize)> = Vec::new();
         let keep = segments.is_some();
-        for (&r, &below) in runs.iter().zip(&run_lower) {
-            if below > upper {
+        for (&r, &cell_lower) in runs.iter().zip(nearest) {
+            if cell_lower > upper {
+                break;
+            }
+            let run = &self.border.runs[r as usize];
+            let to_center = angle(p.at, run.center);
+            upper = upper.min(to_center);
+            if to_center - run.radius > upper {
                 continue;
             }
-            for arc in &self.border.arcs[self.border.runs[r as usize].arcs.clone()] {
+            for arc in &self.border.arcs[run.arcs.clone()] {
                 let to_arc = arc.angle(p.at);
                 upper = upper.min(to_arc + arc.slack);
                 lower = lower.min(to_arc - arc.slack);
