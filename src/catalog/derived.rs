@@ -17,7 +17,11 @@ pub struct Derived {
 impl Derived {
     /// The value named `key`, built by `build` the first time it is asked for. A key names
     /// one type of value: asking for it as another type builds and keeps that one instead.
-    pub fn get_or_build<T: Any + Send + Sync>(&self, key: &str, build: impl FnOnce() -> T) -> Arc<T> {
+    pub fn get_or_build<T: Any + Send + Sync>(
+        &self,
+        key: &str,
+        build: impl FnOnce() -> T,
+    ) -> Arc<T> {
         if let Some(found) = self.lock().get(key).cloned() {
             if let Ok(value) = found.downcast::<T>() {
                 return value;
@@ -26,8 +30,7 @@ impl Derived {
         // Built without the lock held, so that other questions go on meanwhile; two builders
         // of the same key build the same value and the last one is kept.
         let value = Arc::new(build());
-        self.lock()
-            .insert(key.to_string(), value.clone() as Value);
+        self.lock().insert(key.to_string(), value.clone() as Value);
         value
     }
 

@@ -14,8 +14,8 @@
 //! that crosses the border is at distance 0 and so also takes the first country named.
 
 use super::answer::{
-    round_km, search_margin_km, summary, uncertainty_km, within_zone, Answer, Certainty, Hit,
-    Page, Shape,
+    round_km, search_margin_km, summary, uncertainty_km, within_zone, Answer, Certainty, Hit, Page,
+    Shape,
 };
 use super::bounds::{BorderBounds, Bounds, Prepared, ZoneBounds};
 use super::error::AnalysisError;
@@ -164,14 +164,10 @@ pub fn border_zone<'a>(
 
     let mut hits = Vec::new();
     let mut measures = Vec::new();
-    let t0 = std::time::Instant::now();
     let candidates = match &zone_bounds {
         Some(zone) => scope.candidates_where(catalog, |e| zone.may_reach(e)),
         None => scope.candidates(catalog, &reach.envelopes),
     };
-    let t1 = std::time::Instant::now();
-    let n_candidates = candidates.len();
-    let mut n_exact = 0;
     for (collection, position, feature, geometry) in candidates {
         let uncertainty = uncertainty_km(feature);
         let mut found = None;
@@ -202,7 +198,6 @@ pub fn border_zone<'a>(
                     }
                     _ => geometry_to_lines(geometry, polylines, border_geometry),
                 };
-                n_exact += 1;
                 let Some(closest) = closest else {
                     continue;
                 };
@@ -228,7 +223,6 @@ pub fn border_zone<'a>(
         measures.push(measure);
     }
 
-    let t2 = std::time::Instant::now();
     let mut s = summary("border-zone", scope, &hits, catalog);
     s.insert("countries".into(), json!([a, b]));
     s.insert("border".into(), json!(id));
@@ -301,8 +295,6 @@ pub fn border_zone<'a>(
         })
         .collect();
     let hits_beyond = matched - hits.len();
-    let t3 = std::time::Instant::now();
-    eprintln!("TIMING candidates {n_candidates} in {:?}, classify {:?} exact {n_exact}, order+summary {:?}", t1 - t0, t2 - t1, t3 - t2);
 
     let mut shapes = Vec::new();
     if include_zone {

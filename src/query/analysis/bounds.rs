@@ -68,6 +68,23 @@ fn norm(u: V3) -> f64 {
     dot(u, u).sqrt()
 }
 
+/// Bounds of asin(x) for 0 ≤ x ≤ 1 without computing it where x is small: asin x ≥ x, and
+/// asin x = x + x³/6 + 3x⁵/40 + … ≤ x + x³/5 for x ≤ 0.05 (about 320 km on the sphere).
+fn asin_range(x: f64) -> (f64, f64) {
+    if x <= 0.05 {
+        (x, x + x * x * x / 5.0)
+    } else {
+        let a = x.min(1.0).asin();
+        (a, a)
+    }
+}
+
+/// Bounds of the angle between two unit vectors, from their chord.
+fn angle_range(u: V3, v: V3) -> (f64, f64) {
+    let (lo, hi) = asin_range(norm([u[0] - v[0], u[1] - v[1], u[2] - v[2]]) / 2.0);
+    (2.0 * lo, 2.0 * hi)
+}
+
 /// Angle between two unit vectors, from their chord: accurate for small angles too.
 fn angle(u: V3, v: V3) -> f64 {
     let chord = norm([u[0] - v[0], u[1] - v[1], u[2] - v[2]]);
@@ -131,7 +148,18 @@ struct Arc {
 }
 
 impl Arc {
+    /// Bounds of the angle from `p` to the arc.
+    fn angle_range(&self, p: V3) -> (f64, f64) {
+        if self.has_side && dot(p, self.after_a) >= 0.0 && dot(p, self.before_b) >= 0.0 {
+            asin_range(dot(p, self.normal).abs())
+        } else {
+            let (a, b) = (angle_range(p, self.a), angle_range(p, self.b));
+            (a.0.min(b.0), a.1.min(b.1))
+        }
+    }
+
     /// Angle from `p` to the arc.
+    #[cfg(test)]
     fn angle(&self, p: V3) -> f64 {
         if self.has_side && dot(p, self.after_a) >= 0.0 && dot(p, self.before_b) >= 0.0 {
             dot(p, self.normal).abs().min(1.0).asin()
@@ -430,7 +458,10 @@ impl RunGrid {
         if !(x >= 0.0 && y >= 0.0 && x <= self.columns as f64 && y <= self.rows as f64) {
             return None;
         }
-        let (column, row) = ((x as usize).min(self.columns - 1), (y as usize).min(self.rows - 1));
+        let (column, row) = (
+            (x as usize).min(self.columns - 1),
+            (y as usize).min(self.rows - 1),
+        );
         Some((row * self.columns + column) as u32)
     }
 
@@ -521,17 +552,17 @@ impl ZoneBounds<'_> {
                 break;
             }
             let run = &self.border.runs[r as usize];
-            let to_center = angle(p.at, run.center);
-            upper = upper.min(to_center);
-            if to_center - run.radius > upper {
+            let (center_lo, center_hi) = angle_range(p.at, run.center);
+            upper = upper.min(center_hi);
+            if center_lo - run.radius > upper {
                 continue;
             }
             for arc in &self.border.arcs[run.arcs.clone()] {
-                let to_arc = arc.angle(p.at);
-                upper = upper.min(to_arc + arc.slack);
-                lower = lower.min(to_arc - arc.slack);
+                let (arc_lo, arc_hi) = arc.angle_range(p.at);
+                upper = upper.min(arc_hi + arc.slack);
+                lower = lower.min(arc_lo - arc.slack);
                 if keep {
-                    pieces.push((to_arc - arc.slack, arc.segment));
+                    pieces.push((arc_lo - arc.slack, arc.segment));
                 }
             }
         }
@@ -545,5 +576,43 @@ impl ZoneBounds<'_> {
             }
         }
         self.to_metres(lower, upper)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scale_falls_from_the_equator_to_the_poles() {
+        let mut previous = scale(0.0);
+        assert!((previous - 1.0).abs() < 1e-15);
+        for i in 1..=895 {
+            let k = scale(i as f64 / 10.0);
+            assert!(k < previous, "{i}");
+            assert_eq!(k.to_bits(), scale(-(i as f64) / 10.0).to_bits());
+            previous = k;
+        }
+    }
+
+    #[test]
+    fn the_asin_range_holds_asin() {
+        for i in 0..=10_000 {
+            let x = i as f64 / 10_000.0;
+            let (lo, hi) = asin_range(x);
+            assert!(lo <= x.asin() && x.asin() <= hi, "{x}");
+        }
+    }
+
+    #[test]
+    fn an_arc_is_measured_beside_it_and_beyond_its_ends() {
+        let (p, q) = (Coord { x: 10.0, y: 0.0 }, Coord { x: 10.01, y: 0.0 });
+        let piece = arc(p, q, distance_m(p, q), 0);
+        let beside = to_sphere(Coord { x: 10.005, y: 0.01 });
+        let beyond = to_sphere(Coord { x: 10.02, y: 0.0 });
+        assert!((piece.angle(beside) - conformal_latitude(0.01f64.to_radians())).abs() < 1e-12);
+        assert!((piece.angle(beyond) - angle(beyond, piece.b)).abs() < 1e-15);
+        let point = arc(p, p, 0.0, 0);
+        assert!((point.angle(beside) - angle(beside, point.a)).abs() < 1e-15);
     }
 }

@@ -647,7 +647,10 @@ mod tests {
             for i in 0..=50 {
                 let t = length * i as f64 / 50.0;
                 let (x, y) = (line.at(t), destination(a, heading, t));
-                assert_eq!((x.x.to_bits(), x.y.to_bits()), (y.x.to_bits(), y.y.to_bits()));
+                assert_eq!(
+                    (x.x.to_bits(), x.y.to_bits()),
+                    (y.x.to_bits(), y.y.to_bits())
+                );
             }
         }
     }

@@ -99,7 +99,7 @@ impl Territory {
     fn band(&self, y: f64) -> usize {
         let count = self.bands.len().max(1);
         let height = (self.north - self.south) / count as f64;
-        if !(height > 0.0) {
+        if height.is_nan() || height <= 0.0 {
             return 0;
         }
         (((y - self.south) / height) as usize).min(count - 1)
