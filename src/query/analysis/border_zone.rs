@@ -2,9 +2,13 @@
 //!
 //! The border is the catalog's `borders` feature `A-B`: the arcs the two countries share in the
 //! topology, exactly as drawn, never a difference of polygons. Candidates come from the R-tree
-//! within the border's envelope grown by D (safe at any latitude, see `geodesy`); each is then
-//! measured with the geodesic distance to the border's lines (within 1 cm), and kept when it is
-//! at most D away (D = 0 keeps what lies on the border, to that centimetre).
+//! within the border's reach grown by D (safe at any latitude, see `geodesy` and `bounds`); a
+//! feature is kept when its geodesic distance to the border's lines (within 1 cm) is at most D
+//! (D = 0 keeps what lies on the border, to that centimetre). A point whose proven lower and
+//! upper bounds of that distance (`bounds`) decide its membership, certainty and side is not
+//! measured further unless the page shows it or a feature before it: the page is put in
+//! distance order by a queue on lower bounds, each member measured exactly when it reaches the
+//! head. Distances reported are always the exact measure.
 //!
 //! A result's `side` is the country, of the two, whose territory holds the feature's point
 //! nearest the border (its only point for a point feature), or null when neither does (a third
@@ -53,8 +57,9 @@ enum Measure {
     Exact,
 }
 
-/// Bounds (metres) the earlier of which is known for a point: what it decides.
+/// What a point's bounds decide (`None`: left to the exact distance).
 struct Decision {
+    /// Whether it is in the zone (`Some(None)`: surely outside) and how surely.
     certainty: Option<Option<Certainty>>,
     /// Whether the point is on the border line (within the distance method's tolerance).
     on_line: Option<bool>,
@@ -140,7 +145,7 @@ pub fn border_zone<'a>(
     // Bounds a little beyond the farthest distance that decides anything.
     let zone_bounds: Option<ZoneBounds> = prepared.bounds.within(search_m + 1000.0);
     let zone_km = distance_km + TOLERANCE_M / 1000.0;
-    // The side of a point measured at `distance`: on the line itself it is the first country
+    // The side of a point: on the line itself it is the first country
     // named, since the country polygons are rebuilt from the arcs and may miss a point on them
     // by floating-point noise.
     let side_at = |on_line: bool, at: Coord<f64>| {

@@ -31,13 +31,17 @@
 //! The pieces are grouped in runs of [`RUN`] with a bounding cap (convex, so it holds the
 //! arcs), which lets a point skip every run that cannot hold its nearest point. What depends on
 //! the border only is built once per catalog ([`BorderBounds`]); what depends on the distance
-//! asked (the band, the runs' reach) once per question ([`ZoneBounds`]).
+//! asked too (the band, a grid of the runs' reach) per question ([`ZoneBounds`]), the grids of
+//! the last few distances kept with the border.
 
 use super::geodesy::{
     azimuth, circle_envelopes, destination, distance_m, Polylines, MIN_METRES_PER_DEGREE_LATITUDE,
 };
 use crate::catalog::Envelope;
 use geo::Coord;
+use lru::LruCache;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
 
 /// Semi-major axis of WGS 84, the conformal sphere's radius.
 const A: f64 = 6_378_137.0;
@@ -130,7 +134,7 @@ fn scale_range(south: f64, north: f64) -> Option<(f64, f64)> {
 }
 
 /// One piece of the border on the sphere: the great-circle arc between the images of its ends.
-struct Arc {
+struct PieceArc {
     a: V3,
     b: V3,
     /// Unit normal of the arc's plane (zero for a piece of one point).
@@ -147,7 +151,7 @@ struct Arc {
     segment: usize,
 }
 
-impl Arc {
+impl PieceArc {
     /// Bounds of the angle from `p` to the arc.
     fn angle_range(&self, p: V3) -> (f64, f64) {
         if self.has_side && dot(p, self.after_a) >= 0.0 && dot(p, self.before_b) >= 0.0 {
@@ -182,12 +186,18 @@ struct Run {
 
 /// What the bounds need of one border, built once per catalog.
 pub struct BorderBounds {
-    arcs: Vec<Arc>,
+    arcs: Vec<PieceArc>,
     runs: Vec<Run>,
     /// The latitudes every point of the border lies between.
     south: f64,
     north: f64,
+    /// The grids of the distances asked last (by the bits of the distance in metres): a grid
+    /// depends on the border and the distance only.
+    grids: Mutex<LruCache<u64, Arc<RunGrid>>>,
 }
+
+/// How many distances' grids a border keeps.
+const GRIDS_KEPT: usize = 8;
 
 impl BorderBounds {
     pub fn new(lines: &Polylines) -> BorderBounds {
@@ -248,6 +258,9 @@ impl BorderBounds {
             runs,
             south,
             north,
+            grids: Mutex::new(LruCache::new(
+                NonZeroUsize::new(GRIDS_KEPT).expect("more than none"),
+            )),
         }
     }
 
@@ -259,11 +272,26 @@ impl BorderBounds {
         }
         let band = metres / MIN_METRES_PER_DEGREE_LATITUDE * (1.0 + 1e-9) + 1e-9;
         let (k_lo, k_hi) = scale_range(self.south - band, self.north + band)?;
-        let reach: Vec<Vec<Envelope>> = self
-            .runs
-            .iter()
-            .map(|r| circle_envelopes(r.center_lon_lat, r.radius_m + metres))
-            .collect();
+        let known = self
+            .grids
+            .lock()
+            .ok()
+            .and_then(|mut g| g.get(&metres.to_bits()).cloned());
+        let reach = match known {
+            Some(grid) => grid,
+            None => {
+                let boxes: Vec<Vec<Envelope>> = self
+                    .runs
+                    .iter()
+                    .map(|r| circle_envelopes(r.center_lon_lat, r.radius_m + metres))
+                    .collect();
+                let grid = Arc::new(RunGrid::new(&boxes, &self.runs));
+                if let Ok(mut grids) = self.grids.lock() {
+                    grids.put(metres.to_bits(), grid.clone());
+                }
+                grid
+            }
+        };
         Some(ZoneBounds {
             border: self,
             metres,
@@ -271,13 +299,13 @@ impl BorderBounds {
             k_hi,
             // The spherical path must stay within the band; see the module notes.
             longest_path: (1.0 - E2) * band.to_radians() * (1.0 - 1e-9),
-            reach: RunGrid::new(&reach, &self.runs),
+            reach,
         })
     }
 }
 
 /// The arc of a piece from `p` to `q`, `length` metres long on the ellipsoid.
-fn arc(p: Coord<f64>, q: Coord<f64>, length: f64, segment: usize) -> Arc {
+fn arc(p: Coord<f64>, q: Coord<f64>, length: f64, segment: usize) -> PieceArc {
     let (a, b) = (to_sphere(p), to_sphere(q));
     let n = cross(a, b);
     let n_len = norm(n);
@@ -303,7 +331,7 @@ fn arc(p: Coord<f64>, q: Coord<f64>, length: f64, segment: usize) -> Arc {
         }
         None => f64::INFINITY,
     };
-    Arc {
+    PieceArc {
         a,
         b,
         normal,
@@ -332,7 +360,7 @@ pub struct ZoneBounds<'a> {
     /// Longest spherical path (radians) whose upper bound holds.
     longest_path: f64,
     /// Which runs may be within `metres` of a point.
-    reach: RunGrid,
+    reach: Arc<RunGrid>,
 }
 
 /// A grid of lon/lat cells, each listing the runs whose reach meets it, nearest first: a
