@@ -1,5 +1,5 @@
 //! The border zone's shortcuts against the full measurement: the conformal-sphere bounds hold
-//! (lower ≤ exact ≤ upper) near and far from real borders at mid and high latitude and across
+//! (lower ≤ exact ≤ upper, per point and per grid cell) near and far from real borders at mid and high latitude and across
 //! the equator, the exact measure over the segments they keep equals the measure over every
 //! segment to the bit, and the zone answered with bounds and paging equals the zone measured
 //! point by point with geodesics (membership, count, order, distances, certainty, sides).
@@ -72,6 +72,11 @@ fn the_bounds_hold_and_the_kept_segments_give_the_exact_distance() {
             let mut segments = Vec::new();
             let fine = zone.bounds(&prepared, Some(&mut segments));
             assert_eq!(zone.bounds(&prepared, None), fine);
+            let cell = zone.cell_bounds(&prepared);
+            assert!(
+                cell.lower_m <= exact && exact <= cell.upper_m,
+                "{a}-{b} {p:?}: cell {cell:?} vs exact {exact} m"
+            );
             assert!(
                 fine.lower_m <= exact && exact <= fine.upper_m,
                 "{a}-{b} {p:?}: {fine:?} vs exact {exact} m"

@@ -52,7 +52,9 @@ struct PreparedBorder {
 
 /// How far a member of the zone has been measured.
 enum Measure {
-    /// A lower bound (km) from the bounds.
+    /// A lower bound (km) shared by the point's grid cell.
+    Cell(f64, Prepared),
+    /// A lower bound (km) of the point's own.
     Bounded(f64, Prepared),
     Exact,
 }
@@ -63,6 +65,16 @@ struct Decision {
     certainty: Option<Option<Certainty>>,
     /// Whether the point is on the border line (within the distance method's tolerance).
     on_line: Option<bool>,
+}
+
+impl Decision {
+    /// Whether nothing is left to the exact distance.
+    fn decides(&self) -> bool {
+        matches!(
+            (self.certainty, self.on_line),
+            (Some(None), _) | (Some(Some(_)), Some(_))
+        )
+    }
 }
 
 fn decide(bounds: Bounds, uncertainty: Option<f64>, zone_km: f64) -> Decision {
@@ -180,13 +192,19 @@ pub fn border_zone<'a>(
             let Some(prepared_point) = zone.prepare(p.0) else {
                 continue;
             };
-            let bounds = zone.bounds(&prepared_point, None);
-            let decision = decide(bounds, uncertainty, zone_km);
+            // The cell's bounds first, then the point's own, then (below) the exact distance.
+            let cell = zone.cell_bounds(&prepared_point);
+            let mut decision = decide(cell, uncertainty, zone_km);
+            let mut measure = Measure::Cell(cell.lower_m / 1000.0, prepared_point);
+            if !decision.decides() {
+                let bounds = zone.bounds(&prepared_point, None);
+                decision = decide(bounds, uncertainty, zone_km);
+                measure = Measure::Bounded(bounds.lower_m / 1000.0, prepared_point);
+            }
             match (decision.certainty, decision.on_line) {
                 // Surely outside.
                 (Some(None), _) => continue,
                 (Some(Some(certainty)), Some(on_line)) => {
-                    let measure = Measure::Bounded(bounds.lower_m / 1000.0, prepared_point);
                     found = Some((None, side_at(on_line, p.0), certainty, measure));
                 }
                 // Undecided: only the exact distance decides.
@@ -261,7 +279,7 @@ pub fn border_zone<'a>(
         .enumerate()
         .map(|(index, (hit, measure))| {
             let (km, exact) = match measure {
-                Some(Measure::Bounded(km, _)) => (*km, false),
+                Some(Measure::Cell(km, _) | Measure::Bounded(km, _)) => (*km, false),
                 _ => (hit.distance_km.unwrap_or(f64::INFINITY), true),
             };
             Reverse(Queued::new(km, exact, hit, index))
@@ -278,6 +296,14 @@ pub fn border_zone<'a>(
             _ => Coord { x: 0.0, y: 0.0 },
         };
         match measures[next.index].take() {
+            Some(Measure::Cell(km, prepared_point)) => {
+                let own = zone_bounds
+                    .as_ref()
+                    .map_or(0.0, |z| z.bounds(&prepared_point, None).lower_m / 1000.0);
+                let km = km.max(own);
+                measures[next.index] = Some(Measure::Bounded(km, prepared_point));
+                queue.push(Reverse(Queued::new(km, false, hit, next.index)));
+            }
             Some(Measure::Bounded(_, prepared_point)) => {
                 let km = exact_point(at, Some(&prepared_point))
                     .map_or(f64::INFINITY, |c| c.distance_m / 1000.0);

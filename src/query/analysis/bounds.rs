@@ -377,10 +377,12 @@ struct RunGrid {
     runs: Vec<u32>,
     /// Per entry of `runs`: no point of the cell is nearer the run's cap than this (radians).
     nearest: Vec<f64>,
+    /// Per cell: every point of the cell is within this angle of a run's centre.
+    farthest: Vec<f64>,
 }
 
 /// About how many cells a grid has.
-const GRID_CELLS: f64 = 4_000.0;
+const GRID_CELLS: f64 = 40_000.0;
 
 impl RunGrid {
     /// `reach[r]` are the boxes of run `r`.
@@ -405,6 +407,7 @@ impl RunGrid {
             starts: Vec::new(),
             runs: Vec::new(),
             nearest: Vec::new(),
+            farthest: Vec::new(),
         };
         let mut per_cell: Vec<Vec<u32>> = vec![Vec::new(); columns * rows];
         for (run, boxes) in reach.iter().enumerate() {
@@ -424,18 +427,22 @@ impl RunGrid {
         grid.starts.push(0);
         let mut order: Vec<(f64, u32)> = Vec::new();
         for (i, list) in per_cell.into_iter().enumerate() {
+            let mut farthest = f64::INFINITY;
             if !list.is_empty() {
                 let (center, half_diagonal) = grid.cell_cap(i);
                 order.clear();
                 order.extend(list.into_iter().map(|r| {
                     let run = &runs[r as usize];
-                    (angle(center, run.center) - run.radius - half_diagonal, r)
+                    let to_center = angle(center, run.center);
+                    farthest = farthest.min(to_center + half_diagonal);
+                    (to_center - run.radius - half_diagonal, r)
                 }));
                 order.sort_by(|x, y| x.0.total_cmp(&y.0));
                 grid.runs.extend(order.iter().map(|x| x.1));
                 grid.nearest.extend(order.iter().map(|x| x.0));
             }
             grid.starts.push(grid.runs.len() as u32);
+            grid.farthest.push(farthest * (1.0 + 1e-9));
         }
         grid
     }
@@ -560,6 +567,14 @@ impl ZoneBounds<'_> {
             lower_m: lower_m.max(0.0).min(self.metres),
             upper_m,
         }
+    }
+
+    /// Bounds shared by every point of `p`'s grid cell: one look-up, looser than
+    /// [`ZoneBounds::bounds`].
+    pub fn cell_bounds(&self, p: &Prepared) -> Bounds {
+        let i = p.cell as usize;
+        let lower = self.reach.nearest[self.reach.starts[i] as usize];
+        self.to_metres(lower, self.reach.farthest[i])
     }
 
     /// Bounds from every piece that may hold the nearest point, and, when asked, per border
