@@ -374,9 +374,9 @@ pub fn border_zone<'a>(
 }
 
 /// A member of the zone waiting for its place in distance order: by a lower bound of its
-/// distance or by the exact one, then (as `answer::rank` orders) collection and id. A bound
-/// comes before an exact distance of the same value, so that an exact distance leaves the
-/// queue only once nothing left can come nearer.
+/// distance or by the exact one, exact distances then (as `answer::rank` orders) by collection
+/// and id. A bound comes before an exact distance of the same value, so that an exact distance
+/// leaves the queue only once nothing left can come nearer.
 struct Queued<'a> {
     km: f64,
     exact: bool,
@@ -399,9 +399,16 @@ impl<'a> Queued<'a> {
 
 impl Ord for Queued<'_> {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.km
+        let by_bound = self
+            .km
             .total_cmp(&other.km)
-            .then(self.exact.cmp(&other.exact))
+            .then(self.exact.cmp(&other.exact));
+        if !self.exact || !other.exact {
+            // Between bounds (whole grid cells share one) the order does not matter: the
+            // cheapest tie-break will do.
+            return by_bound.then(self.index.cmp(&other.index));
+        }
+        by_bound
             .then(self.collection.cmp(&other.collection))
             .then(self.id.cmp(other.id))
             .then(self.index.cmp(&other.index))
