@@ -315,7 +315,7 @@ fn query(matches: &ArgMatches) -> ExitCode {
         Ok(dataset) => Catalog::build(dataset),
         Err(problems) => return fail(&format!("the data is not valid:\n{problems}")),
     };
-    match question.answer(&catalog, chrono::Utc::now().date_naive()) {
+    match question.answer_page(&catalog, chrono::Utc::now().date_naive(), page) {
         Ok(answer) => {
             let mut out = forcemap::formats::answer::write_answer(&answer, page, Vec::new());
             out.push(b'\n');

@@ -68,7 +68,7 @@ async fn analysis(
     }
     let media_type = format.map_or("application/geo+json", |d| d.media_type());
     let (body, links) = tokio::task::spawn_blocking(move || {
-        question.answer(&catalog, today).map(|answer| {
+        question.answer_page(&catalog, today, page).map(|answer| {
             let links = page_links(&request, page, answer.number_matched(), &version, format);
             let body = match format {
                 None => {

@@ -6,7 +6,7 @@
 //! gets its own entry and searches report the owning feature once.
 
 use geo::{BoundingRect, Geometry};
-use rstar::{RTree, RTreeObject, AABB};
+use rstar::{RTree, RTreeObject, SelectionFunction, AABB};
 
 /// An axis-aligned box in lon/lat degrees.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -99,6 +99,32 @@ impl SpatialIndex {
         SpatialIndex {
             tree: RTree::bulk_load(entries),
         }
+    }
+
+    /// Features with a part whose box `meets` accepts, ascending and without repeats;
+    /// `meets` must accept every box that holds an accepted box (it is asked of the tree's
+    /// nodes first), as "meets a region" does.
+    pub fn search_where(&self, meets: impl Fn(&Envelope) -> bool) -> Vec<usize> {
+        struct Meets<F>(F);
+        impl<F: Fn(&Envelope) -> bool> SelectionFunction<Entry> for Meets<F> {
+            fn should_unpack_parent(&self, envelope: &AABB<[f64; 2]>) -> bool {
+                (self.0)(&Envelope {
+                    min: envelope.lower(),
+                    max: envelope.upper(),
+                })
+            }
+            fn should_unpack_leaf(&self, leaf: &Entry) -> bool {
+                self.should_unpack_parent(&leaf.envelope)
+            }
+        }
+        let mut found: Vec<usize> = self
+            .tree
+            .locate_with_selection_function(Meets(meets))
+            .map(|e| e.feature)
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 
     pub fn search(&self, area: &Envelope) -> Vec<usize> {

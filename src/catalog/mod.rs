@@ -8,11 +8,13 @@
 //! date from its members' territory then ([`footprint`]).
 
 mod borders;
+mod derived;
 mod footprint;
 mod index;
 mod properties;
 
 pub use borders::{border_id, Coast};
+pub use derived::Derived;
 pub use index::{Envelope, SpatialIndex};
 
 use crate::load::{Dataset, Place, Story};
@@ -117,6 +119,12 @@ impl Collection {
     pub fn candidates(&self, area: &Envelope) -> Vec<usize> {
         self.index.search(area)
     }
+
+    /// Indices of the features with a part whose box `meets` accepts (see
+    /// [`SpatialIndex::search_where`]), ascending and without repeats.
+    pub fn candidates_where(&self, meets: impl Fn(&Envelope) -> bool) -> Vec<usize> {
+        self.index.search_where(meets)
+    }
 }
 
 fn temporal_extent(features: &[Feature]) -> DateSpan {
@@ -178,6 +186,8 @@ pub struct Catalog {
     /// Changes whenever any input file changes; used for ETags.
     pub fingerprint: u64,
     pub origin: String,
+    /// What questions derive from the catalog alone (prepared borders and territories).
+    pub derived: Derived,
 }
 
 impl Catalog {
@@ -257,6 +267,7 @@ impl Catalog {
             coverage_document,
             fingerprint,
             origin,
+            derived: Derived::default(),
         }
     }
 

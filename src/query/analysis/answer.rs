@@ -140,7 +140,11 @@ impl Shape {
 /// What a question returns: the features found, the shapes drawn and a summary object.
 #[derive(Clone, Debug)]
 pub struct Answer<'a> {
+    /// The features found, in order; an answer made for one page may stop at that page's end.
     pub hits: Vec<Hit<'a>>,
+    /// How many features were found after the last of `hits` (0 unless the answer stops at a
+    /// page's end).
+    pub hits_beyond: usize,
     pub shapes: Vec<Shape>,
     /// What changed between two dates (the `changes` question only).
     pub changes: Vec<Change<'a>>,
@@ -150,7 +154,7 @@ pub struct Answer<'a> {
 impl Answer<'_> {
     /// How many entries the answer's list holds (hits, then changes), whatever the page.
     pub fn number_matched(&self) -> usize {
-        self.hits.len() + self.changes.len()
+        self.hits.len() + self.hits_beyond + self.changes.len()
     }
 }
 

@@ -192,6 +192,7 @@ pub fn changes<'a>(
     });
     Ok(Answer {
         hits: Vec::new(),
+        hits_beyond: 0,
         shapes: Vec::new(),
         changes: found,
         summary,

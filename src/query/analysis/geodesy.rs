@@ -143,8 +143,8 @@ fn segment_search(
     if length <= TOLERANCE_M {
         return best;
     }
-    let azimuth = azimuth(a, b);
-    let at = |t: f64| destination(a, azimuth, t * length);
+    let along = SegmentLine::new(a, b);
+    let at = |t: f64| along.at(t * length);
     let f = |t: f64| {
         let c = at(t);
         Closest {
@@ -175,6 +175,40 @@ fn segment_search(
     }
     best = best.better(f1).better(f2);
     best
+}
+
+/// The geodesic from a segment's start towards its end, set up once: [`SegmentLine::at`] is
+/// [`destination`] from the start along the segment's azimuth, to the bit (the same line of the
+/// same library with the same capabilities), without setting the line up at every call.
+struct SegmentLine {
+    line: geographiclib_rs::GeodesicLine,
+}
+
+/// What [`destination`] asks of the geodesic line (geo's `direct` to a latitude and longitude).
+const DESTINATION_CAPS: u64 = geographiclib_rs::capability::LATITUDE
+    | geographiclib_rs::capability::LONGITUDE
+    | geographiclib_rs::capability::DISTANCE_IN;
+
+impl SegmentLine {
+    fn new(a: Coord<f64>, b: Coord<f64>) -> SegmentLine {
+        let geodesic = geographiclib_rs::Geodesic::wgs84();
+        SegmentLine {
+            line: geographiclib_rs::GeodesicLine::new(
+                &geodesic,
+                a.y,
+                a.x,
+                azimuth(a, b),
+                Some(DESTINATION_CAPS),
+                None,
+                None,
+            ),
+        }
+    }
+
+    fn at(&self, metres: f64) -> Coord<f64> {
+        let (_, lat, lon, ..) = self.line._gen_position(false, metres, DESTINATION_CAPS);
+        Coord { x: lon, y: lat }
+    }
 }
 
 /// Distance from `p` to the geodesic segment `a`–`b`, within [`TOLERANCE_M`].
@@ -298,6 +332,47 @@ impl Polylines {
 
     pub fn is_empty(&self) -> bool {
         self.segments.is_empty()
+    }
+
+    /// Each segment's ends and geodesic length in metres, in order (long segments already cut).
+    pub fn segments(&self) -> impl Iterator<Item = (Coord<f64>, Coord<f64>, f64)> + '_ {
+        self.segments.iter().map(|s| (s.a, s.b, s.length_m))
+    }
+
+    /// The nearest point to `p` of the segments listed, each with a lower bound of its distance
+    /// to `p` (ascending by it). With every segment that may hold the nearest point listed, this
+    /// is the distance [`Polylines::closest`] measures, to the bit: the same search of the same
+    /// segments, the ones skipped being those that cannot come nearer.
+    pub fn closest_over(&self, p: Coord<f64>, segments: &[(f64, usize)]) -> Option<Closest> {
+        let mut best: Option<Closest> = None;
+        let mut measured: Vec<usize> = Vec::with_capacity(segments.len());
+        for &(lower_bound, i) in segments {
+            if best.is_some_and(|b| lower_bound >= b.distance_m) {
+                break;
+            }
+            if measured.contains(&i) {
+                continue;
+            }
+            measured.push(i);
+            let s = &self.segments[i];
+            let da = distance_m(p, s.a);
+            let db = if s.b == s.a { da } else { distance_m(p, s.b) };
+            let ends = Closest {
+                distance_m: da,
+                at: s.a,
+            }
+            .better(Closest {
+                distance_m: db,
+                at: s.b,
+            });
+            let current = best.map_or(ends, |b| b.better(ends));
+            best = Some(current);
+            if (da + db - s.length_m) / 2.0 >= current.distance_m {
+                continue;
+            }
+            best = Some(current.better(segment_search(p, s.a, s.b, s.length_m, da, db)));
+        }
+        best
     }
 
     /// The nearest point of the lines to `p`, within [`TOLERANCE_M`]; `None` for no lines.
@@ -555,6 +630,27 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn a_segment_line_is_destination_to_the_bit() {
+        for (a, b) in [
+            (c(68.0, 37.0), c(68.3, 37.1)),
+            (c(179.99, -10.0), c(-179.9, -10.05)),
+            (c(20.0, 79.0), c(20.1, 79.2)),
+        ] {
+            let line = SegmentLine::new(a, b);
+            let heading = azimuth(a, b);
+            let length = distance_m(a, b);
+            for i in 0..=50 {
+                let t = length * i as f64 / 50.0;
+                let (x, y) = (line.at(t), destination(a, heading, t));
+                assert_eq!(
+                    (x.x.to_bits(), x.y.to_bits()),
+                    (y.x.to_bits(), y.y.to_bits())
+                );
             }
         }
     }

@@ -89,6 +89,7 @@ pub fn locate<'a>(
     s.insert("count".into(), json!(hits.len()));
     Ok(Answer {
         hits,
+        hits_beyond: 0,
         shapes: Vec::new(),
         changes: Vec::new(),
         summary: Value::Object(s),

@@ -5,8 +5,9 @@
 //! `range`) and leans on its siblings only: `question` (parsing and dispatch), `params` (the
 //! questions' parameters and limits), `scope` (collections, time and candidates), `answer`
 //! (hits, shapes, ranking and the shared summary), `error`, and two geometry helpers:
-//! `geodesy` (distances, safe search envelopes) and `zone` (polygons for drawing: range rings
-//! and border buffers). This file only declares them and names the public face. There is no HTTP here: a question is
+//! `geodesy` (distances, safe search envelopes), `bounds` (proven bounds of the distance to a
+//! border), `territory` (prepared point-in-country tests) and `zone` (polygons for drawing:
+//! range rings and border buffers). This file only declares them and names the public face. There is no HTTP here: a question is
 //! parsed from name/value pairs by [`Question::parse`], so the server and the command line
 //! accept the same parameters and report the same errors, and [`Question::answer`] returns an
 //! [`Answer`] that the caller writes as GeoJSON.
@@ -18,6 +19,7 @@
 
 pub mod answer;
 pub mod border_zone;
+pub mod bounds;
 pub mod changes;
 pub mod error;
 pub mod geodesy;
@@ -29,6 +31,7 @@ pub mod question;
 pub mod range;
 pub mod scope;
 pub mod spec;
+pub mod territory;
 pub mod within;
 pub mod zone;
 

@@ -39,6 +39,7 @@ pub fn near<'a>(
     };
     Ok(Answer {
         hits,
+        hits_beyond: 0,
         shapes,
         changes: Vec::new(),
         summary: Value::Object(s),

@@ -76,6 +76,7 @@ pub fn nearest<'a>(
     s.insert("search_rounds".into(), json!(rounds));
     Ok(Answer {
         hits,
+        hits_beyond: 0,
         shapes: Vec::new(),
         changes: Vec::new(),
         summary: Value::Object(s),

@@ -2,7 +2,7 @@
 //! file that answers it. The server and the command line both go through
 //! [`Question::parse`], so they accept and refuse exactly the same input.
 
-use super::answer::Answer;
+use super::answer::{Answer, Page};
 use super::error::AnalysisError;
 use super::params::{
     check_lon_lat, parse_collections, parse_countries, parse_id, parse_include, parse_k, parse_km,
@@ -167,6 +167,18 @@ impl Question {
         catalog: &'a Catalog,
         today: NaiveDate,
     ) -> Result<Answer<'a>, AnalysisError> {
+        self.answer_page(catalog, today, Page::WHOLE)
+    }
+
+    /// Answers the question for one page of its list: the answer's hits may stop at the end of
+    /// `page` (what is written of it is the same; see [`Answer::hits_beyond`]), which spares
+    /// measuring exactly what the page does not show.
+    pub fn answer_page<'a>(
+        &self,
+        catalog: &'a Catalog,
+        today: NaiveDate,
+        page: Page,
+    ) -> Result<Answer<'a>, AnalysisError> {
         let scope = |collections: &[CollectionId],
                      datetime: &Option<String>|
          -> Result<Scope, AnalysisError> {
@@ -191,6 +203,7 @@ impl Question {
                 *distance_km,
                 &scope(collections, datetime)?,
                 *include_zone,
+                page,
             ),
             Question::Near {
                 point,

@@ -89,6 +89,7 @@ pub fn range<'a>(
     };
     Ok(Answer {
         hits,
+        hits_beyond: 0,
         shapes,
         changes: Vec::new(),
         summary: Value::Object(s),

@@ -1,7 +1,7 @@
 //! [`Scope`]: the collections and the time a question looks at, and the candidates it yields
 //! from the catalog's R-trees.
 
-use crate::catalog::{Catalog, Envelope};
+use crate::catalog::{Catalog, Collection, Envelope};
 use crate::model::{CollectionId, DateSpan, Feature};
 use chrono::NaiveDate;
 use geo::Geometry;
@@ -27,16 +27,36 @@ impl Scope {
         catalog: &'a Catalog,
         envelopes: &[Envelope],
     ) -> Vec<(CollectionId, usize, &'a Feature, &'a Geometry<f64>)> {
-        let mut out = Vec::new();
-        for &collection in &self.collections {
-            let source = catalog.collection(collection);
+        self.candidates_from(catalog, |source| {
             let mut positions: Vec<usize> = envelopes
                 .iter()
                 .flat_map(|e| source.candidates(e))
                 .collect();
             positions.sort_unstable();
             positions.dedup();
-            for position in positions {
+            positions
+        })
+    }
+
+    /// Candidates with a part whose box `meets` accepts (see [`Collection::candidates_where`]),
+    /// valid in the scope's time, as [`Scope::candidates`] gives them.
+    pub fn candidates_where<'a>(
+        &self,
+        catalog: &'a Catalog,
+        meets: impl Fn(&Envelope) -> bool,
+    ) -> Vec<(CollectionId, usize, &'a Feature, &'a Geometry<f64>)> {
+        self.candidates_from(catalog, |source| source.candidates_where(&meets))
+    }
+
+    fn candidates_from<'a>(
+        &self,
+        catalog: &'a Catalog,
+        positions_in: impl Fn(&Collection) -> Vec<usize>,
+    ) -> Vec<(CollectionId, usize, &'a Feature, &'a Geometry<f64>)> {
+        let mut out = Vec::new();
+        for &collection in &self.collections {
+            let source = catalog.collection(collection);
+            for position in positions_in(source) {
                 let feature = &source.features()[position];
                 if !self.is_valid(feature) {
                     continue;

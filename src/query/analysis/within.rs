@@ -170,6 +170,7 @@ pub fn within<'a>(
     }
     Ok(Answer {
         hits,
+        hits_beyond: 0,
         shapes,
         changes: Vec::new(),
         summary: Value::Object(s),
