@@ -394,7 +394,7 @@ impl<'a> FieldChecker<'a, '_> {
 
     fn validity(&mut self) -> Validity {
         for field in ["valid_from", "valid_to"] {
-            if !self.field(field).is_some() {
+            if self.field(field).is_none() {
                 self.report
                     .add(self.id, field, "missing (use null when unknown or open)");
             }

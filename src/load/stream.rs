@@ -13,6 +13,9 @@ use serde_json::Value;
 use std::fmt;
 
 /// One element of the `features` array.
+// Handed by value straight to the caller, one at a time, never stored: boxing the large
+// variant would only add an allocation per feature.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, PartialEq)]
 pub enum FeatureJson<'a> {
     /// An object: the members a feature is read from (the last of each, should a key repeat,
